@@ -27,8 +27,14 @@ public:
     static std::uint32_t Combine(std::uint32_t first, std::uint32_t second,
                                  std::uint64_t second_length) noexcept;
 
-    /// One-shot helper.
+    /// One-shot helpers.
     static std::uint32_t Of(std::span<const std::uint8_t> data) noexcept {
+        Crc32 crc;
+        crc.Update(data);
+        return crc.Value();
+    }
+
+    static std::uint32_t Of(std::string_view data) noexcept {
         Crc32 crc;
         crc.Update(data);
         return crc.Value();

@@ -64,7 +64,7 @@ std::size_t ZipLayout::FindSegment(std::uint64_t offset) const noexcept {
 void ZipLayout::AppendSegmentBytes(std::vector<std::uint8_t>& out, const Segment& segment) const {
     switch (segment.kind) {
     case SegmentKind::local_header:
-        zip_records::AppendLocalHeader(out, entries_.at(segment.entry));
+        zip_records::AppendLocalHeader(out, entries_.at(segment.entry), segment.offset);
         return;
     case SegmentKind::central_header:
         zip_records::AppendCentralHeader(out, entries_.at(segment.entry),

@@ -122,12 +122,13 @@ std::size_t LocalHeaderSize(const ZipEntry& entry) noexcept {
            TimestampExtraSize(entry);
 }
 
-void AppendLocalHeader(std::vector<std::uint8_t>& out, const ZipEntry& entry) {
+void AppendLocalHeader(std::vector<std::uint8_t>& out, const ZipEntry& entry,
+                       std::uint64_t local_header_offset) {
     Writer w{out};
     w.U32(local_header_signature);
     // A local header that needs no ZIP64 field may still belong to an entry
     // whose offset needs one; both headers then say version 4.5.
-    AppendCommonFields(w, entry, SizeNeedsZip64(entry));
+    AppendCommonFields(w, entry, EntryNeedsZip64(entry, local_header_offset));
     w.U16(static_cast<std::uint16_t>(entry.name.size()));
     w.U16(static_cast<std::uint16_t>(LocalZip64ExtraSize(entry) + TimestampExtraSize(entry)));
     w.Bytes(entry.name);

@@ -26,7 +26,9 @@ struct DirectoryEnd {
 };
 
 std::size_t LocalHeaderSize(const ZipEntry& entry) noexcept;
-void AppendLocalHeader(std::vector<std::uint8_t>& out, const ZipEntry& entry);
+/// The offset decides only "version needed", which matches the central header.
+void AppendLocalHeader(std::vector<std::uint8_t>& out, const ZipEntry& entry,
+                       std::uint64_t local_header_offset);
 
 std::size_t CentralHeaderSize(const ZipEntry& entry, std::uint64_t local_header_offset) noexcept;
 void AppendCentralHeader(std::vector<std::uint8_t>& out, const ZipEntry& entry,

@@ -33,17 +33,25 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ignored);
 }
 
-CommandResult RunCommand(const std::string& command) {
-    const std::string full = "LC_ALL=C.UTF-8 " + command + " 2>&1";
-    FILE* pipe = ::popen(full.c_str(), "r");
-    if (pipe == nullptr)
+RunningCommand::RunningCommand(const std::string& command)
+    : pipe_(::popen(("LC_ALL=C.UTF-8 " + command + " 2>&1").c_str(), "r")) {
+    if (pipe_ == nullptr)
         throw std::system_error(errno, std::generic_category(), "popen");
+}
+
+RunningCommand::~RunningCommand() {
+    if (pipe_ != nullptr)
+        ::pclose(pipe_);
+}
+
+CommandResult RunningCommand::Wait() {
     CommandResult result{-1, {}};
     char buffer[4096];
     std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    while ((n = std::fread(buffer, 1, sizeof(buffer), pipe_)) > 0)
         result.output.append(buffer, n);
-    const int status = ::pclose(pipe);
+    const int status = ::pclose(pipe_);
+    pipe_ = nullptr;
     if (status != -1 && WIFEXITED(status))
         result.exit_code = WEXITSTATUS(status);
     return result;
@@ -75,13 +83,14 @@ std::string ReadWholeFile(const std::filesystem::path& path) {
     return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
+ZipEntry EntryFor(const TestFile& file) {
+    return ZipEntry{file.name, file.content.size(), Crc32::Of(file.content), file.mtime_unix};
+}
+
 ZipLayout LayoutFor(const std::vector<TestFile>& files) {
     std::vector<ZipEntry> entries;
-    for (const TestFile& file : files) {
-        Crc32 crc;
-        crc.Update(file.content);
-        entries.push_back(ZipEntry{file.name, file.content.size(), crc.Value(), file.mtime_unix});
-    }
+    for (const TestFile& file : files)
+        entries.push_back(EntryFor(file));
     return ZipLayout{std::move(entries)};
 }
 

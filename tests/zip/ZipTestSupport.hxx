@@ -6,6 +6,7 @@
 #include "zip/ZipLayout.hxx"
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -34,9 +35,25 @@ struct CommandResult {
     std::string output;
 };
 
-/// Runs a shell command in the C.UTF-8 locale (so the tools print UTF-8
-/// names as they are).
-CommandResult RunCommand(const std::string& command);
+/// A shell command started in the C.UTF-8 locale (so the tools print UTF-8
+/// names as they are), running while the test does other work. Its output
+/// must fit in a pipe buffer until Wait() reads it.
+class RunningCommand {
+public:
+    explicit RunningCommand(const std::string& command);
+    ~RunningCommand();
+    RunningCommand(const RunningCommand&) = delete;
+    RunningCommand& operator=(const RunningCommand&) = delete;
+
+    CommandResult Wait();
+
+private:
+    FILE* pipe_;
+};
+
+inline CommandResult RunCommand(const std::string& command) {
+    return RunningCommand{command}.Wait();
+}
 
 /// Single-quotes a word for /bin/sh.
 std::string ShellQuote(std::string_view word);
@@ -50,6 +67,8 @@ struct TestFile {
     std::string content;
     std::int64_t mtime_unix = 1700000000; // 2023-11-14T22:13:20Z
 };
+
+ZipEntry EntryFor(const TestFile& file);
 
 /// Entries with sizes and CRCs computed from the contents.
 ZipLayout LayoutFor(const std::vector<TestFile>& files);
