@@ -73,7 +73,7 @@ std::string SanitizeFileName(std::string_view raw) {
     std::string name;
     name.reserve(raw.size());
     for (std::size_t pos = 0; pos < raw.size();) {
-        const utf8::Decoded decoded = utf8::Decode(raw, pos);
+        const zip_utf8::Decoded decoded = zip_utf8::Decode(raw, pos);
         pos += decoded.length;
         const char32_t c = decoded.code;
         if (c == '/' || c == '\\')
@@ -81,7 +81,7 @@ std::string SanitizeFileName(std::string_view raw) {
         else if (IsInvalidOnWindows(c))
             name += '_';
         else if (!IsControl(c) && !IsBidiFormatting(c))
-            utf8::Append(name, c);
+            zip_utf8::Append(name, c);
     }
 
     TrimTrailingDotsAndSpaces(name);
@@ -106,9 +106,9 @@ FileNameParts SplitExtension(std::string_view name) noexcept {
 std::string JoinFileName(std::string_view stem, std::string_view suffix,
                          std::string_view extension) {
     const std::size_t fixed = suffix.size() + extension.size();
-    std::string name{stem.substr(
-        0,
-        utf8::PrefixLength(stem, fixed < max_file_name_bytes ? max_file_name_bytes - fixed : 0))};
+    std::string name{stem.substr(0, zip_utf8::PrefixLength(stem, fixed < max_file_name_bytes
+                                                                     ? max_file_name_bytes - fixed
+                                                                     : 0))};
     TrimTrailingDotsAndSpaces(name);
     if (name.empty())
         name = fallback_name;

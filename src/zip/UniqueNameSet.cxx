@@ -6,16 +6,16 @@
 namespace sealpost {
 
 bool UniqueNameSet::Reserve(std::string_view name) {
-    return taken_.insert(utf8::FoldCase(name)).second;
+    return taken_.insert(zip_utf8::FoldCase(name)).second;
 }
 
 bool UniqueNameSet::Contains(std::string_view name) const {
-    return taken_.contains(utf8::FoldCase(name));
+    return taken_.contains(zip_utf8::FoldCase(name));
 }
 
 std::string UniqueNameSet::Add(std::string_view raw_name) {
     std::string name = SanitizeFileName(raw_name);
-    std::string key = utf8::FoldCase(name);
+    std::string key = zip_utf8::FoldCase(name);
     if (taken_.insert(key).second)
         return name;
 
@@ -24,7 +24,7 @@ std::string UniqueNameSet::Add(std::string_view raw_name) {
     for (;; ++number) {
         std::string candidate =
             JoinFileName(parts.stem, " (" + std::to_string(number) + ")", parts.extension);
-        if (taken_.insert(utf8::FoldCase(candidate)).second) {
+        if (taken_.insert(zip_utf8::FoldCase(candidate)).second) {
             ++number;
             return candidate;
         }

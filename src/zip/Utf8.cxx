@@ -1,6 +1,6 @@
 #include "zip/Utf8.hxx"
 
-namespace sealpost::utf8 {
+namespace sealpost::zip_utf8 {
 
 namespace {
 
@@ -114,4 +114,4 @@ std::string FoldCase(std::string_view text) {
     return folded;
 }
 
-} // namespace sealpost::utf8
+} // namespace sealpost::zip_utf8

@@ -1,14 +1,15 @@
 // Small UTF-8 helpers for file names in ZIP archives: strict decoding (so
 // invalid input can be replaced, never passed on), encoding, cutting on a
 // character boundary and a simple case fold for duplicate detection.
-// Internal to src/zip. Pure functions; safe from any thread.
+// Internal to src/zip, in its own namespace so it cannot clash with the UTF-8
+// helpers of other subsystems. Pure functions; safe from any thread.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace sealpost::utf8 {
+namespace sealpost::zip_utf8 {
 
 inline constexpr char32_t replacement_character = 0xFFFD;
 
@@ -36,4 +37,4 @@ std::size_t PrefixLength(std::string_view text, std::size_t max_bytes) noexcept;
 /// keep names apart that case-insensitive file systems would merge.
 std::string FoldCase(std::string_view text);
 
-} // namespace sealpost::utf8
+} // namespace sealpost::zip_utf8
