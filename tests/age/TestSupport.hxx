@@ -1,0 +1,44 @@
+// Helpers for the age and crypto tests: a temporary directory removed at the
+// end of the test, random data, whole-file I/O, running the real `age` tools.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sealpost::test {
+
+/// A fresh directory under $TMPDIR (or /tmp), removed with its contents on
+/// destruction.
+class TempDir {
+    std::filesystem::path path_;
+
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const std::filesystem::path& Path() const noexcept { return path_; }
+    std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
+};
+
+std::vector<std::uint8_t> RandomData(std::size_t size);
+
+std::vector<std::uint8_t> ReadFileBytes(const std::filesystem::path& path);
+void WriteFileBytes(const std::filesystem::path& path, std::span<const std::uint8_t> data);
+void WriteFileText(const std::filesystem::path& path, std::string_view text);
+
+/// Runs a shell command; returns its exit status (-1 if it did not exit normally).
+int RunCommand(const std::string& command);
+
+/// Runs a shell command and returns its standard output.
+std::string CommandOutput(const std::string& command);
+
+/// The string with trailing whitespace removed.
+std::string TrimRight(std::string text);
+
+} // namespace sealpost::test
