@@ -30,8 +30,8 @@ std::string Base64Encode(std::span<const std::uint8_t> data, Base64Alphabet alph
     out.reserve((data.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= data.size(); i += 3) {
-        const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) |
-                                data[i + 2];
+        const std::uint32_t v =
+            (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
         out += chars[(v >> 18) & 63];
         out += chars[(v >> 12) & 63];
         out += chars[(v >> 6) & 63];
@@ -52,9 +52,8 @@ std::string Base64Encode(std::span<const std::uint8_t> data, Base64Alphabet alph
     return out;
 }
 
-std::optional<std::vector<std::uint8_t>> Base64Decode(std::string_view text,
-                                                      Base64Alphabet alphabet,
-                                                      bool require_canonical) {
+std::optional<std::vector<std::uint8_t>>
+Base64Decode(std::string_view text, Base64Alphabet alphabet, bool require_canonical) {
     const auto& reverse = alphabet == Base64Alphabet::url ? kUrlReverse : kStandardReverse;
     if (!require_canonical) {
         if (text.size() % 4 == 0) {

@@ -1,0 +1,102 @@
+#include "app/App.hxx"
+#include "app/ServiceRoutes.hxx"
+#include "http/Exchange.hxx"
+#include "http/Server.hxx"
+#include "lib/ssl/TlsContext.hxx"
+#include "lib/uv/Loop.hxx"
+#include "lib/uv/Signal.hxx"
+#include "log/Log.hxx"
+#include "web/StaticFiles.hxx"
+
+#include <csignal>
+#include <filesystem>
+#include <system_error>
+
+namespace sealpost::app {
+namespace {
+
+http::ServerLimits LimitsFrom(const Config& config) {
+    http::ServerLimits limits;
+    limits.max_header_size = config.server.max_header_size;
+    limits.max_request_body = config.server.max_request_body;
+    limits.header_timeout_ms = static_cast<std::uint64_t>(config.server.header_timeout.count());
+    limits.idle_timeout_ms = static_cast<std::uint64_t>(config.server.idle_timeout.count());
+    limits.body_timeout_ms = static_cast<std::uint64_t>(config.server.body_timeout.count());
+    limits.shutdown_timeout_ms = static_cast<std::uint64_t>(config.server.shutdown_timeout.count());
+    limits.max_connections = config.server.max_connections;
+    return limits;
+}
+
+} // namespace
+
+App::App(uv::Loop& loop, Config config) : loop_(loop), config_(std::move(config)) {}
+
+App::~App() = default;
+
+void App::PrepareDataDir() {
+    namespace fs = std::filesystem;
+    const fs::path& data = config_.server.data_dir;
+    for (const fs::path& dir : {data, data / "mail", data / "blobs", data / "keys"}) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec)
+            throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
+    }
+    fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace);
+    fs::permissions(data / "keys", fs::perms::owner_all, fs::perm_options::replace);
+}
+
+void App::Start() {
+    PrepareDataDir();
+    std::shared_ptr<ssl::TlsContext> tls;
+    if (config_.tls.Enabled())
+        tls =
+            std::make_shared<ssl::TlsContext>(config_.tls.cert.string(), config_.tls.key.string());
+
+    static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
+    AddServiceRoutes(router_, server_ptr_, config_);
+    static_files_->AddRoutes(router_);
+
+    server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
+    server_ptr_ = server_.get();
+    server_->SetFallback([this](http::Exchange& ex) {
+        const std::string& path = ex.request().path;
+        if (path.starts_with("/api/")) {
+            ex.Respond(http::Response::Problem(404, "no such resource"));
+            return;
+        }
+        static_files_->Serve(ex, path);
+    });
+    server_->Listen(config_.server.listen.ToString());
+
+    sigterm_ = std::make_unique<uv::Signal>(loop_.get(), SIGTERM, [this] { Stop(); });
+    sigint_ = std::make_unique<uv::Signal>(loop_.get(), SIGINT, [this] { Stop(); });
+    sighup_ = std::make_unique<uv::Signal>(loop_.get(), SIGHUP, [this] {
+        try {
+            server_->ReloadTls();
+            log::Info("TLS certificate reloaded");
+        } catch (const std::exception& e) {
+            log::Error("TLS reload failed, keeping the old certificate: {}", e.what());
+        }
+    });
+    log::Write(
+        log::Level::info, "listening",
+        {{"url", std::string(tls ? "https://" : "http://") + config_.server.listen.ToString()},
+         {"data_dir", config_.server.data_dir.string()}});
+}
+
+void App::Stop() {
+    if (!server_)
+        return;
+    log::Info("shutting down");
+    sigterm_.reset();
+    sigint_.reset();
+    sighup_.reset();
+    server_->Shutdown([this] { log::Info("all connections closed"); });
+}
+
+int App::Port() const {
+    return server_ ? server_->Port() : 0;
+}
+
+} // namespace sealpost::app

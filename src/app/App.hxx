@@ -1,0 +1,49 @@
+// The running sealpost service: configuration, HTTP server, routes and signal
+// handling, all on one libuv loop. Constructed and driven by `sealpost serve`
+// on the main thread, which is the loop thread.
+#pragma once
+
+#include "config/Config.hxx"
+#include "http/Router.hxx"
+
+#include <memory>
+
+namespace sealpost::uv {
+class Loop;
+class Signal;
+} // namespace sealpost::uv
+namespace sealpost::http {
+class Server;
+}
+namespace sealpost::web {
+class StaticFiles;
+}
+
+namespace sealpost::app {
+
+class App {
+public:
+    App(uv::Loop& loop, Config config);
+    ~App();
+
+    /// Prepares the data folder, binds the listener, installs signal handlers.
+    /// Throws with a readable message on failure.
+    void Start();
+    /// Graceful shutdown (also what SIGTERM/SIGINT do).
+    void Stop();
+
+    int Port() const;
+
+private:
+    void PrepareDataDir();
+
+    uv::Loop& loop_;
+    Config config_;
+    http::Router router_;
+    std::unique_ptr<web::StaticFiles> static_files_;
+    http::Server* server_ptr_ = nullptr;
+    std::unique_ptr<http::Server> server_;
+    std::unique_ptr<uv::Signal> sigterm_, sigint_, sighup_;
+};
+
+} // namespace sealpost::app

@@ -1,0 +1,36 @@
+#include "app/ServiceRoutes.hxx"
+#include "config/Config.hxx"
+#include "http/Exchange.hxx"
+#include "http/Router.hxx"
+#include "http/Server.hxx"
+
+#include <nlohmann/json.hpp>
+
+namespace sealpost::app {
+
+void AddServiceRoutes(http::Router& router, http::Server*& server, const Config& config) {
+    router.Add("GET", "/healthz", [](http::Exchange& ex) {
+        ex.Respond(http::Response::Json(200, {{"status", "ok"}}));
+    });
+    router.Add("GET", "/metrics", [&server](http::Exchange& ex) {
+        ex.Respond(http::Response::Text(200, server ? server->metrics().Render() : "",
+                                        "text/plain; version=0.0.4; charset=utf-8"));
+    });
+    router.Add("GET", "/api/v1/config", [&config](http::Exchange& ex) {
+        nlohmann::json body = {
+            {"max_retention_days", config.policy.max_retention_days},
+            {"default_retention_days", config.policy.default_retention_days},
+            {"languages", {"en", "sv"}},
+            {"password_policy",
+             {{"min_length", config.password.min_length},
+              {"require_upper", config.password.require_upper},
+              {"require_lower", config.password.require_lower},
+              {"max_sequence", config.password.max_sequence}}},
+            {"max_transfer_size", config.limits.max_transfer_size},
+            {"quick_enabled", false},
+        };
+        ex.Respond(http::Response::Json(200, body));
+    });
+}
+
+} // namespace sealpost::app

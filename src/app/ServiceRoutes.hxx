@@ -1,0 +1,17 @@
+// Operational endpoints: /healthz, /metrics and /api/v1/config.
+#pragma once
+
+namespace sealpost {
+struct Config;
+}
+namespace sealpost::http {
+class Router;
+class Server;
+} // namespace sealpost::http
+
+namespace sealpost::app {
+
+/// `server` is read at request time (for its metrics); it must outlive the router's use.
+void AddServiceRoutes(http::Router& router, http::Server*& server, const Config& config);
+
+} // namespace sealpost::app

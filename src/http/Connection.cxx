@@ -1,0 +1,319 @@
+// Input side of a connection: socket/TLS bytes → llhttp → the exchange.
+#include "http/Connection.hxx"
+#include "http/Server.hxx"
+#include "lib/ssl/TlsSession.hxx"
+#include "log/Log.hxx"
+
+namespace sealpost::http {
+
+using llhttp::Step;
+
+Connection::Connection(Server& server, std::unique_ptr<ssl::TlsSession> tls)
+    : server_(server), socket_(server.loop(), *this), tls_(std::move(tls)), parser_(*this),
+      timer_(server.loop(), [this] { OnTimeout(); }),
+      deferred_(server.loop(), [this] { Progress(); }) {}
+
+Connection::~Connection() = default;
+
+void Connection::Start() {
+    client_ip_ = socket_.PeerAddress();
+    socket_.SetNoDelay(true);
+    socket_.StartReading();
+    ArmTimer();
+}
+
+void Connection::OnSocketData(std::span<const char> data) noexcept {
+    server_.metrics().bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
+    if (lingering_ || closing_)
+        return; // a closing connection only drains what the client still sends
+    if (tls_) {
+        tls_->Feed(data);
+        DrainTls();
+    } else {
+        Process(std::string_view(data.data(), data.size()));
+    }
+    Progress();
+}
+
+void Connection::DrainTls() {
+    thread_local char buffer[64 * 1024];
+    while (!closing_ && !parser_paused_ && !lingering_) {
+        const auto result = tls_->Read(buffer);
+        if (result.status == ssl::TlsSession::ReadStatus::data) {
+            Process(std::string_view(buffer, result.length));
+            continue;
+        }
+        if (result.status == ssl::TlsSession::ReadStatus::closed)
+            peer_closed_ = true;
+        if (result.status == ssl::TlsSession::ReadStatus::error) {
+            log::Write(log::Level::debug, "tls error",
+                       {{"ip", client_ip_}, {"reason", tls_->LastError()}});
+            std::string alert;
+            tls_->TakeOutput(alert);
+            SendRaw(std::move(alert));
+            CloseNow();
+            return;
+        }
+        break;
+    }
+    // Handshake messages and alerts produced while reading.
+    std::string out;
+    if (tls_->TakeOutput(out) > 0)
+        SendRaw(std::move(out));
+}
+
+void Connection::Process(std::string_view plain) {
+    if (closing_ || lingering_ || parser_failed_)
+        return;
+    if (parser_paused_) {
+        pending_input_.append(plain);
+        return;
+    }
+    const auto result = parser_.Execute(plain);
+    switch (result.status) {
+    case llhttp::ExecuteResult::Status::ok:
+        break;
+    case llhttp::ExecuteResult::Status::paused:
+        parser_paused_ = true;
+        pending_input_.assign(plain.substr(result.consumed));
+        break;
+    case llhttp::ExecuteResult::Status::error:
+        parser_failed_ = true;
+        if (!exchange_ || !exchange_->responded_)
+            Fail(400, std::string("malformed request: ") + (result.reason ? result.reason : ""));
+        close_after_response_ = true;
+        break;
+    }
+}
+
+bool Connection::CanParse() const noexcept {
+    if (closing_ || lingering_ || parser_failed_)
+        return false;
+    if (!exchange_)
+        return true;
+    using State = Exchange::BodyState;
+    switch (exchange_->body_state_) {
+    case State::buffering:
+    case State::streaming:
+    case State::discarding:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void Connection::OnSocketEnd(int code) noexcept {
+    if (code < 0 || lingering_) {
+        CloseNow();
+        return;
+    }
+    peer_closed_ = true;
+    if (!exchange_ || !exchange_->message_complete_) {
+        // Nothing to answer, or a request that can no longer complete.
+        CloseNow();
+        return;
+    }
+    keep_alive_ = false;
+    Progress();
+}
+
+llhttp::Step Connection::Fail(int status, std::string_view detail) {
+    if (!exchange_)
+        exchange_ = std::make_unique<Exchange>(*this, std::move(head_));
+    close_after_response_ = true;
+    exchange_->Abort();
+    if (!exchange_->responded_)
+        exchange_->Respond(Response::Problem(status, detail));
+    return Step::fail;
+}
+
+// --- llhttp callbacks ---------------------------------------------------------
+
+Step Connection::OnMessageBegin() noexcept {
+    head_ = Request{};
+    header_field_.clear();
+    header_value_.clear();
+    head_bytes_ = 0;
+    head_started_ = true;
+    return Step::proceed;
+}
+
+Step Connection::OnUrl(std::string_view fragment) noexcept {
+    head_bytes_ += fragment.size();
+    if (head_bytes_ > server_.limits().max_header_size)
+        return Fail(414, "request target too long");
+    head_.target.append(fragment);
+    return Step::proceed;
+}
+
+Step Connection::OnHeaderField(std::string_view fragment) noexcept {
+    head_bytes_ += fragment.size() + 4; // ": " and CRLF
+    if (head_bytes_ > server_.limits().max_header_size || head_.headers.fields().size() >= 128)
+        return Fail(431, "request header fields too large");
+    header_field_.append(fragment);
+    return Step::proceed;
+}
+
+Step Connection::OnHeaderValue(std::string_view fragment) noexcept {
+    head_bytes_ += fragment.size();
+    if (head_bytes_ > server_.limits().max_header_size)
+        return Fail(431, "request header fields too large");
+    header_value_.append(fragment);
+    return Step::proceed;
+}
+
+Step Connection::OnHeaderValueComplete() noexcept {
+    head_.headers.Add(std::move(header_field_), std::move(header_value_));
+    header_field_.clear();
+    header_value_.clear();
+    return Step::proceed;
+}
+
+Step Connection::OnHeadersComplete() noexcept {
+    head_.method = std::string(parser_.Method());
+    head_.version_minor = parser_.VersionMinor();
+    std::string_view target = head_.target;
+    if (target.starts_with("http://") || target.starts_with("https://")) {
+        // absolute-form: keep only the path and query
+        const auto slash = target.find('/', target.find("//") + 2);
+        target = slash == std::string_view::npos ? "/" : target.substr(slash);
+    }
+    const auto q = target.find('?');
+    head_.path = std::string(target.substr(0, q));
+    head_.query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
+    head_.chunked = parser_.IsChunked();
+    if (parser_.HasContentLength())
+        head_.content_length = parser_.ContentLength();
+    head_.has_body = head_.chunked || (head_.content_length && *head_.content_length > 0);
+    head_.client_ip = client_ip_;
+    head_.tls = tls_ != nullptr;
+    keep_alive_ = parser_.ShouldKeepAlive() && !draining_ && !peer_closed_;
+    head_started_ = false;
+
+    exchange_ = std::make_unique<Exchange>(*this, std::move(head_));
+    Dispatch();
+    if (closing_)
+        return Step::fail;
+
+    using State = Exchange::BodyState;
+    if (!exchange_->request_.has_body)
+        return Step::proceed;
+    switch (exchange_->body_state_) {
+    case State::buffering:
+    case State::streaming:
+    case State::discarding:
+        return Step::proceed;
+    default:
+        // Not claimed yet (the handler continues asynchronously), paused, or
+        // answered without reading it: wait.
+        return Step::pause;
+    }
+}
+
+Step Connection::OnBody(std::string_view fragment) noexcept {
+    Exchange* ex = exchange_.get();
+    if (!ex)
+        return Step::fail;
+    using State = Exchange::BodyState;
+    ex->body_received_ += fragment.size();
+    switch (ex->body_state_) {
+    case State::buffering:
+        if (ex->body_received_ > ex->max_body_)
+            return Fail(413, "request body too large");
+        ex->buffered_body_.append(fragment);
+        return Step::proceed;
+    case State::streaming: {
+        if (ex->body_received_ > ex->max_body_)
+            return Fail(413, "request body too large");
+        const bool more = ex->consumer_->OnBodyData(std::span<const std::uint8_t>(
+            reinterpret_cast<const std::uint8_t*>(fragment.data()), fragment.size()));
+        if (ex->body_state_ != State::streaming)
+            return Step::pause; // the consumer answered early
+        if (!more) {
+            ex->body_state_ = State::paused;
+            return Step::pause;
+        }
+        return Step::proceed;
+    }
+    case State::discarding:
+        return Step::proceed;
+    default:
+        return Step::pause;
+    }
+}
+
+Step Connection::OnMessageComplete() noexcept {
+    Exchange* ex = exchange_.get();
+    if (!ex)
+        return Step::pause;
+    using State = Exchange::BodyState;
+    ex->message_complete_ = true;
+    const State previous = ex->body_state_;
+    if (previous != State::aborted)
+        ex->body_state_ = State::done;
+    if (previous == State::buffering && ex->deferred_handler_) {
+        try {
+            (*ex->deferred_handler_)(*ex);
+        } catch (const std::exception& e) {
+            log::Error("handler failed: {}", e.what());
+            if (!ex->responded_)
+                ex->Respond(Response::Problem(500, "internal error"));
+        }
+    } else if (previous == State::streaming && ex->consumer_) {
+        ex->consumer_->OnBodyEnd();
+    }
+    // The next pipelined request waits until this exchange is finished.
+    return Step::pause;
+}
+
+} // namespace sealpost::http
+
+namespace sealpost::http {
+
+void Connection::Dispatch() {
+    Exchange& ex = *exchange_;
+    Request& req = ex.request_;
+    if (parser_.VersionMajor() != 1) {
+        ex.Respond(Response::Problem(505, "only HTTP/1.x is supported"));
+        return;
+    }
+    if (auto expect = req.headers.Get("expect"); expect && !ex.expect_continue_) {
+        ex.Respond(Response::Problem(417, "only \"Expect: 100-continue\" is supported"));
+        return;
+    }
+    auto match = server_.router().Find(req.method, req.path);
+    if (!match.route) {
+        if (match.bad_path) {
+            ex.Respond(Response::Problem(400, "malformed percent-encoding in the path"));
+        } else if (!match.allow.empty()) {
+            Response r = Response::Problem(405, "method not allowed here");
+            r.headers.Add("Allow", match.allow);
+            ex.Respond(std::move(r));
+        } else {
+            server_.fallback()(ex);
+        }
+        return;
+    }
+    req.params = std::move(match.params);
+    if (match.route->body_mode == BodyMode::buffer && req.has_body) {
+        const std::uint64_t limit = server_.limits().max_request_body;
+        if (req.content_length && *req.content_length > limit) {
+            ex.Respond(Response::Problem(413, "request body too large"));
+            return;
+        }
+        ex.body_state_ = Exchange::BodyState::buffering;
+        ex.max_body_ = limit;
+        ex.deferred_handler_ = &match.route->handler;
+        ex.SendContinue();
+        return;
+    }
+    try {
+        match.route->handler(ex);
+    } catch (const std::exception& e) {
+        log::Error("handler failed: {}", e.what());
+        if (!ex.responded_)
+            ex.Respond(Response::Problem(500, "internal error"));
+    }
+}
+
+} // namespace sealpost::http

@@ -1,0 +1,112 @@
+// One client connection: socket (optionally TLS) → llhttp → Exchange → handler,
+// and the way back. Requests are handled one at a time in arrival order, so
+// pipelined requests are answered in order; parsing pauses while a handler's
+// body consumer is busy (backpressure) and while a response is in progress.
+//
+// Ownership: created and owned by the Server; it deletes itself through
+// Server::Remove() from the socket's close callback, never synchronously from
+// a handler call. Loop thread only.
+#pragma once
+
+#include "http/Exchange.hxx"
+#include "lib/llhttp/HttpParser.hxx"
+#include "lib/uv/Timer.hxx"
+#include "net/Socket.hxx"
+
+#include <memory>
+#include <string>
+
+namespace sealpost::ssl {
+class TlsSession;
+}
+
+namespace sealpost::http {
+
+class Server;
+
+class Connection final : net::SocketHandler, llhttp::ParserHandler {
+public:
+    Connection(Server& server, std::unique_ptr<ssl::TlsSession> tls);
+    ~Connection();
+
+    net::Socket& socket() noexcept { return socket_; }
+    /// Starts reading after the socket was accepted.
+    void Start();
+    /// Server shutdown: finish the current exchange, then close.
+    void Drain();
+    /// Immediate close (shutdown timeout).
+    void Abort();
+    bool idle() const noexcept { return !exchange_; }
+    Server& server() noexcept { return server_; }
+
+private:
+    friend class Exchange;
+
+    // net::SocketHandler
+    void OnSocketData(std::span<const char> data) noexcept override;
+    void OnSocketEnd(int code) noexcept override;
+    void OnSocketWritten() noexcept override;
+    void OnSocketClosed() noexcept override;
+
+    // llhttp::ParserHandler
+    llhttp::Step OnMessageBegin() noexcept override;
+    llhttp::Step OnUrl(std::string_view fragment) noexcept override;
+    llhttp::Step OnHeaderField(std::string_view fragment) noexcept override;
+    llhttp::Step OnHeaderValue(std::string_view fragment) noexcept override;
+    llhttp::Step OnHeaderValueComplete() noexcept override;
+    llhttp::Step OnHeadersComplete() noexcept override;
+    llhttp::Step OnBody(std::string_view fragment) noexcept override;
+    llhttp::Step OnMessageComplete() noexcept override;
+
+    // Input side (Connection.cxx).
+    void DrainTls();
+    void Process(std::string_view plain);
+    bool CanParse() const noexcept;
+    void Dispatch();
+    llhttp::Step Fail(int status, std::string_view detail);
+
+    // Output side and state machine (ConnectionWrite.cxx).
+    void Send(std::string data);
+    void SendRaw(std::string data);
+    std::size_t QueuedBytes() const noexcept;
+    /// Runs after every libuv callback and deferred step: finishes the exchange,
+    /// resumes parsing, closes, re-arms the timer.
+    void Progress();
+    void ScheduleProgress();
+    void FinishExchange();
+    void BeginClose();
+    void CloseNow();
+    void ArmTimer();
+    void OnTimeout();
+
+    Server& server_;
+    net::Socket socket_;
+    std::unique_ptr<ssl::TlsSession> tls_;
+    llhttp::HttpParser parser_;
+    uv::Timer timer_;
+    uv::Timer deferred_;
+    std::string client_ip_;
+
+    // Parsing state of the current head.
+    Request head_;
+    std::string header_field_, header_value_;
+    bool in_header_value_ = false;
+    std::size_t head_bytes_ = 0;
+    bool head_started_ = false;
+    bool parser_paused_ = false;
+    bool parser_failed_ = false;
+    std::string pending_input_;
+
+    std::unique_ptr<Exchange> exchange_;
+    bool keep_alive_ = true;
+    bool discard_body_ = false;
+    bool close_after_response_ = false;
+    bool draining_ = false;
+    bool peer_closed_ = false;
+    bool lingering_ = false;
+    bool closing_ = false;
+    std::uint64_t requests_served_ = 0;
+    enum class TimerKind { none, head, idle, body, write, linger } timer_kind_ = TimerKind::none;
+};
+
+} // namespace sealpost::http

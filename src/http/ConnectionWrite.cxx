@@ -1,0 +1,232 @@
+// Output side and state machine of a connection: sending, finishing an
+// exchange, resuming the parser, timeouts and closing.
+#include "http/Connection.hxx"
+#include "http/Server.hxx"
+#include "lib/ssl/TlsSession.hxx"
+#include "log/Log.hxx"
+
+#include <chrono>
+
+namespace sealpost::http {
+namespace {
+
+// After the response of a closing connection, how long unread request bytes
+// are drained so that the client sees the response instead of a reset.
+constexpr std::uint64_t kLingerMs = 2000;
+
+} // namespace
+
+void Connection::Send(std::string data) {
+    if (closing_)
+        return;
+    if (!tls_) {
+        SendRaw(std::move(data));
+        return;
+    }
+    if (!tls_->Write(data)) {
+        CloseNow();
+        return;
+    }
+    std::string out;
+    tls_->TakeOutput(out);
+    SendRaw(std::move(out));
+}
+
+void Connection::SendRaw(std::string data) {
+    server_.metrics().bytes_out.fetch_add(data.size(), std::memory_order_relaxed);
+    socket_.Write(std::move(data));
+}
+
+std::size_t Connection::QueuedBytes() const noexcept {
+    return socket_.QueuedBytes();
+}
+
+void Connection::OnSocketWritten() noexcept {
+    Progress();
+}
+
+void Connection::ScheduleProgress() {
+    if (!closing_)
+        deferred_.Start(0);
+}
+
+void Connection::Progress() {
+    if (closing_)
+        return;
+    if (exchange_) {
+        Exchange& ex = *exchange_;
+        if (ex.source_ && !ex.response_done_)
+            ex.PumpSource();
+        if (ex.response_done_ && QueuedBytes() == 0) {
+            using State = Exchange::BodyState;
+            const bool body_finished = ex.body_state_ == State::done;
+            if (body_finished || ex.body_state_ != State::discarding) {
+                if (!body_finished)
+                    close_after_response_ = true;
+                FinishExchange();
+                if (!keep_alive_ || close_after_response_ || draining_ || peer_closed_) {
+                    BeginClose();
+                    return;
+                }
+            }
+        }
+    } else if (draining_ || (peer_closed_ && pending_input_.empty())) {
+        BeginClose();
+        return;
+    }
+
+    if (parser_paused_ && CanParse()) {
+        parser_.Resume();
+        parser_paused_ = false;
+        std::string input = std::move(pending_input_);
+        pending_input_.clear();
+        Process(input);
+        if (closing_)
+            return;
+    }
+    if (tls_ && !parser_paused_ && CanParse() && tls_->HasPendingPlaintext())
+        DrainTls();
+    if (closing_)
+        return;
+
+    const bool want_read = lingering_ || (!parser_paused_ && CanParse() && !peer_closed_);
+    if (want_read)
+        socket_.StartReading();
+    else
+        socket_.StopReading();
+    ArmTimer();
+}
+
+void Connection::FinishExchange() {
+    std::unique_ptr<Exchange> ex = std::move(exchange_);
+    ++requests_served_;
+    const auto elapsed = std::chrono::steady_clock::now() - ex->started_;
+    server_.metrics().CountRequest(ex->status_);
+    // The query string is never logged: it may carry tokens.
+    log::Write(log::Level::info, "request",
+               {{"method", ex->request_.method},
+                {"path", ex->request_.path},
+                {"status", std::to_string(ex->status_)},
+                {"bytes", std::to_string(ex->body_bytes_sent_)},
+                {"ms", std::to_string(
+                           std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count())},
+                {"ip", ex->request_.client_ip}});
+}
+
+void Connection::BeginClose() {
+    if (closing_ || lingering_)
+        return;
+    if (exchange_) {
+        FinishExchange();
+    }
+    if (tls_) {
+        tls_->Shutdown();
+        std::string out;
+        tls_->TakeOutput(out);
+        SendRaw(std::move(out));
+    }
+    if (peer_closed_) {
+        CloseNow();
+        return;
+    }
+    // Send FIN, then read and drop whatever the client still sends until it
+    // closes too (or the linger time ends), so our last response is not lost
+    // to a TCP reset.
+    lingering_ = true;
+    socket_.Shutdown();
+    socket_.StartReading();
+    ArmTimer();
+}
+
+void Connection::CloseNow() {
+    if (closing_)
+        return;
+    if (exchange_)
+        exchange_->Abort();
+    closing_ = true;
+    timer_.Stop();
+    deferred_.Stop();
+    socket_.Close();
+}
+
+void Connection::OnSocketClosed() noexcept {
+    if (exchange_) {
+        exchange_->Abort();
+        if (exchange_->responded_ || exchange_->status_)
+            FinishExchange();
+        exchange_.reset();
+    }
+    server_.Remove(this); // deletes this
+}
+
+void Connection::Drain() {
+    draining_ = true;
+    keep_alive_ = false;
+    if (!exchange_)
+        ScheduleProgress();
+}
+
+void Connection::Abort() {
+    CloseNow();
+}
+
+void Connection::ArmTimer() {
+    const ServerLimits& limits = server_.limits();
+    TimerKind kind = TimerKind::none;
+    std::uint64_t ms = 0;
+    if (lingering_) {
+        kind = TimerKind::linger;
+        ms = kLingerMs;
+    } else if (!exchange_) {
+        if (head_started_ || !pending_input_.empty() || requests_served_ == 0) {
+            kind = TimerKind::head;
+            ms = limits.header_timeout_ms;
+        } else {
+            kind = TimerKind::idle;
+            ms = std::min(limits.idle_timeout_ms, limits.header_timeout_ms * 6);
+        }
+    } else if (QueuedBytes() > 0) {
+        kind = TimerKind::write;
+        ms = limits.idle_timeout_ms;
+    } else if (socket_.IsReading()) {
+        kind = TimerKind::body;
+        ms = limits.body_timeout_ms;
+    }
+    if (kind == TimerKind::none) {
+        timer_.Stop();
+        timer_kind_ = kind;
+        return;
+    }
+    // The head deadline is absolute (slowloris: a byte every few seconds does
+    // not extend it); the others measure inactivity and restart on progress.
+    if (kind == TimerKind::head && timer_kind_ == TimerKind::head && timer_.IsActive())
+        return;
+    timer_kind_ = kind;
+    timer_.Start(ms);
+}
+
+void Connection::OnTimeout() {
+    switch (timer_kind_) {
+    case TimerKind::head:
+        log::Write(log::Level::info, "header timeout", {{"ip", client_ip_}});
+        Fail(408, "the request head was not received in time");
+        Progress();
+        return;
+    case TimerKind::body:
+        if (exchange_ && !exchange_->responded_) {
+            Fail(408, "the request body stalled");
+            Progress();
+            return;
+        }
+        CloseNow();
+        return;
+    case TimerKind::idle:
+    case TimerKind::write:
+    case TimerKind::linger:
+    case TimerKind::none:
+        CloseNow();
+        return;
+    }
+}
+
+} // namespace sealpost::http

@@ -1,0 +1,27 @@
+// Lets other threads (LMDB writer, SMTP sender) wake the loop thread: Send() is
+// thread-safe, the callback runs on the loop thread. Several Send() calls may
+// coalesce into one callback, so the callback drains a queue.
+#pragma once
+
+#include <functional>
+
+struct uv_loop_s;
+
+namespace sealpost::uv {
+
+class Async {
+public:
+    Async(uv_loop_s* loop, std::function<void()> callback);
+    ~Async();
+    Async(const Async&) = delete;
+    Async& operator=(const Async&) = delete;
+
+    void Send() noexcept;
+    void Unref();
+
+private:
+    struct Block;
+    Block* block_;
+};
+
+} // namespace sealpost::uv

@@ -1,0 +1,42 @@
+#include "lib/uv/Loop.hxx"
+#include "lib/uv/Error.hxx"
+
+#include <uv.h>
+
+namespace sealpost::uv {
+
+Loop::Loop() : loop_(new uv_loop_t) {
+    const int rc = uv_loop_init(loop_);
+    if (rc < 0) {
+        delete loop_;
+        throw Error("uv_loop_init", rc);
+    }
+}
+
+Loop::~Loop() {
+    if (!closed_)
+        Close();
+    delete loop_;
+}
+
+void Loop::Run() {
+    uv_run(loop_, UV_RUN_DEFAULT);
+}
+
+bool Loop::RunOnce() {
+    return uv_run(loop_, UV_RUN_NOWAIT) != 0;
+}
+
+int Loop::Close() {
+    // Let pending close callbacks run so handle memory is released.
+    uv_run(loop_, UV_RUN_DEFAULT);
+    const int rc = uv_loop_close(loop_);
+    closed_ = rc == 0;
+    return rc;
+}
+
+std::uint64_t Loop::Now() const noexcept {
+    return uv_now(loop_);
+}
+
+} // namespace sealpost::uv

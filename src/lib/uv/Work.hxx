@@ -1,0 +1,19 @@
+// Runs blocking work (file I/O, LMDB writes, Argon2id, SMTP) on the libuv
+// threadpool and its completion on the loop thread. The completion runs even if
+// the object that queued the work is gone, so completions capture shared state
+// (or a weak_ptr), never a raw `this` of a short-lived object.
+#pragma once
+
+#include <exception>
+#include <functional>
+
+struct uv_loop_s;
+
+namespace sealpost::uv {
+
+/// `work` runs on a threadpool thread; `done` runs afterwards on the loop thread.
+/// Exceptions thrown by `work` are caught and passed to `done` as exception_ptr.
+void QueueWork(uv_loop_s* loop, std::function<void()> work,
+               std::function<void(std::exception_ptr)> done);
+
+} // namespace sealpost::uv

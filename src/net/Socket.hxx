@@ -1,0 +1,69 @@
+// A connected TCP stream on the loop thread: reading with pause/resume, a write
+// queue that reports how many bytes are still unsent (for backpressure), a
+// graceful shutdown and a close. The uv handle is freed in its close callback;
+// the handler is told OnSocketClosed() from there and may then delete the owner.
+// Incoming bytes are delivered from one loop-wide buffer: a handler that cannot
+// consume everything must copy what it keeps.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+struct uv_loop_s;
+struct uv_stream_s;
+
+namespace sealpost::net {
+
+class SocketHandler {
+public:
+    virtual void OnSocketData(std::span<const char> data) noexcept = 0;
+    /// The peer closed its sending side (or the connection failed: code < 0).
+    virtual void OnSocketEnd(int code) noexcept = 0;
+    /// A write finished; QueuedBytes() has dropped.
+    virtual void OnSocketWritten() noexcept = 0;
+    virtual void OnSocketClosed() noexcept = 0;
+
+protected:
+    ~SocketHandler() = default;
+};
+
+class Socket {
+public:
+    Socket(uv_loop_s* loop, SocketHandler& handler);
+    ~Socket();
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+
+    /// Accepts a pending connection from a listening stream.
+    int Accept(uv_stream_s* server);
+    std::string PeerAddress() const;
+
+    void StartReading();
+    void StopReading();
+    bool IsReading() const noexcept { return reading_; }
+
+    /// Queues bytes for sending; ownership of the buffer moves to the socket.
+    void Write(std::string data);
+    std::size_t QueuedBytes() const noexcept { return queued_; }
+
+    /// Sends FIN after the queued writes.
+    void Shutdown();
+    /// Closes the handle; OnSocketClosed() follows from the close callback.
+    void Close();
+    bool IsClosing() const noexcept { return closing_; }
+
+    void SetNoDelay(bool enabled);
+
+private:
+    struct Handle;
+    Handle* handle_;
+    SocketHandler& handler_;
+    std::size_t queued_ = 0;
+    bool reading_ = false;
+    bool closing_ = false;
+
+    friend struct SocketCallbacks;
+};
+
+} // namespace sealpost::net

@@ -1,0 +1,149 @@
+#include "web/StaticFiles.hxx"
+#include "http/Exchange.hxx"
+#include "http/Router.hxx"
+#include "lib/uv/Work.hxx"
+#include "web/StaticAssets.hxx"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace sealpost::web {
+
+const std::string_view kPageCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
+
+namespace {
+
+bool AcceptsGzip(const http::Request& request) {
+    const auto accept = request.headers.Get("accept-encoding");
+    return accept && accept->find("gzip") != std::string_view::npos;
+}
+
+bool ETagMatches(const http::Request& request, std::string_view etag) {
+    const auto inm = request.headers.Get("if-none-match");
+    if (!inm)
+        return false;
+    return *inm == "*" || inm->find(etag) != std::string_view::npos;
+}
+
+void DecorateHtml(http::Response& response, std::string_view content_type) {
+    if (content_type.starts_with("text/html"))
+        response.headers.Set("Content-Security-Policy", std::string(kPageCsp));
+}
+
+std::string_view ContentTypeFor(std::string_view path) {
+    for (std::size_t i = 0; i < kAssetCount; ++i) {
+        const auto dot = kAssets[i].path.rfind('.');
+        if (dot != std::string_view::npos && path.ends_with(kAssets[i].path.substr(dot)))
+            return kAssets[i].content_type;
+    }
+    return "application/octet-stream";
+}
+
+} // namespace
+
+StaticFiles::StaticFiles(std::string override_dir) : override_dir_(std::move(override_dir)) {
+    if (override_dir_.empty())
+        return;
+    namespace fs = std::filesystem;
+    for (const auto& entry : fs::recursive_directory_iterator(override_dir_)) {
+        if (!entry.is_regular_file())
+            continue;
+        const std::string rel = "/" + fs::relative(entry.path(), override_dir_).generic_string();
+        disk_files_.emplace(rel, entry.path().string());
+    }
+}
+
+void StaticFiles::AddRoutes(http::Router& router) {
+    auto page = [this](std::string document) {
+        return [this, document](http::Exchange& ex) { Serve(ex, document); };
+    };
+    router.Add("GET", "/", page("/index.html"));
+    router.Add("GET", "/upload", page("/index.html"));
+    router.Add("GET", "/d/{download_id}", page("/index.html"));
+    router.Add("GET", "/t/{id}", page("/index.html"));
+    router.Add("GET", "/admin", page("/index.html"));
+    router.Add("GET", "/Upload1", [](http::Exchange& ex) {
+        auto response = http::Response::Empty(301);
+        std::string location = "/upload";
+        if (!ex.request().query.empty())
+            location += "?" + ex.request().query;
+        response.headers.Add("Location", location);
+        ex.Respond(std::move(response));
+    });
+}
+
+void StaticFiles::Serve(http::Exchange& exchange, std::string_view path) const {
+    const auto& request = exchange.request();
+    if (request.method != "GET" && request.method != "HEAD") {
+        auto r = http::Response::Text(405, "Method not allowed\n");
+        r.headers.Add("Allow", "GET, HEAD");
+        exchange.Respond(std::move(r));
+        return;
+    }
+    if (!override_dir_.empty()) {
+        const auto it = disk_files_.find(path);
+        if (it == disk_files_.end()) {
+            exchange.Respond(http::Response::Text(404, "Not found\n"));
+            return;
+        }
+        ServeFromDisk(exchange, it->second);
+        return;
+    }
+    const Asset* asset = FindAsset(path);
+    if (!asset) {
+        exchange.Respond(http::Response::Text(404, "Not found\n"));
+        return;
+    }
+    http::Response response;
+    response.headers.Add("ETag", std::string(asset->etag));
+    response.headers.Add("Cache-Control", "no-cache");
+    response.headers.Add("Vary", "Accept-Encoding");
+    DecorateHtml(response, asset->content_type);
+    if (ETagMatches(request, asset->etag)) {
+        response.status = 304;
+        exchange.Respond(std::move(response));
+        return;
+    }
+    response.headers.Add("Content-Type", std::string(asset->content_type));
+    if (!asset->gzip.empty() && AcceptsGzip(request)) {
+        response.headers.Add("Content-Encoding", "gzip");
+        response.body = std::string(asset->gzip);
+    } else {
+        response.body = std::string(asset->data);
+    }
+    exchange.Respond(std::move(response));
+}
+
+void StaticFiles::ServeFromDisk(http::Exchange& exchange, const std::string& file) const {
+    // Development only; still read off the loop thread.
+    auto content = std::make_shared<std::string>();
+    const http::ExchangeRef ref = exchange.Ref();
+    uv::QueueWork(
+        exchange.loop(),
+        [file, content] {
+            std::ifstream in(file, std::ios::binary);
+            std::ostringstream buffer;
+            buffer << in.rdbuf();
+            *content = buffer.str();
+        },
+        [ref, file, content](std::exception_ptr error) {
+            http::Exchange* ex = ref.get();
+            if (!ex)
+                return;
+            if (error) {
+                ex->Respond(http::Response::Text(500, "cannot read file\n"));
+                return;
+            }
+            auto response = http::Response::Text(200, std::move(*content), ContentTypeFor(file));
+            response.headers.Set("Cache-Control", "no-cache");
+            DecorateHtml(response, ContentTypeFor(file));
+            ex->Respond(std::move(response));
+        });
+}
+
+} // namespace sealpost::web
