@@ -190,7 +190,7 @@ TEST_CASE("the range API walks into content beyond 4 GiB") {
     CHECK_FALSE(cursor.Next());
 }
 
-TEST_CASE("unzip and 7z accept an entry over 4 GiB followed by one beyond 4 GiB") {
+TEST_CASE("unzip and 7z accept an entry over 4 GiB followed by one beyond 4 GiB", "[huge]") {
     const std::uint64_t big_size = 4 * gib + 12345;
     const std::uint32_t big_crc = ZeroCrcByCombining(big_size);
 

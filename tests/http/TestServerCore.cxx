@@ -1,0 +1,172 @@
+// The HTTP server over real loopback sockets: keep-alive, pipelining, chunked
+// and 100-continue bodies, HEAD, error shapes, graceful shutdown.
+#include "TestServer.hxx"
+#include "lib/uv/Timer.hxx"
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace sealpost;
+using namespace sealpost::test;
+using http::Exchange;
+using http::Response;
+
+namespace {
+
+void AddEcho(TestServer& ts) {
+    ts.router.Add("GET", "/hello/{name}", [](Exchange& ex) {
+        ex.Respond(Response::Text(200, "hello " + std::string(ex.request().Param("name"))));
+    });
+    ts.router.Add("POST", "/echo",
+                  [](Exchange& ex) { ex.Respond(Response::Text(200, ex.body())); });
+    // Answers after `ms` milliseconds of loop time, from a timer.
+    ts.router.Add("GET", "/delay/{ms}", [](Exchange& ex) {
+        const auto ms = std::stoul(std::string(ex.request().Param("ms")));
+        auto ref = ex.Ref();
+        auto timer = std::make_shared<std::unique_ptr<uv::Timer>>();
+        *timer = std::make_unique<uv::Timer>(ex.loop(), [ref, timer, ms] {
+            if (auto* e = ref.get())
+                e->Respond(Response::Text(200, "after " + std::to_string(ms)));
+            timer->reset();
+        });
+        (*timer)->Start(ms);
+    });
+}
+
+} // namespace
+
+TEST_CASE("keep-alive serves several requests on one connection") {
+    TestServer ts;
+    AddEcho(ts);
+    ts.Start();
+    {
+        RawClient client(ts.port());
+        for (int i = 0; i < 3; ++i) {
+            REQUIRE(
+                client.Send("GET /hello/n" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+            auto r = client.ReadResponse();
+            CHECK(r.status == 200);
+            CHECK(r.body == "hello n" + std::to_string(i));
+            CHECK(r.headers["x-content-type-options"] == "nosniff");
+            CHECK(r.headers["referrer-policy"] == "no-referrer");
+            CHECK(r.headers.count("connection") == 0);
+        }
+        // HTTP/1.0 without keep-alive closes after the response.
+        REQUIRE(client.Send("GET /hello/old HTTP/1.0\r\n\r\n"));
+        auto r = client.ReadResponse();
+        CHECK(r.body == "hello old");
+        CHECK(r.headers["connection"] == "close");
+        CHECK(client.IsClosed());
+    }
+    CHECK(ts.Stop() == 0);
+}
+
+TEST_CASE("pipelined requests are answered in order even when the first is slow") {
+    TestServer ts;
+    AddEcho(ts);
+    ts.Start();
+    {
+        RawClient client(ts.port());
+        REQUIRE(client.Send("GET /delay/150 HTTP/1.1\r\nHost: x\r\n\r\n"
+                            "GET /hello/second HTTP/1.1\r\nHost: x\r\n\r\n"
+                            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nthird"
+                            "GET /delay/10 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        CHECK(client.ReadResponse().body == "after 150");
+        CHECK(client.ReadResponse().body == "hello second");
+        CHECK(client.ReadResponse().body == "third");
+        auto last = client.ReadResponse();
+        CHECK(last.body == "after 10");
+        CHECK(last.headers["connection"] == "close");
+        CHECK(client.IsClosed());
+    }
+    CHECK(ts.Stop() == 0);
+}
+
+TEST_CASE("chunked request bodies and 100-continue") {
+    TestServer ts;
+    AddEcho(ts);
+    ts.Start();
+    {
+        RawClient client(ts.port());
+        REQUIRE(client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            "5\r\nhello\r\n1;ext=1\r\n \r\n6\r\nworld!\r\n0\r\n\r\n"));
+        auto r = client.ReadResponse();
+        CHECK(r.status == 200);
+        CHECK(r.body == "hello world!");
+
+        REQUIRE(client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                            "Expect: 100-continue\r\n\r\n"));
+        CHECK(client.ReadUntil("\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
+        REQUIRE(client.Send("body"));
+        r = client.ReadResponse();
+        CHECK(r.status == 200);
+        CHECK(r.body == "body");
+
+        // An expectation we cannot meet.
+        REQUIRE(client.Send("GET /hello/x HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n"));
+        CHECK(client.ReadResponse().status == 417);
+    }
+    CHECK(ts.Stop() == 0);
+}
+
+TEST_CASE("HEAD, 404, 405 and malformed requests") {
+    TestServer ts;
+    AddEcho(ts);
+    ts.Start();
+    {
+        RawClient client(ts.port());
+        REQUIRE(client.Send("HEAD /hello/abc HTTP/1.1\r\nHost: x\r\n\r\n"));
+        auto r = client.ReadResponse(true);
+        CHECK(r.status == 200);
+        CHECK(r.headers["content-length"] == "9");
+        REQUIRE(client.Send("GET /api/v1/missing HTTP/1.1\r\nHost: x\r\n\r\n"));
+        r = client.ReadResponse();
+        CHECK(r.status == 404);
+        CHECK(r.headers["content-type"].starts_with("application/problem+json"));
+        CHECK(r.body.find("\"status\":404") != std::string::npos);
+        // A small unclaimed body is skipped and the connection stays usable.
+        REQUIRE(
+            client.Send("DELETE /hello/abc HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"));
+        r = client.ReadResponse();
+        CHECK(r.status == 405);
+        CHECK(r.headers["allow"] == "GET");
+        REQUIRE(client.Send("GET /hello/after HTTP/1.1\r\nHost: x\r\n\r\n"));
+        CHECK(client.ReadResponse().body == "hello after");
+    }
+    {
+        RawClient client(ts.port());
+        REQUIRE(client.Send("GET / HTTP/1.1\r\nHost x\r\n\r\n"));
+        auto r = client.ReadResponse();
+        CHECK(r.status == 400);
+        CHECK(client.IsClosed());
+    }
+    {
+        RawClient client(ts.port());
+        REQUIRE(client.Send("GET /hello/x HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: "
+                            "chunked\r\n\r\n"));
+        CHECK(client.ReadResponse().status == 400);
+    }
+    CHECK(ts.Stop() == 0);
+}
+
+TEST_CASE("graceful shutdown finishes a request in flight and closes idle connections") {
+    TestServer ts;
+    AddEcho(ts);
+    ts.Start();
+    RawClient idle(ts.port());
+    REQUIRE(idle.Send("GET /hello/idle HTTP/1.1\r\nHost: x\r\n\r\n"));
+    CHECK(idle.ReadResponse().status == 200);
+
+    RawClient busy(ts.port());
+    REQUIRE(busy.Send("GET /delay/300 HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::thread stopper([&] { CHECK(ts.Stop() == 0); });
+    auto r = busy.ReadResponse();
+    CHECK(r.status == 200);
+    CHECK(r.body == "after 300");
+    CHECK(r.headers["connection"] == "close");
+    CHECK(busy.IsClosed());
+    CHECK(idle.IsClosed());
+    stopper.join();
+}

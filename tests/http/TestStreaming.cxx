@@ -1,0 +1,164 @@
+// Streaming with backpressure in both directions over real sockets.
+#include "TestServer.hxx"
+#include "lib/uv/Timer.hxx"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+using namespace sealpost;
+using namespace sealpost::test;
+using http::Exchange;
+using http::Response;
+
+namespace {
+
+// Counts the body and pauses regularly, resuming from a timer as a consumer
+// waiting for threadpool work would.
+class CountingConsumer final : public http::BodyConsumer {
+public:
+    CountingConsumer(Exchange& ex, std::atomic<std::uint64_t>& pauses)
+        : ex_(ex), pauses_(pauses), timer_(ex.loop(), [this] { ex_.ResumeBody(); }) {}
+
+    bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
+        count_ += data.size();
+        for (const auto b : data)
+            sum_ += b;
+        if (++fragments_ % 16 == 0) {
+            ++pauses_;
+            timer_.Start(0);
+            return false;
+        }
+        return true;
+    }
+    void OnBodyEnd() noexcept override {
+        ex_.Respond(Response::Text(200, std::to_string(count_) + " " + std::to_string(sum_)));
+    }
+    void OnBodyAbort() noexcept override {}
+
+private:
+    Exchange& ex_;
+    std::atomic<std::uint64_t>& pauses_;
+    uv::Timer timer_;
+    std::uint64_t count_ = 0, sum_ = 0, fragments_ = 0;
+};
+
+// Produces `total` bytes of a known pattern in 64 KiB pieces, counting them.
+class PatternSource final : public http::ResponseSource {
+public:
+    PatternSource(std::uint64_t total, std::atomic<std::uint64_t>& produced)
+        : total_(total), produced_(produced) {}
+    void Pull(http::ResponseSink& sink) noexcept override {
+        const std::uint64_t n = std::min<std::uint64_t>(65536, total_ - sent_);
+        std::string piece(n, '\0');
+        for (std::uint64_t i = 0; i < n; ++i)
+            piece[i] = static_cast<char>((sent_ + i) % 251);
+        sent_ += n;
+        produced_ += n;
+        sink.Push(std::move(piece), sent_ == total_);
+    }
+
+private:
+    std::uint64_t total_, sent_ = 0;
+    std::atomic<std::uint64_t>& produced_;
+};
+
+} // namespace
+
+TEST_CASE("a 1 GiB body streams through a handler with backpressure and flat memory") {
+    std::atomic<std::uint64_t> pauses{0};
+    http::ServerLimits limits;
+    TestServer ts(limits);
+    ts.router.Add(
+        "PUT", "/count",
+        [&](Exchange& ex) {
+            ex.ReadBody(std::make_unique<CountingConsumer>(ex, pauses), std::uint64_t{2} << 30);
+        },
+        http::BodyMode::stream);
+    ts.Start();
+
+    constexpr std::uint64_t kTotal = std::uint64_t{1} << 30;
+    std::string block(1 << 20, '\0');
+    std::uint64_t expected_sum = 0;
+    for (std::size_t i = 0; i < block.size(); ++i) {
+        block[i] = static_cast<char>(i * 7 % 256);
+        expected_sum += static_cast<unsigned char>(block[i]);
+    }
+    expected_sum *= kTotal / block.size();
+
+    {
+        RawClient client(ts.port(), 60'000);
+        REQUIRE(client.Send("PUT /count HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                            std::to_string(kTotal) + "\r\n\r\n"));
+        // Warm up, then measure the resident set while the rest streams.
+        REQUIRE(client.Send(block));
+        const std::size_t baseline = CurrentRss();
+        std::size_t peak = baseline;
+        for (std::uint64_t sent = block.size(); sent < kTotal; sent += block.size()) {
+            REQUIRE(client.Send(block));
+            if (sent % (64 << 20) == 0)
+                peak = std::max(peak, CurrentRss());
+        }
+        auto r = client.ReadResponse();
+        CHECK(r.status == 200);
+        CHECK(r.body == std::to_string(kTotal) + " " + std::to_string(expected_sum));
+        INFO("RSS baseline " << baseline << " peak " << peak);
+        CHECK(peak - baseline < 32u << 20);
+    }
+    CHECK(pauses.load() > 100);
+    CHECK(ts.Stop() == 0);
+}
+
+TEST_CASE("a slow reader holds back a large response instead of buffering it") {
+    std::atomic<std::uint64_t> produced{0};
+    constexpr std::uint64_t kTotal = 256u << 20;
+    TestServer ts;
+    ts.router.Add("GET", "/big", [&](Exchange& ex) {
+        http::Response head;
+        head.headers.Add("Content-Type", "application/octet-stream");
+        ex.RespondStream(std::move(head), kTotal,
+                         std::make_unique<PatternSource>(kTotal, produced));
+    });
+    ts.router.Add("GET", "/chunked", [&](Exchange& ex) {
+        ex.RespondStream(http::Response{}, std::nullopt,
+                         std::make_unique<PatternSource>(300000, produced));
+    });
+    ts.Start();
+    {
+        RawClient client(ts.port(), 30'000);
+        REQUIRE(client.Send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
+        std::string head = client.ReadUntil("\r\n\r\n");
+        CHECK(head.find("Content-Length: " + std::to_string(kTotal)) != std::string::npos);
+        std::uint64_t received = 0;
+        bool pattern_ok = true;
+        while (received < (1u << 20)) {
+            const std::string part = client.ReadSome(65536);
+            REQUIRE_FALSE(part.empty());
+            for (std::size_t i = 0; i < part.size(); ++i)
+                pattern_ok &= part[i] == static_cast<char>((received + i) % 251);
+            received += part.size();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        const std::uint64_t ahead = produced.load() - received;
+        INFO("produced ahead of the reader: " << ahead);
+        CHECK(ahead < 32u << 20);
+        while (received < kTotal) {
+            const std::string part = client.ReadSome(1 << 20);
+            REQUIRE_FALSE(part.empty());
+            for (std::size_t i = 0; i < part.size(); ++i)
+                pattern_ok &= part[i] == static_cast<char>((received + i) % 251);
+            received += part.size();
+        }
+        CHECK(received == kTotal);
+        CHECK(pattern_ok);
+
+        // Chunked transfer coding when the length is not known in advance.
+        REQUIRE(client.Send("GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n"));
+        auto r = client.ReadResponse();
+        CHECK(r.headers["transfer-encoding"] == "chunked");
+        REQUIRE(r.body.size() == 300000);
+        CHECK(r.body[299999] == static_cast<char>(299999 % 251));
+    }
+    CHECK(ts.Stop() == 0);
+}
