@@ -5,7 +5,7 @@
 #include "config/LoadConfig.hxx"
 #include "lib/uv/Loop.hxx"
 #include "log/Log.hxx"
-#include "sealpost_config.h"
+#include "sealpost/Version.hxx"
 
 #include <cstdio>
 #include <iostream>
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
         return args.empty() ? 2 : 0;
     }
     if (args[0] == "--version") {
-        std::cout << "sealpost " << SEALPOST_VERSION << "\n";
+        std::cout << "sealpost " << kVersion << "\n";
         return 0;
     }
     const std::string_view command = args[0];

@@ -1,0 +1,48 @@
+// Decrypting readers of complete blobs for downloads. OpenBlob() verifies the
+// header with the transfer identity (threadpool); a BlobSource then streams a
+// plaintext byte range as an http::ResponseSource, reading and decrypting a
+// few chunks per Pull() on the threadpool. A chunk that fails authentication
+// ends the response with an error: tampered bytes are never sent as data.
+#pragma once
+
+#include "age/AgeIdentity.hxx"
+#include "age/BlobLayout.hxx"
+#include "age/PayloadKey.hxx"
+#include "http/Body.hxx"
+#include "store/UniqueFd.hxx"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+struct uv_loop_s;
+
+namespace sealpost::store {
+
+class BlobStore;
+struct FileRecord;
+
+/// An authenticated, open blob; shared by the source and its jobs.
+struct OpenBlobFile {
+    UniqueFd fd;
+    age::PayloadKey key;
+    age::BlobLayout layout;
+};
+
+using OpenBlobCallback = std::function<void(std::shared_ptr<OpenBlobFile> blob, std::string error)>;
+
+void OpenBlob(uv_loop_s* loop, const BlobStore& blobs, const FileRecord& file,
+              std::shared_ptr<const age::AgeIdentity> identity, OpenBlobCallback done);
+
+/// Blocking form of OpenBlob (threadpool jobs, command line, tests). Throws.
+std::shared_ptr<OpenBlobFile> OpenBlobNow(const BlobStore& blobs, const FileRecord& file,
+                                          const age::AgeIdentity& identity);
+
+/// Reads and decrypts plaintext [offset, offset + out.size()) (blocking). Throws.
+void ReadPlain(const OpenBlobFile& blob, std::uint64_t offset, std::span<std::uint8_t> out);
+
+std::unique_ptr<http::ResponseSource> MakeBlobSource(uv_loop_s* loop,
+                                                     std::shared_ptr<OpenBlobFile> blob,
+                                                     std::uint64_t first, std::uint64_t length);
+
+} // namespace sealpost::store

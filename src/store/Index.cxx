@@ -1,0 +1,246 @@
+#include "store/Index.hxx"
+#include "lib/lmdb/BigEndian.hxx"
+#include "lib/lmdb/Cursor.hxx"
+#include "lib/lmdb/Dbi.hxx"
+#include "lib/lmdb/Error.hxx"
+#include "lib/lmdb/Flags.hxx"
+#include "lib/lmdb/Schema.hxx"
+#include "lib/lmdb/Txn.hxx"
+
+#include <array>
+
+namespace sealpost::store {
+namespace {
+
+constexpr const char* kTransfers = "transfers";
+constexpr const char* kFiles = "files";
+constexpr const char* kDownloads = "downloads";
+constexpr const char* kExpiry = "expiry";
+
+lmdb::EnvOptions IndexOptions() {
+    lmdb::EnvOptions options;
+    options.map_size = std::size_t{4} << 30; // sparse; grown on demand
+    options.max_dbs = 16;
+    return options;
+}
+
+std::string ExpiryKey(std::int64_t time, char kind, std::string_view id) {
+    std::string key = lmdb::EncodeU64(static_cast<std::uint64_t>(time));
+    key += kind;
+    key += id;
+    return key;
+}
+
+std::optional<ExpiryEntry> ParseExpiryKey(std::string_view key) {
+    if (key.size() < 10)
+        return std::nullopt;
+    const auto time = lmdb::DecodeU64(key.substr(0, 8));
+    if (!time)
+        return std::nullopt;
+    return ExpiryEntry{static_cast<std::int64_t>(*time), key[8] == 'u', std::string(key.substr(9))};
+}
+
+bool HasExpiry(const TransferRecord& r) {
+    return r.status == TransferStatus::open || r.status == TransferStatus::provided;
+}
+
+bool HasUploadExpiry(const FileRecord& r) {
+    return !r.complete && r.upload_expires_at > 0;
+}
+
+lmdb::Migration CreateDatabases() {
+    return [](lmdb::Txn& txn) {
+        for (const char* name : {kTransfers, kFiles, kDownloads, kExpiry})
+            lmdb::Dbi::Open(txn, name, lmdb::kDbCreate);
+    };
+}
+
+} // namespace
+
+Index::Index(const std::filesystem::path& dir)
+    : env_([&] {
+          std::filesystem::create_directories(dir);
+          const std::array<lmdb::Migration, 1> migrations{CreateDatabases()};
+          return lmdb::OpenIndex(dir, kSchemaVersion, migrations, IndexOptions());
+      }()) {}
+
+template <typename F> void Index::Write(F&& body) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            auto txn = lmdb::Txn::BeginWrite(env_);
+            body(txn);
+            txn.Commit();
+            return;
+        } catch (const lmdb::MapFullError&) {
+            if (attempt >= 4)
+                throw;
+            env_.Grow();
+        }
+    }
+}
+
+std::optional<TransferRecord> Index::GetTransfer(std::string_view id) {
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, id);
+    return value ? ParseTransfer(*value) : std::nullopt;
+}
+
+std::optional<FileRecord> Index::GetFile(std::string_view id) {
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto value = lmdb::Dbi::Open(txn, kFiles).Get(txn, id);
+    return value ? ParseFile(*value) : std::nullopt;
+}
+
+std::optional<std::string> Index::TransferOfDownload(std::string_view download_id) {
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto value = lmdb::Dbi::Open(txn, kDownloads).Get(txn, download_id);
+    return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+}
+
+std::optional<ExpiryEntry> Index::EarliestExpiry() {
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto dbi = lmdb::Dbi::Open(txn, kExpiry);
+    lmdb::Cursor cursor(txn, dbi);
+    const auto first = cursor.First();
+    return first ? ParseExpiryKey(first->key) : std::nullopt;
+}
+
+std::vector<ExpiryEntry> Index::DueExpiries(std::int64_t now) {
+    std::vector<ExpiryEntry> due;
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto dbi = lmdb::Dbi::Open(txn, kExpiry);
+    lmdb::Cursor cursor(txn, dbi);
+    for (auto e = cursor.First(); e; e = cursor.Next()) {
+        auto entry = ParseExpiryKey(e->key);
+        if (!entry || entry->time > now)
+            break;
+        due.push_back(std::move(*entry));
+    }
+    return due;
+}
+
+void Index::ForEachFile(const std::function<void(const FileRecord&)>& visit) {
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto dbi = lmdb::Dbi::Open(txn, kFiles);
+    lmdb::Cursor cursor(txn, dbi);
+    for (auto e = cursor.First(); e; e = cursor.Next())
+        if (auto record = ParseFile(e->value))
+            visit(*record);
+}
+
+void Index::ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) {
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto dbi = lmdb::Dbi::Open(txn, kTransfers);
+    lmdb::Cursor cursor(txn, dbi);
+    for (auto e = cursor.First(); e; e = cursor.Next())
+        if (auto record = ParseTransfer(e->value))
+            visit(*record);
+}
+
+namespace {
+
+void PutTransferIn(lmdb::Txn& txn, const TransferRecord& record) {
+    const auto transfers = lmdb::Dbi::Open(txn, kTransfers);
+    const auto expiry = lmdb::Dbi::Open(txn, kExpiry);
+    const auto downloads = lmdb::Dbi::Open(txn, kDownloads);
+    if (const auto old_value = transfers.Get(txn, record.id)) {
+        if (const auto old = ParseTransfer(*old_value)) {
+            expiry.Del(txn, ExpiryKey(old->expires_at, 't', old->id));
+            if (record.status == TransferStatus::deleted ||
+                record.status == TransferStatus::revoked ||
+                record.status == TransferStatus::expired)
+                for (const auto& rc : old->recipients)
+                    downloads.Del(txn, rc.download_id);
+        }
+    }
+    if (HasExpiry(record)) {
+        expiry.Put(txn, ExpiryKey(record.expires_at, 't', record.id), "");
+        for (const auto& rc : record.recipients)
+            if (!rc.download_id.empty())
+                downloads.Put(txn, rc.download_id, record.id);
+    }
+    transfers.Put(txn, record.id, Serialize(record));
+}
+
+void PutFileIn(lmdb::Txn& txn, const FileRecord& record) {
+    const auto files = lmdb::Dbi::Open(txn, kFiles);
+    const auto expiry = lmdb::Dbi::Open(txn, kExpiry);
+    if (const auto old_value = files.Get(txn, record.id))
+        if (const auto old = ParseFile(*old_value); old && HasUploadExpiry(*old))
+            expiry.Del(txn, ExpiryKey(old->upload_expires_at, 'u', old->id));
+    if (HasUploadExpiry(record))
+        expiry.Put(txn, ExpiryKey(record.upload_expires_at, 'u', record.id), "");
+    files.Put(txn, record.id, Serialize(record));
+}
+
+} // namespace
+
+void Index::PutTransfer(const TransferRecord& record) {
+    Write([&](lmdb::Txn& txn) { PutTransferIn(txn, record); });
+}
+
+void Index::PutFile(const FileRecord& record) {
+    Write([&](lmdb::Txn& txn) { PutFileIn(txn, record); });
+}
+
+void Index::PutFileAndTransfer(const FileRecord& file, const TransferRecord& transfer) {
+    Write([&](lmdb::Txn& txn) {
+        PutFileIn(txn, file);
+        PutTransferIn(txn, transfer);
+    });
+}
+
+void Index::DeleteFile(std::string_view id) {
+    Write([&](lmdb::Txn& txn) {
+        const auto files = lmdb::Dbi::Open(txn, kFiles);
+        if (const auto old_value = files.Get(txn, id))
+            if (const auto old = ParseFile(*old_value); old && HasUploadExpiry(*old))
+                lmdb::Dbi::Open(txn, kExpiry).Del(txn, ExpiryKey(old->upload_expires_at, 'u', id));
+        files.Del(txn, id);
+    });
+}
+
+Index::AddFileResult Index::AddFile(const FileRecord& file) {
+    AddFileResult result = AddFileResult::added;
+    Write([&](lmdb::Txn& txn) {
+        const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, file.transfer_id);
+        auto transfer = value ? ParseTransfer(*value) : std::nullopt;
+        if (!transfer) {
+            result = AddFileResult::no_transfer;
+            return;
+        }
+        if (transfer->status != TransferStatus::open) {
+            result = AddFileResult::not_open;
+            return;
+        }
+        if (transfer->reserved + file.size > transfer->max_size ||
+            transfer->reserved + file.size < transfer->reserved) {
+            result = AddFileResult::over_quota;
+            return;
+        }
+        transfer->reserved += file.size;
+        transfer->file_ids.push_back(file.id);
+        PutFileIn(txn, file);
+        PutTransferIn(txn, *transfer);
+    });
+    return result;
+}
+
+void Index::RemoveFile(const FileRecord& file) {
+    Write([&](lmdb::Txn& txn) {
+        const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, file.transfer_id);
+        if (auto transfer = value ? ParseTransfer(*value) : std::nullopt) {
+            std::erase(transfer->file_ids, file.id);
+            transfer->reserved -= std::min(transfer->reserved, file.size);
+            PutTransferIn(txn, *transfer);
+        }
+        const auto files = lmdb::Dbi::Open(txn, kFiles);
+        if (const auto old_value = files.Get(txn, file.id))
+            if (const auto old = ParseFile(*old_value); old && HasUploadExpiry(*old))
+                lmdb::Dbi::Open(txn, kExpiry)
+                    .Del(txn, ExpiryKey(old->upload_expires_at, 'u', file.id));
+        files.Del(txn, file.id);
+    });
+}
+
+} // namespace sealpost::store

@@ -1,0 +1,71 @@
+// The records kept in the LMDB index, and their serialisation (JSON with
+// binary fields in base64). Plain values; any thread.
+//
+// What is confidential is stored sealed to the transfer's key (file names,
+// content types, the message); sizes, ids, times and addresses are not.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sealpost::store {
+
+using Bytes = std::vector<std::uint8_t>;
+
+enum class TransferStatus { open, provided, revoked, expired, deleted };
+std::string_view ToString(TransferStatus status) noexcept;
+
+struct RecipientRecord {
+    std::string email;
+    std::string kind = "to"; ///< to, cc or bcc
+    std::string download_id;
+    std::uint64_t downloads = 0;
+    std::int64_t last_download_at = 0; ///< unix seconds, 0 = never
+};
+
+struct TransferRecord {
+    std::string id;
+    TransferStatus status = TransferStatus::open;
+    std::string sender;
+    std::vector<RecipientRecord> recipients;
+    std::int64_t created_at = 0;
+    std::int64_t expires_at = 0;
+    std::string public_key;      ///< age1… recipient of every blob of this transfer
+    Bytes w_up;                  ///< sk_T under the server key; only while open
+    Bytes w_pw;                  ///< sk_T under the password KEK (carries salt and cost)
+    std::string message_file_id; ///< the confidential message's blob, if any
+    std::uint64_t max_size = 0;  ///< per-transfer limit on the sum of file sizes
+    std::uint64_t reserved = 0;  ///< sum of declared sizes of its files
+    std::vector<std::string> file_ids;
+    std::uint32_t failed_attempts = 0;
+    std::uint32_t consecutive_failures = 0;
+    std::int64_t locked_until = 0;
+    nlohmann::json options = nlohmann::json::object(); ///< workflow options (language, …)
+};
+
+struct FileRecord {
+    std::string id;
+    std::string transfer_id;
+    std::uint64_t size = 0;   ///< declared length (tus Upload-Length)
+    std::uint64_t offset = 0; ///< durably stored plaintext bytes
+    bool complete = false;
+    Bytes sealed_name;
+    Bytes sealed_type;
+    std::string sha256; ///< hex, once complete
+    std::uint32_t crc32 = 0;
+    std::uint64_t chunks_offset = 0; ///< blob header + nonce size
+    std::int64_t created_at = 0;
+    std::int64_t upload_expires_at = 0; ///< abandoned uploads go after this
+};
+
+std::string Serialize(const TransferRecord& record);
+std::string Serialize(const FileRecord& record);
+std::optional<TransferRecord> ParseTransfer(std::string_view data);
+std::optional<FileRecord> ParseFile(std::string_view data);
+
+} // namespace sealpost::store

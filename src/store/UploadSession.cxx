@@ -1,0 +1,346 @@
+#include "store/UploadSession.hxx"
+#include "age/Chunk.hxx"
+#include "lib/uv/Work.hxx"
+#include "log/Log.hxx"
+#include "store/BlobStore.hxx"
+#include "store/Index.hxx"
+#include "util/Hex.hxx"
+
+#include "lib/sodium/Compare.hxx"
+
+#include <cstring>
+#include <ctime>
+#include <system_error>
+
+namespace sealpost::store {
+namespace {
+
+constexpr std::size_t kChunk = age::kChunkSize;
+// During a long request the durable offset advances every this many bytes.
+constexpr std::uint64_t kSyncEvery = 64u << 20;
+
+int StatusFor(std::exception_ptr error, std::string& detail) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::system_error& e) {
+        detail = e.what();
+        if (e.code() == std::errc::no_space_on_device)
+            return 507;
+    } catch (const std::exception& e) {
+        detail = e.what();
+    }
+    return 500;
+}
+
+} // namespace
+
+struct UploadSession::Segment {
+    std::uint64_t first_chunk = 0;
+    std::vector<std::uint8_t> plain; ///< reserved to kSegmentChunks * 64 KiB
+    std::size_t keep = 0; ///< bytes of `plain` that are stored (whole chunks, or the final tail)
+    bool final = false;   ///< holds the file's last chunk
+    bool written = false;
+    bool hashed = false;
+    bool hashing = false;
+    std::exception_ptr error;
+
+    std::uint64_t ChunkCount() const { return (keep + kChunk - 1) / kChunk; }
+};
+
+class UploadSession::Consumer final : public http::BodyConsumer {
+public:
+    explicit Consumer(std::shared_ptr<UploadSession> session) : session_(std::move(session)) {}
+    bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
+        return session_->Feed(data);
+    }
+    void OnBodyEnd() noexcept override { session_->EndOfBody(); }
+    void OnBodyAbort() noexcept override { session_->AbortBody(); }
+
+private:
+    std::shared_ptr<UploadSession> session_;
+};
+
+UploadSession::UploadSession(uv_loop_s* loop, Index& index, const BlobStore& blobs,
+                             FileRecord record, age::PayloadKey key, UniqueFd fd,
+                             std::unique_ptr<FileHashes> hashes)
+    : loop_(loop), index_(index), blobs_(blobs), record_(std::move(record)),
+      key_(std::make_shared<age::PayloadKey>(std::move(key))),
+      fd_(std::make_shared<UniqueFd>(std::move(fd))), hashes_(std::move(hashes)),
+      layout_(record_.chunks_offset, record_.size) {}
+
+UploadSession::~UploadSession() = default;
+
+std::unique_ptr<http::BodyConsumer> UploadSession::BeginBody(http::Exchange& exchange,
+                                                             std::optional<BodyChecksum> checksum,
+                                                             Done done) {
+    busy_ = true;
+    body_ended_ = body_aborted_ = failed_ = paused_ = finished_ = false;
+    exchange_ = exchange.Ref();
+    done_ = std::move(done);
+    checksum_ = std::move(checksum);
+    body_digest_ = checksum_ ? std::make_unique<evp::Digest>(checksum_->algorithm) : nullptr;
+    received_ = record_.offset;
+    written_through_ = record_.offset / kChunk;
+    synced_bytes_ = 0;
+    return std::make_unique<Consumer>(shared_from_this());
+}
+
+std::uint64_t UploadSession::SubmittedChunks() const noexcept {
+    if (in_flight_.empty())
+        return written_through_;
+    const auto& last = in_flight_.back();
+    return last->first_chunk + last->ChunkCount();
+}
+
+bool UploadSession::Feed(std::span<const std::uint8_t> data) {
+    if (failed_)
+        return true; // drain: the result is already decided
+    if (body_digest_)
+        body_digest_->Update(data);
+    constexpr std::size_t kSegmentBytes = kSegmentChunks * kChunk;
+    while (!data.empty()) {
+        if (received_ >= record_.size)
+            break; // the body limit keeps clients from sending more
+        if (!staging_) {
+            staging_ = std::make_shared<Segment>();
+            staging_->first_chunk = received_ / kChunk;
+            staging_->plain.reserve(kSegmentBytes);
+        }
+        const std::size_t room = kSegmentBytes - staging_->plain.size();
+        const std::size_t take = static_cast<std::size_t>(
+            std::min<std::uint64_t>({room, data.size(), record_.size - received_}));
+        staging_->plain.insert(staging_->plain.end(), data.begin(), data.begin() + take);
+        data = data.subspan(take);
+        received_ += take;
+        if (staging_->plain.size() == kSegmentBytes || received_ == record_.size)
+            Submit(false);
+    }
+    paused_ = in_flight_.size() >= kMaxInFlight;
+    return !paused_;
+}
+
+void UploadSession::Submit(bool at_body_end) {
+    std::shared_ptr<Segment> segment = std::move(staging_);
+    staging_.reset();
+    if (!segment)
+        return;
+    segment->final = received_ == record_.size;
+    // A tail shorter than a chunk is only kept when it ends the file.
+    segment->keep =
+        segment->final ? segment->plain.size() : segment->plain.size() / kChunk * kChunk;
+    (void)at_body_end;
+    if (segment->keep == 0 && !segment->final)
+        return;
+    in_flight_.push_back(segment);
+
+    auto self = shared_from_this();
+    auto key = key_;
+    auto fd = fd_;
+    const age::BlobLayout layout = layout_;
+    uv::QueueWork(
+        loop_,
+        [segment, key, fd, layout] {
+            const std::uint64_t count = segment->ChunkCount();
+            std::vector<std::uint8_t> sealed(segment->keep + count * age::kChunkTagSize);
+            std::size_t in = 0, out = 0;
+            for (std::uint64_t i = 0; i < count; ++i) {
+                const std::size_t n = std::min(kChunk, segment->keep - in);
+                const std::uint64_t index = segment->first_chunk + i;
+                const bool last = segment->final && i + 1 == count;
+                const auto rc =
+                    age::SealChunk(*key, index, last, std::span(segment->plain).subspan(in, n),
+                                   std::span(sealed).subspan(out, n + age::kChunkTagSize));
+                if (rc != age::AgeErrc::ok)
+                    throw std::runtime_error("sealing a chunk failed");
+                in += n;
+                out += n + age::kChunkTagSize;
+            }
+            const std::uint64_t offset = layout.ChunkOffset(segment->first_chunk);
+            BlobStore::WriteAt(fd->get(), sealed, offset);
+            BlobStore::StartWriteback(fd->get(), offset, sealed.size());
+        },
+        [self, segment](std::exception_ptr error) {
+            segment->written = true;
+            segment->error = error;
+            self->OnSegmentDone();
+        });
+    StartHash();
+}
+
+void UploadSession::StartHash() {
+    if (hashing_)
+        return;
+    std::shared_ptr<Segment> next;
+    for (const auto& s : in_flight_)
+        if (!s->hashed) {
+            next = s;
+            break;
+        }
+    if (!next)
+        return;
+    hashing_ = true;
+    auto self = shared_from_this();
+    auto hashes = hashes_;
+    uv::QueueWork(
+        loop_,
+        [next, hashes] {
+            const auto bytes = std::span(next->plain).first(next->keep);
+            hashes->sha256.Update(bytes);
+            hashes->crc.Update(bytes);
+        },
+        [self, next](std::exception_ptr error) {
+            self->hashing_ = false;
+            next->hashed = true;
+            if (error && !next->error)
+                next->error = error;
+            self->StartHash();
+            self->OnSegmentDone();
+        });
+}
+
+void UploadSession::OnSegmentDone() {
+    while (!in_flight_.empty() && in_flight_.front()->written && in_flight_.front()->hashed) {
+        auto segment = in_flight_.front();
+        in_flight_.pop_front();
+        if (segment->error && !failed_) {
+            std::string detail;
+            const int status = StatusFor(segment->error, detail);
+            Fail(status, detail);
+        }
+        if (!failed_) {
+            written_through_ = segment->first_chunk + segment->ChunkCount();
+            synced_bytes_ += segment->keep;
+        }
+    }
+    if (paused_ && in_flight_.size() < kMaxInFlight) {
+        paused_ = false;
+        if (auto* ex = exchange_.get())
+            ex->ResumeBody();
+    }
+    MaybeSync();
+    if ((body_ended_ || body_aborted_) && in_flight_.empty() && !hashing_ && !syncing_)
+        Finish();
+}
+
+void UploadSession::MaybeSync() {
+    // With a checksum the whole request is kept or dropped, so nothing of it
+    // becomes durable before the end.
+    if (syncing_ || failed_ || checksum_ || synced_bytes_ < kSyncEvery)
+        return;
+    syncing_ = true;
+    synced_bytes_ = 0;
+    FileRecord updated = record_;
+    updated.offset = written_through_ * kChunk;
+    auto self = shared_from_this();
+    auto fd = fd_;
+    Index* index = &index_;
+    uv::QueueWork(
+        loop_,
+        [fd, updated, index] {
+            BlobStore::DataSync(fd->get());
+            index->PutFile(updated);
+        },
+        [self, updated](std::exception_ptr error) {
+            self->syncing_ = false;
+            if (!error)
+                self->record_.offset = std::max(self->record_.offset, updated.offset);
+            if ((self->body_ended_ || self->body_aborted_) && self->in_flight_.empty() &&
+                !self->hashing_)
+                self->Finish();
+        });
+}
+
+void UploadSession::EndOfBody() {
+    body_ended_ = true;
+    if (!failed_)
+        Submit(true);
+    if (in_flight_.empty() && !hashing_ && !syncing_)
+        Finish();
+}
+
+void UploadSession::AbortBody() {
+    body_aborted_ = true;
+    staging_.reset();
+    if (in_flight_.empty() && !hashing_ && !syncing_)
+        Finish();
+}
+
+void UploadSession::Fail(int status, std::string detail) {
+    failed_ = true;
+    failure_ = {status, std::move(detail), record_.offset, false};
+}
+
+void UploadSession::Finish() {
+    if (finished_)
+        return;
+    finished_ = true;
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (failed_) {
+        busy_ = false;
+        failure_.offset = record_.offset;
+        log::Warn("upload of file {} failed: {}", record_.id, failure_.detail);
+        if (done)
+            done(failure_);
+        return;
+    }
+    if (checksum_ && body_ended_) {
+        std::vector<std::uint8_t> actual = body_digest_->Finish();
+        if (!sodium::ConstantTimeEqual(actual, checksum_->expected)) {
+            // The bytes of this request are dropped: the offset stays, and the
+            // hashes (which saw them) are rebuilt from the blob when the upload
+            // continues.
+            busy_ = false;
+            hashes_.reset();
+            if (done)
+                done({460, "checksum mismatch", record_.offset, false});
+            return;
+        }
+    }
+    if (body_aborted_ && checksum_) {
+        busy_ = false;
+        hashes_.reset();
+        return;
+    }
+    const bool complete = written_through_ == layout_.ChunkCount() && received_ == record_.size;
+    FileRecord updated = record_;
+    updated.offset = complete ? record_.size : written_through_ * kChunk;
+    updated.complete = complete;
+    if (complete) {
+        std::array<std::uint8_t, evp::kSha256Size> digest{};
+        hashes_->sha256.Finish(digest);
+        updated.sha256 = HexEncode(digest);
+        updated.crc32 = hashes_->crc.Value();
+        updated.upload_expires_at = 0;
+    }
+    auto self = shared_from_this();
+    auto fd = fd_;
+    Index* index = &index_;
+    const BlobStore* blobs = &blobs_;
+    syncing_ = true;
+    uv::QueueWork(
+        loop_,
+        [fd, updated, index, blobs] {
+            BlobStore::DataSync(fd->get());
+            if (updated.complete)
+                blobs->Commit(updated.id);
+            index->PutFile(updated);
+        },
+        [self, updated, done](std::exception_ptr error) {
+            self->syncing_ = false;
+            self->busy_ = false;
+            UploadResult result;
+            if (error) {
+                result.status = StatusFor(error, result.detail);
+                result.offset = self->record_.offset;
+            } else {
+                self->record_ = updated;
+                result.offset = updated.offset;
+                result.complete = updated.complete;
+            }
+            if (done)
+                done(result);
+        });
+}
+
+} // namespace sealpost::store

@@ -1,0 +1,126 @@
+// One open file upload: the pipeline socket → chunk buffer → encrypt → write.
+//
+// Body bytes are staged in segments of up to 8 chunks of 64 KiB. A full
+// segment is sealed (age STREAM) and written with pwrite at its fixed blob
+// offset by a threadpool job, so several segments of one upload are encrypted
+// on several cores at once; a second, strictly sequential job per segment feeds
+// SHA-256 and CRC-32 in order. At most kMaxInFlight segments are in flight;
+// beyond that the body consumer pauses the socket (backpressure), so memory
+// stays constant whatever the file size.
+//
+// Only whole chunks are kept until the file is complete: a PATCH that ends in
+// the middle of a chunk keeps the bytes up to the last chunk boundary and
+// reports that as the new offset. The offset recorded in the index (and shown
+// as Upload-Offset) is advanced only after fdatasync.
+//
+// Lives on the loop thread, shared with its in-flight jobs (shared_ptr); a job
+// never touches session state except through its completion on the loop.
+#pragma once
+
+#include "age/BlobLayout.hxx"
+#include "age/PayloadKey.hxx"
+#include "http/Exchange.hxx"
+#include "lib/evp/Digest.hxx"
+#include "store/Records.hxx"
+#include "store/UniqueFd.hxx"
+#include "zip/Crc32.hxx"
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+
+struct uv_loop_s;
+
+namespace sealpost::store {
+
+class Index;
+class BlobStore;
+
+/// SHA-256 and CRC-32 of a file's plaintext prefix.
+struct FileHashes {
+    evp::Digest sha256{evp::DigestAlgorithm::sha256};
+    Crc32 crc;
+};
+
+/// The tus checksum of one PATCH body.
+struct BodyChecksum {
+    evp::DigestAlgorithm algorithm;
+    std::vector<std::uint8_t> expected;
+};
+
+struct UploadResult {
+    int status = 204; ///< 204 ok, 460 checksum mismatch, 507 disk, 500 other
+    std::string detail;
+    std::uint64_t offset = 0; ///< durable offset after the request
+    bool complete = false;
+};
+
+class UploadSession : public std::enable_shared_from_this<UploadSession> {
+public:
+    static constexpr std::size_t kSegmentChunks = 8;
+    static constexpr std::size_t kMaxInFlight = 6;
+
+    UploadSession(uv_loop_s* loop, Index& index, const BlobStore& blobs, FileRecord record,
+                  age::PayloadKey key, UniqueFd fd, std::unique_ptr<FileHashes> hashes);
+    ~UploadSession();
+
+    const FileRecord& record() const noexcept { return record_; }
+    bool busy() const noexcept { return busy_; }
+
+    using Done = std::function<void(const UploadResult&)>;
+    /// Returns the consumer for one request body that continues the file at
+    /// record().offset; `done` runs when the bytes are durable (or failed).
+    /// `max_bytes` bounds the body (the rest of the declared size, or the
+    /// transfer's limit when the size is only known at the end).
+    std::unique_ptr<http::BodyConsumer> BeginBody(http::Exchange& exchange,
+                                                  std::optional<BodyChecksum> checksum, Done done);
+
+private:
+    class Consumer;
+    struct Segment;
+    friend class Consumer;
+
+    bool Feed(std::span<const std::uint8_t> data);
+    void EndOfBody();
+    void AbortBody();
+    void Submit(bool at_body_end);
+    void StartHash();
+    void OnSegmentDone();
+    void MaybeSync();
+    void Finish();
+    void Fail(int status, std::string detail);
+    std::uint64_t SubmittedChunks() const noexcept;
+
+    uv_loop_s* loop_;
+    Index& index_;
+    const BlobStore& blobs_;
+    FileRecord record_;
+    std::shared_ptr<const age::PayloadKey> key_;
+    std::shared_ptr<UniqueFd> fd_;
+    std::shared_ptr<FileHashes> hashes_;
+    age::BlobLayout layout_;
+
+    // Current request.
+    bool busy_ = false;
+    bool body_ended_ = false;
+    bool body_aborted_ = false;
+    bool syncing_ = false;
+    bool hashing_ = false;
+    bool failed_ = false;
+    bool finished_ = false;
+    UploadResult failure_;
+    http::ExchangeRef exchange_;
+    bool paused_ = false;
+    Done done_;
+    std::optional<BodyChecksum> checksum_;
+    std::unique_ptr<evp::Digest> body_digest_;
+
+    std::uint64_t received_ = 0; ///< plaintext offset of the next byte
+    std::shared_ptr<Segment> staging_;
+    std::deque<std::shared_ptr<Segment>> in_flight_;
+    std::uint64_t written_through_ = 0; ///< chunks written and hashed, contiguous
+    std::uint64_t synced_bytes_ = 0;    ///< plaintext bytes written since the last sync
+};
+
+} // namespace sealpost::store
