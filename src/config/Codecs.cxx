@@ -76,7 +76,7 @@ void ReadSize(const toml::node& node, std::uint64_t& out, KeyProblems& problems)
     ReadParsedString(node, out, problems, kExpected, ParseSize);
 }
 
-void ReadDuration(const toml::node& node, milliseconds& out, KeyProblems& problems) {
+void ReadDuration(const toml::node& node, std::chrono::milliseconds& out, KeyProblems& problems) {
     static constexpr std::string_view kExpected = "a duration such as \"10s\"";
     if (const auto* value = node.as_integer()) {
         const std::int64_t seconds = value->get();
@@ -85,7 +85,7 @@ void ReadDuration(const toml::node& node, milliseconds& out, KeyProblems& proble
         else if (seconds > std::numeric_limits<std::int64_t>::max() / 1000)
             problems.Add(fmt::format("duration {} seconds is too long", seconds));
         else
-            out = milliseconds(seconds * 1000);
+            out = std::chrono::milliseconds(seconds * 1000);
         return;
     }
     ReadParsedString(node, out, problems, kExpected, ParseDuration);

@@ -88,22 +88,25 @@ struct SizeCodec {
 };
 
 /// Reads a duration without range checks: a string such as "10s" or integer seconds.
-void ReadDuration(const toml::node& node, milliseconds& out, KeyProblems& problems);
+void ReadDuration(const toml::node& node, std::chrono::milliseconds& out, KeyProblems& problems);
 
 template <std::int64_t kMinMilliseconds> struct DurationCodec {
-    static void Read(const toml::node& node, milliseconds& out, KeyProblems& problems) {
-        milliseconds duration{};
+    static void Read(const toml::node& node, std::chrono::milliseconds& out,
+                     KeyProblems& problems) {
+        std::chrono::milliseconds duration{};
         ReadDuration(node, duration, problems);
         if (problems.Any())
             return;
         if (duration.count() < kMinMilliseconds)
             problems.Add(fmt::format("must be at least {}, got {}",
-                                     FormatDuration(milliseconds(kMinMilliseconds)),
+                                     FormatDuration(std::chrono::milliseconds(kMinMilliseconds)),
                                      FormatDuration(duration)));
         else
             out = duration;
     }
-    static std::string Format(milliseconds value) { return TomlQuote(FormatDuration(value)); }
+    static std::string Format(std::chrono::milliseconds value) {
+        return TomlQuote(FormatDuration(value));
+    }
 };
 
 struct ListenCodec {

@@ -20,19 +20,17 @@
 
 namespace sealpost {
 
-using std::chrono::milliseconds;
-
 struct ServerConfig {
     ListenAddress listen{"127.0.0.1", 8080};
     /// Base of every link in e-mails, without a trailing slash.
     std::string public_url = "http://127.0.0.1:8080";
     std::filesystem::path data_dir = "./data";
     std::uint64_t max_connections = 1024;
-    milliseconds header_timeout{10'000};
-    milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};
     /// Longest pause between body bytes while a request body is arriving.
-    milliseconds body_timeout{60'000};
-    milliseconds shutdown_timeout{30'000};
+    std::chrono::milliseconds body_timeout{60'000};
+    std::chrono::milliseconds shutdown_timeout{30'000};
     /// Empty: serve the embedded web UI; otherwise serve this directory (development).
     std::filesystem::path static_dir;
     std::uint64_t max_header_size = 16 * 1024;
@@ -109,7 +107,7 @@ struct MailConfig {
     bool smtp_starttls = true;
     std::string smtp_username;
     std::string smtp_password;
-    milliseconds smtp_timeout{30'000};
+    std::chrono::milliseconds smtp_timeout{30'000};
 
     bool operator==(const MailConfig&) const = default;
 };
