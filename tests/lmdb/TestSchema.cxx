@@ -70,6 +70,25 @@ TEST_CASE("OpenIndex runs each migration exactly once, across reopenings", "[lmd
     CHECK_NOTHROW(Dbi::Open(txn, "expiry"));
 }
 
+TEST_CASE("After OpenIndex every existing database handle belongs to the environment", "[lmdb]") {
+    TempDir dir;
+    Counted counted;
+    const auto all = counted.Migrations();
+    { OpenIndex(dir.Path(), 3, all); }
+
+    // No migration runs on this open; the handles still outlive the read transaction that
+    // first names them, which would close a handle it had created itself.
+    Env env = OpenIndex(dir.Path(), 3, all);
+    CHECK(counted.runs == std::vector<int>{1, 1, 1});
+    const Dbi transfers = [&] {
+        Txn txn = Txn::BeginRead(env);
+        return Dbi::Open(txn, "transfers");
+    }();
+    Txn txn = Txn::BeginRead(env);
+    CHECK(transfers.Get(txn, "t1") == "v1-record+v2");
+    CHECK(Dbi::Open(txn, "transfers").Handle() == transfers.Handle());
+}
+
 TEST_CASE("OpenIndex refuses an index written by a newer sealpost", "[lmdb]") {
     TempDir dir;
     Counted counted;

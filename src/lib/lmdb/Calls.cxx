@@ -71,6 +71,14 @@ MDB_dbi DbiOpen(MDB_txn* txn, const char* name, unsigned flags) {
     return dbi;
 }
 
+bool DbiOpenExisting(MDB_txn* txn, const char* name, MDB_dbi* dbi) {
+    const int rc = mdb_dbi_open(txn, name, 0, dbi);
+    if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE)
+        return false;
+    Check("mdb_dbi_open", rc);
+    return true;
+}
+
 MDB_stat DbiStat(MDB_txn* txn, MDB_dbi dbi) {
     MDB_stat stat{};
     Check("mdb_stat", mdb_stat(txn, dbi, &stat));

@@ -37,6 +37,9 @@ void TxnRenew(MDB_txn* txn);
 
 /// Throws NotFoundError when the database is missing and flags lacks MDB_CREATE.
 MDB_dbi DbiOpen(MDB_txn* txn, const char* name, unsigned flags);
+/// Opens the named database if it exists; false when name is absent or is a plain key of
+/// the main database rather than a database.
+bool DbiOpenExisting(MDB_txn* txn, const char* name, MDB_dbi* dbi);
 MDB_stat DbiStat(MDB_txn* txn, MDB_dbi dbi);
 /// Empties the database (remove == false) or deletes it (remove == true).
 void DbiDrop(MDB_txn* txn, MDB_dbi dbi, bool remove);

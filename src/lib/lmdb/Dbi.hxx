@@ -4,9 +4,11 @@
 // nothing and may be copied freely (unlike Env, Txn and Cursor).
 //
 // Open every database once at start, in one write transaction that is committed before
-// other threads use the handles: LMDB forbids concurrent mdb_dbi_open calls, and a handle
-// created in a transaction that is aborted is invalid. After that any thread may use a
-// Dbi with a Txn it is allowed to use (see Txn.hxx).
+// other threads use the handles (OpenIndex() in Schema.hxx does this for every existing
+// database): LMDB forbids concurrent mdb_dbi_open calls that create a handle, and a handle
+// created in a transaction that is aborted is closed with it. Once a handle belongs to
+// the environment, Dbi::Open of that name in any transaction only looks it up, and any
+// thread may use the Dbi with a Txn it is allowed to use (see Txn.hxx).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,6 @@
 #include "Schema.hxx"
+#include "Calls.hxx"
+#include "Cursor.hxx"
 #include "Dbi.hxx"
 #include "Error.hxx"
 #include "Flags.hxx"
@@ -7,6 +9,7 @@
 
 #include <charconv>
 #include <string>
+#include <vector>
 
 namespace sealpost::lmdb {
 
@@ -28,6 +31,31 @@ std::uint64_t ReadSchemaVersion(Txn& txn) {
                           "\"");
     return version;
 }
+
+namespace {
+
+/// Opens every named database in one committed write transaction, so that the handles
+/// belong to the environment before other threads run: a later Dbi::Open of these names,
+/// in any transaction on any thread, is then a lookup that changes nothing (a handle first
+/// opened in a transaction that is aborted would be closed again with it).
+void OpenAllNamedDatabases(Env& env) {
+    Txn txn = Txn::BeginWrite(env);
+    std::vector<std::string> names;
+    {
+        const Dbi main = Dbi::Open(txn, "");
+        Cursor cursor(txn, main);
+        for (auto entry = cursor.First(); entry; entry = cursor.Next())
+            if (entry->key.find('\0') == std::string_view::npos)
+                names.emplace_back(entry->key);
+    }
+    for (const auto& name : names) {
+        MDB_dbi dbi = 0;
+        call::DbiOpenExisting(txn.Handle(), name.c_str(), &dbi);
+    }
+    txn.Commit();
+}
+
+} // namespace
 
 Env OpenIndex(const std::filesystem::path& dir, std::uint64_t expected_version,
               std::span<const Migration> migrations, const EnvOptions& options) {
@@ -58,6 +86,7 @@ Env OpenIndex(const std::filesystem::path& dir, std::uint64_t expected_version,
             meta.Put(txn, kSchemaVersionKey, std::to_string(version + 1));
         });
     }
+    OpenAllNamedDatabases(env);
     return env;
 }
 

@@ -3,7 +3,9 @@
 // an index up to the version this build expects by running migrations in order, each in
 // its own write transaction that also records the new version, so every migration runs
 // exactly once even if the process dies in between. An index written by a newer sealpost
-// is refused rather than misread.
+// is refused rather than misread. Every named database is opened before OpenIndex()
+// returns, so Dbi::Open() of an existing database afterwards only looks the handle up and
+// is safe in any transaction on any thread.
 //
 // Threads: call OpenIndex() once at start, before any other thread touches the index; it
 // returns the Env, which the caller then owns (see Env.hxx for the thread rules).
