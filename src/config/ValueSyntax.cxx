@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
+#include <optional>
 #include <stdexcept>
 
 namespace sealpost {
@@ -69,12 +71,20 @@ bool IsAuthority(std::string_view authority) noexcept {
     return IsIpv4Literal(host) || IsDomainSyntax(LowerAscii(host));
 }
 
-/// Splits "scheme://rest" when scheme (case-insensitive) is one of the allowed ones.
-std::string_view AfterScheme(std::string_view text, std::string_view scheme) {
-    const auto prefix = fmt::format("{}://", scheme);
-    if (text.size() < prefix.size() || LowerAscii(text.substr(0, prefix.size())) != prefix)
-        return {};
-    return text.substr(prefix.size());
+struct SchemeAndRest {
+    std::string_view scheme;
+    std::string_view rest;
+};
+
+/// Splits "scheme://rest" when the scheme (case-insensitive) is one of schemes.
+std::optional<SchemeAndRest> SplitScheme(std::string_view text,
+                                         std::initializer_list<std::string_view> schemes) {
+    for (const auto scheme : schemes) {
+        const auto prefix = fmt::format("{}://", scheme);
+        if (text.size() >= prefix.size() && LowerAscii(text.substr(0, prefix.size())) == prefix)
+            return SchemeAndRest{scheme, text.substr(prefix.size())};
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -130,14 +140,10 @@ std::string ParseMailbox(std::string_view text) {
 }
 
 std::string ParseHttpUrl(std::string_view text) {
-    std::string_view scheme = "https";
-    auto rest = AfterScheme(text, scheme);
-    if (rest.data() == nullptr) {
-        scheme = "http";
-        rest = AfterScheme(text, scheme);
-    }
-    if (rest.data() == nullptr)
+    const auto split = SplitScheme(text, {"https", "http"});
+    if (!split)
         Fail(fmt::format("expected an http:// or https:// URL, got \"{}\"", text));
+    const auto [scheme, rest] = *split;
     const auto slash = rest.find('/');
     const auto authority = rest.substr(0, slash);
     auto path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
@@ -153,14 +159,11 @@ std::string ParseHttpUrl(std::string_view text) {
 }
 
 std::string ParseSmtpUrl(std::string_view text) {
-    std::string_view scheme = "smtps";
-    auto rest = AfterScheme(text, scheme);
-    if (rest.data() == nullptr) {
-        scheme = "smtp";
-        rest = AfterScheme(text, scheme);
-    }
-    if (rest.data() == nullptr)
+    const auto split = SplitScheme(text, {"smtps", "smtp"});
+    if (!split)
         Fail(fmt::format("expected smtp://HOST[:PORT] or smtps://HOST[:PORT], got \"{}\"", text));
+    const auto scheme = split->scheme;
+    auto rest = split->rest;
     while (rest.ends_with('/'))
         rest.remove_suffix(1);
     if (rest.find('@') != std::string_view::npos)

@@ -1,3 +1,4 @@
+#include "CreateDatabase.hxx"
 #include "TempDir.hxx"
 #include "lib/lmdb/Dbi.hxx"
 #include "lib/lmdb/Env.hxx"
@@ -10,23 +11,13 @@
 #include <string>
 
 using namespace sealpost::lmdb;
+using sealpost::test::CreateDatabase;
 using sealpost::test::TempDir;
-
-namespace {
-
-Dbi OpenItems(Env& env) {
-    Txn txn = Txn::BeginWrite(env);
-    const Dbi dbi = Dbi::Open(txn, "items", kDbCreate);
-    txn.Commit();
-    return dbi;
-}
-
-} // namespace
 
 TEST_CASE("Put, Get and Del round-trip within and across transactions", "[lmdb]") {
     TempDir dir;
     Env env(dir.Path());
-    const Dbi items = OpenItems(env);
+    const Dbi items = CreateDatabase(env, "items");
 
     {
         Txn txn = Txn::BeginWrite(env);
@@ -57,7 +48,7 @@ TEST_CASE("Put, Get and Del round-trip within and across transactions", "[lmdb]"
 TEST_CASE("Put overwrites unless kPutNoOverwrite, which reports the existing key", "[lmdb]") {
     TempDir dir;
     Env env(dir.Path());
-    const Dbi items = OpenItems(env);
+    const Dbi items = CreateDatabase(env, "items");
 
     Txn txn = Txn::BeginWrite(env);
     CHECK(items.Put(txn, "k", "first", kPutNoOverwrite));
@@ -70,7 +61,7 @@ TEST_CASE("Put overwrites unless kPutNoOverwrite, which reports the existing key
 TEST_CASE("A write transaction destroyed without Commit discards its writes", "[lmdb]") {
     TempDir dir;
     Env env(dir.Path());
-    const Dbi items = OpenItems(env);
+    const Dbi items = CreateDatabase(env, "items");
 
     {
         Txn txn = Txn::BeginWrite(env);
@@ -94,7 +85,7 @@ TEST_CASE("Data survives closing and reopening the environment", "[lmdb]") {
     TempDir dir;
     {
         Env env(dir.Path());
-        const Dbi items = OpenItems(env);
+        const Dbi items = CreateDatabase(env, "items");
         Txn txn = Txn::BeginWrite(env);
         items.Put(txn, "persisted", "value");
         txn.Commit();
@@ -131,7 +122,7 @@ TEST_CASE("kDbDupSort keeps several sorted values per key", "[lmdb]") {
 TEST_CASE("Oversized keys raise a typed lmdb::Error with the LMDB code", "[lmdb]") {
     TempDir dir;
     Env env(dir.Path());
-    const Dbi items = OpenItems(env);
+    const Dbi items = CreateDatabase(env, "items");
     Txn txn = Txn::BeginWrite(env);
     const std::string key(env.MaxKeySize() + 1, 'k');
     try {

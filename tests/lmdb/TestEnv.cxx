@@ -1,3 +1,4 @@
+#include "CreateDatabase.hxx"
 #include "TempDir.hxx"
 #include "lib/lmdb/BigEndian.hxx"
 #include "lib/lmdb/Dbi.hxx"
@@ -16,6 +17,7 @@
 #include <vector>
 
 using namespace sealpost::lmdb;
+using sealpost::test::CreateDatabase;
 using sealpost::test::TempDir;
 
 namespace {
@@ -30,19 +32,12 @@ void WriteMany(Env& env, const Dbi& dbi, std::uint64_t count) {
     txn.Commit();
 }
 
-Dbi OpenData(Env& env) {
-    Txn txn = Txn::BeginWrite(env);
-    const Dbi dbi = Dbi::Open(txn, "data", kDbCreate);
-    txn.Commit();
-    return dbi;
-}
-
 } // namespace
 
 TEST_CASE("A full map raises MapFullError; Grow lets the same write succeed", "[lmdb]") {
     TempDir dir;
     Env env(dir.Path(), {.map_size = kSmallMap});
-    const Dbi data = OpenData(env);
+    const Dbi data = CreateDatabase(env, "data");
 
     CHECK_THROWS_AS(WriteMany(env, data, 1000), MapFullError);
     {
@@ -65,7 +60,7 @@ TEST_CASE("A full map raises MapFullError; Grow lets the same write succeed", "[
 TEST_CASE("Update grows the map and retries a write that hit MapFullError", "[lmdb]") {
     TempDir dir;
     Env env(dir.Path(), {.map_size = kSmallMap});
-    const Dbi data = OpenData(env);
+    const Dbi data = CreateDatabase(env, "data");
 
     unsigned runs = 0;
     Update(env, [&](Txn& txn) {
@@ -93,7 +88,7 @@ TEST_CASE("Update grows the map and retries a write that hit MapFullError", "[lm
 TEST_CASE("A read transaction on another thread runs while a write transaction is open", "[lmdb]") {
     TempDir dir;
     Env env(dir.Path());
-    const Dbi data = OpenData(env);
+    const Dbi data = CreateDatabase(env, "data");
     {
         Txn txn = Txn::BeginWrite(env);
         data.Put(txn, "k", "committed");
@@ -125,7 +120,7 @@ TEST_CASE("With MDB_NOTLS one thread holds several read transactions and hands t
           "[lmdb]") {
     TempDir dir;
     Env env(dir.Path());
-    const Dbi data = OpenData(env);
+    const Dbi data = CreateDatabase(env, "data");
     {
         Txn txn = Txn::BeginWrite(env);
         data.Put(txn, "k", "v1");
@@ -173,7 +168,7 @@ TEST_CASE("Moving an Env or Txn transfers ownership", "[lmdb]") {
     TempDir dir;
     Env original(dir.Path());
     Env env = std::move(original);
-    const Dbi data = OpenData(env);
+    const Dbi data = CreateDatabase(env, "data");
 
     Txn txn = Txn::BeginWrite(env);
     data.Put(txn, "k", "v");
