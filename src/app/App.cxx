@@ -1,11 +1,14 @@
 #include "app/App.hxx"
 #include "app/ServiceRoutes.hxx"
+#include "download/DownloadRoutes.hxx"
 #include "http/Exchange.hxx"
 #include "http/Server.hxx"
 #include "lib/ssl/TlsContext.hxx"
 #include "lib/uv/Loop.hxx"
 #include "lib/uv/Signal.hxx"
 #include "log/Log.hxx"
+#include "store/Storage.hxx"
+#include "tus/TusRoutes.hxx"
 #include "web/StaticFiles.hxx"
 
 #include <csignal>
@@ -53,8 +56,19 @@ void App::Start() {
         tls =
             std::make_shared<ssl::TlsContext>(config_.tls.cert.string(), config_.tls.key.string());
 
+    store::StorageOptions storage_options;
+    storage_options.data_dir = config_.server.data_dir;
+    storage_options.max_transfer_size = config_.limits.max_transfer_size;
+    storage_options.min_free_disk = config_.limits.min_free_disk;
+    storage_options.kdf_opslimit = config_.kdf.opslimit;
+    storage_options.kdf_memlimit = config_.kdf.memlimit;
+    storage_ = std::make_unique<store::Storage>(loop_.get(), storage_options);
+    storage_->Start();
+
     static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
     AddServiceRoutes(router_, server_ptr_, config_);
+    tus::AddTusRoutes(router_, *storage_);
+    download::AddDownloadRoutes(router_, *storage_);
     static_files_->AddRoutes(router_);
 
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
@@ -92,7 +106,10 @@ void App::Stop() {
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
-    server_->Shutdown([this] { log::Info("all connections closed"); });
+    server_->Shutdown([this] {
+        log::Info("all connections closed");
+        storage_->Stop();
+    });
 }
 
 int App::Port() const {

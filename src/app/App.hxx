@@ -18,6 +18,9 @@ class Server;
 namespace sealpost::web {
 class StaticFiles;
 }
+namespace sealpost::store {
+class Storage;
+}
 
 namespace sealpost::app {
 
@@ -33,6 +36,7 @@ public:
     void Stop();
 
     int Port() const;
+    store::Storage& storage() { return *storage_; }
 
 private:
     void PrepareDataDir();
@@ -40,6 +44,7 @@ private:
     uv::Loop& loop_;
     Config config_;
     http::Router router_;
+    std::unique_ptr<store::Storage> storage_;
     std::unique_ptr<web::StaticFiles> static_files_;
     http::Server* server_ptr_ = nullptr;
     std::unique_ptr<http::Server> server_;

@@ -8,6 +8,7 @@
 #include "sealpost/Version.hxx"
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -86,6 +87,9 @@ void ConfigureLogging(const Config& config) {
 
 int Serve(const Config& config) {
     ConfigureLogging(config);
+    // Blob encryption, file I/O, LMDB writes and Argon2id share the libuv
+    // threadpool; size it before the loop first uses it.
+    ::setenv("UV_THREADPOOL_SIZE", "8", 0);
     uv::Loop loop;
     {
         app::App app(loop, config);

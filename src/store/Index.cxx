@@ -19,7 +19,10 @@ constexpr const char* kExpiry = "expiry";
 
 lmdb::EnvOptions IndexOptions() {
     lmdb::EnvOptions options;
-    options.map_size = std::size_t{4} << 30; // sparse; grown on demand
+    // Address space only (the file grows as used). Large enough that the map
+    // never needs resizing, which LMDB allows only with no transaction open
+    // anywhere in the process.
+    options.map_size = std::size_t{64} << 30;
     options.max_dbs = 16;
     return options;
 }
@@ -65,18 +68,9 @@ Index::Index(const std::filesystem::path& dir)
       }()) {}
 
 template <typename F> void Index::Write(F&& body) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            auto txn = lmdb::Txn::BeginWrite(env_);
-            body(txn);
-            txn.Commit();
-            return;
-        } catch (const lmdb::MapFullError&) {
-            if (attempt >= 4)
-                throw;
-            env_.Grow();
-        }
-    }
+    auto txn = lmdb::Txn::BeginWrite(env_);
+    body(txn);
+    txn.Commit();
 }
 
 std::optional<TransferRecord> Index::GetTransfer(std::string_view id) {

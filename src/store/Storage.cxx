@@ -230,8 +230,11 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
 
 void Storage::WithSession(const FileRecord& file, SessionCallback done) {
     if (const auto it = sessions_.find(file.id); it != sessions_.end()) {
-        done(it->second, 200, "");
-        return;
+        if (!it->second->stale()) {
+            done(it->second, 200, "");
+            return;
+        }
+        sessions_.erase(it);
     }
     struct Job {
         std::optional<age::PayloadKey> key;

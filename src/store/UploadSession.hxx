@@ -67,6 +67,9 @@ public:
 
     const FileRecord& record() const noexcept { return record_; }
     bool busy() const noexcept { return busy_; }
+    /// After a dropped request (checksum mismatch) the hashes no longer match
+    /// the stored prefix; the session must be loaded again from the blob.
+    bool stale() const noexcept { return !busy_ && !hashes_; }
 
     using Done = std::function<void(const UploadResult&)>;
     /// Returns the consumer for one request body that continues the file at

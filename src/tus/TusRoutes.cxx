@@ -1,0 +1,308 @@
+#include "tus/TusRoutes.hxx"
+#include "http/Exchange.hxx"
+#include "http/Router.hxx"
+#include "store/Ids.hxx"
+#include "store/Storage.hxx"
+#include "tus/TusProtocol.hxx"
+
+#include <nlohmann/json.hpp>
+
+namespace sealpost::tus {
+namespace {
+
+using http::Exchange;
+using http::Response;
+
+Response TusResponse(int status) {
+    Response r = Response::Empty(status);
+    r.headers.Add("Tus-Resumable", std::string(kVersion));
+    return r;
+}
+
+Response TusProblem(int status, std::string_view detail) {
+    Response r = Response::Problem(status, detail);
+    r.headers.Add("Tus-Resumable", std::string(kVersion));
+    if (status == 412)
+        r.headers.Add("Tus-Version", std::string(kVersion));
+    return r;
+}
+
+/// Checks Tus-Resumable; answers 412 and returns false when it is wrong.
+bool CheckResumable(Exchange& ex) {
+    const auto version = ex.request().headers.Get("tus-resumable");
+    if (version && *version == kVersion)
+        return true;
+    ex.Respond(TusProblem(412, "Tus-Resumable: 1.0.0 is required"));
+    return false;
+}
+
+std::string FileLocation(const store::FileRecord& file) {
+    return "/api/v1/transfers/" + file.transfer_id + "/files/" + file.id;
+}
+
+/// The file addressed by the request, if it belongs to the transfer in the path.
+std::optional<store::FileRecord> FindFile(store::Storage& storage, const Exchange& ex) {
+    const std::string id(ex.request().Param("file_id"));
+    if (!store::IsValidId(id))
+        return std::nullopt;
+    auto file = storage.index().GetFile(id);
+    if (!file || file->transfer_id != ex.request().Param("id"))
+        return std::nullopt;
+    return file;
+}
+
+/// Streams the request body into `file` from its current offset; `respond`
+/// builds the final response from the result.
+void StreamBody(store::Storage& storage, Exchange& ex, const store::FileRecord& file,
+                std::optional<store::BodyChecksum> checksum,
+                std::function<void(Exchange&, const store::UploadResult&)> respond) {
+    const http::ExchangeRef ref = ex.Ref();
+    storage.WithSession(file, [ref, checksum = std::move(checksum), respond = std::move(respond)](
+                                  std::shared_ptr<store::UploadSession> session, int status,
+                                  std::string detail) mutable {
+        Exchange* e = ref.get();
+        if (!e)
+            return;
+        if (!session) {
+            e->Respond(TusProblem(status, detail));
+            return;
+        }
+        if (session->busy()) {
+            e->Respond(TusProblem(423, "another request is writing this file"));
+            return;
+        }
+        const auto offset = e->request().headers.Get("upload-offset");
+        if (offset && tus::ParseUint(*offset) != session->record().offset) {
+            auto r = TusProblem(409, "Upload-Offset does not match the stored offset");
+            r.headers.Add("Upload-Offset", std::to_string(session->record().offset));
+            e->Respond(std::move(r));
+            return;
+        }
+        const std::uint64_t remaining = session->record().size - session->record().offset;
+        auto consumer = session->BeginBody(
+            *e, std::move(checksum),
+            [ref, respond = std::move(respond)](const store::UploadResult& result) {
+                if (Exchange* done = ref.get())
+                    respond(*done, result);
+            });
+        e->ReadBody(std::move(consumer), remaining);
+    });
+}
+
+Response OffsetResponse(int status, const store::UploadResult& result,
+                        const store::FileRecord& file) {
+    if (result.status != 204) {
+        auto r = TusProblem(result.status, result.detail);
+        r.headers.Add("Upload-Offset", std::to_string(result.offset));
+        return r;
+    }
+    Response r = TusResponse(status);
+    r.headers.Add("Upload-Offset", std::to_string(result.offset));
+    if (!result.complete && file.upload_expires_at)
+        r.headers.Add("Upload-Expires", HttpDate(file.upload_expires_at));
+    return r;
+}
+
+void HandlePatch(store::Storage& storage, Exchange& ex) {
+    if (!CheckResumable(ex))
+        return;
+    const auto& req = ex.request();
+    const auto type = req.headers.Get("content-type");
+    if (!type || *type != kOffsetContentType) {
+        ex.Respond(TusProblem(415, "Content-Type must be application/offset+octet-stream"));
+        return;
+    }
+    const auto offset_header = req.headers.Get("upload-offset");
+    if (!offset_header || !ParseUint(*offset_header)) {
+        ex.Respond(TusProblem(400, "Upload-Offset is required"));
+        return;
+    }
+    std::optional<store::BodyChecksum> checksum;
+    if (const auto header = req.headers.Get("upload-checksum")) {
+        Checksum parsed;
+        switch (ParseChecksum(*header, parsed)) {
+        case ChecksumParse::ok:
+            checksum = store::BodyChecksum{parsed.algorithm, std::move(parsed.digest)};
+            break;
+        case ChecksumParse::unsupported:
+            ex.Respond(TusProblem(400, "unsupported checksum algorithm (use sha1 or sha256)"));
+            return;
+        case ChecksumParse::malformed:
+            ex.Respond(TusProblem(400, "malformed Upload-Checksum"));
+            return;
+        }
+    }
+    const auto file = FindFile(storage, ex);
+    if (!file) {
+        ex.Respond(TusProblem(404, "no such upload"));
+        return;
+    }
+    if (file->complete) {
+        auto r = TusProblem(409, "the upload is already complete");
+        r.headers.Add("Upload-Offset", std::to_string(file->size));
+        ex.Respond(std::move(r));
+        return;
+    }
+    StreamBody(storage, ex, *file, std::move(checksum),
+               [file = *file](Exchange& e, const store::UploadResult& result) {
+                   e.Respond(OffsetResponse(204, result, file));
+               });
+}
+
+void HandleCreate(store::Storage& storage, Exchange& ex) {
+    if (!CheckResumable(ex))
+        return;
+    const auto& req = ex.request();
+    if (req.headers.Has("upload-defer-length")) {
+        ex.Respond(TusProblem(400, "Upload-Defer-Length is not supported"));
+        return;
+    }
+    const auto length_header = req.headers.Get("upload-length");
+    const auto length = length_header ? ParseUint(*length_header) : std::nullopt;
+    if (!length) {
+        ex.Respond(TusProblem(400, "Upload-Length is required"));
+        return;
+    }
+    std::map<std::string, std::string> metadata;
+    if (const auto header = req.headers.Get("upload-metadata")) {
+        auto parsed = ParseMetadata(*header);
+        if (!parsed) {
+            ex.Respond(TusProblem(400, "malformed Upload-Metadata"));
+            return;
+        }
+        metadata = std::move(*parsed);
+    }
+    const bool with_upload =
+        req.has_body && req.headers.Get("content-type") == std::optional(kOffsetContentType);
+    const http::ExchangeRef ref = ex.Ref();
+    storage.CreateFile(
+        std::string(req.Param("id")), *length, metadata["filename"], metadata["filetype"],
+        [ref, with_upload, &storage](store::Storage::FileCallbackResult result) {
+            Exchange* e = ref.get();
+            if (!e)
+                return;
+            if (!result.file) {
+                e->Respond(TusProblem(result.status, result.detail));
+                return;
+            }
+            const store::FileRecord file = *result.file;
+            if (!with_upload || file.complete) {
+                Response r = TusResponse(201);
+                r.headers.Add("Location", FileLocation(file));
+                r.headers.Add("Upload-Offset", std::to_string(file.offset));
+                if (!file.complete)
+                    r.headers.Add("Upload-Expires", HttpDate(file.upload_expires_at));
+                e->Respond(std::move(r));
+                return;
+            }
+            StreamBody(storage, *e, file, std::nullopt,
+                       [file](Exchange& done, const store::UploadResult& upload) {
+                           Response r = OffsetResponse(201, upload, file);
+                           if (upload.status == 204)
+                               r.headers.Add("Location", FileLocation(file));
+                           done.Respond(std::move(r));
+                       });
+        });
+}
+
+void HandlePut(store::Storage& storage, Exchange& ex) {
+    const auto& req = ex.request();
+    const std::string name(req.Param("file_id"));
+    if (!req.content_length) {
+        ex.Respond(Response::Problem(411, "Content-Length is required for PUT uploads"));
+        return;
+    }
+    const std::string type(req.headers.Get("content-type").value_or("application/octet-stream"));
+    const http::ExchangeRef ref = ex.Ref();
+    storage.CreateFile(
+        std::string(req.Param("id")), *req.content_length, name, type,
+        [ref, name, &storage](store::Storage::FileCallbackResult result) {
+            Exchange* e = ref.get();
+            if (!e)
+                return;
+            if (!result.file) {
+                e->Respond(Response::Problem(result.status, result.detail));
+                return;
+            }
+            auto answer = [name](Exchange& done, const store::FileRecord& file) {
+                done.Respond(Response::Json(201, {{"id", file.id},
+                                                  {"name", name},
+                                                  {"size", file.size},
+                                                  {"sha256", file.sha256}}));
+            };
+            if (result.file->complete) {
+                answer(*e, *result.file);
+                return;
+            }
+            StreamBody(storage, *e, *result.file, std::nullopt,
+                       [answer, &storage, id = result.file->id](Exchange& done,
+                                                                const store::UploadResult& upload) {
+                           if (upload.status != 204 || !upload.complete) {
+                               done.Respond(Response::Problem(
+                                   upload.status == 204 ? 400 : upload.status,
+                                   upload.detail.empty() ? "the body ended early" : upload.detail));
+                               return;
+                           }
+                           if (const auto file = storage.index().GetFile(id))
+                               answer(done, *file);
+                       });
+        });
+}
+
+} // namespace
+
+void AddTusRoutes(http::Router& router, store::Storage& storage) {
+    const std::string files = "/api/v1/transfers/{id}/files";
+    const std::string file = files + "/{file_id}";
+    router.Add("OPTIONS", files, [&storage](Exchange& ex) {
+        Response r = Response::Empty(204);
+        r.headers.Add("Tus-Resumable", std::string(kVersion));
+        r.headers.Add("Tus-Version", std::string(kVersion));
+        r.headers.Add("Tus-Extension", std::string(kExtensions));
+        r.headers.Add("Tus-Checksum-Algorithm", std::string(kChecksumAlgorithms));
+        r.headers.Add("Tus-Max-Size", std::to_string(storage.options().max_transfer_size));
+        ex.Respond(std::move(r));
+    });
+    router.Add(
+        "POST", files, [&storage](Exchange& ex) { HandleCreate(storage, ex); },
+        http::BodyMode::stream);
+    router.Add("HEAD", file, [&storage](Exchange& ex) {
+        if (!CheckResumable(ex))
+            return;
+        const auto record = FindFile(storage, ex);
+        if (!record) {
+            ex.Respond(TusProblem(404, "no such upload"));
+            return;
+        }
+        Response r = TusResponse(200);
+        r.headers.Add("Upload-Offset", std::to_string(record->offset));
+        r.headers.Add("Upload-Length", std::to_string(record->size));
+        if (!record->complete && record->upload_expires_at)
+            r.headers.Add("Upload-Expires", HttpDate(record->upload_expires_at));
+        r.headers.Set("Cache-Control", "no-store");
+        ex.Respond(std::move(r));
+    });
+    router.Add(
+        "PATCH", file, [&storage](Exchange& ex) { HandlePatch(storage, ex); },
+        http::BodyMode::stream);
+    router.Add("DELETE", file, [&storage](Exchange& ex) {
+        if (!CheckResumable(ex))
+            return;
+        const auto record = FindFile(storage, ex);
+        if (!record || record->complete) {
+            ex.Respond(TusProblem(record ? 409 : 404,
+                                  record ? "a complete file is removed with its transfer"
+                                         : "no such upload"));
+            return;
+        }
+        const http::ExchangeRef ref = ex.Ref();
+        storage.TerminateFile(*record, [ref](int status) {
+            if (Exchange* e = ref.get())
+                e->Respond(status == 204 ? TusResponse(204) : TusProblem(status, "failed"));
+        });
+    });
+    router.Add(
+        "PUT", file, [&storage](Exchange& ex) { HandlePut(storage, ex); }, http::BodyMode::stream);
+}
+
+} // namespace sealpost::tus

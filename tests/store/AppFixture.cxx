@@ -1,0 +1,130 @@
+#include "AppFixture.hxx"
+#include "crypto/PasswordKek.hxx"
+#include "crypto/TransferKeys.hxx"
+
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <random>
+
+namespace sealpost::test {
+
+TempDir::TempDir() {
+    path = std::filesystem::temp_directory_path() /
+           ("sealpost-test-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(path);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+}
+
+std::string Shell(const std::string& command, int* exit_code, bool merge) {
+    std::string output;
+    FILE* pipe = ::popen((command + (merge ? " 2>&1" : "")).c_str(), "r");
+    if (!pipe)
+        return output;
+    char buffer[65536];
+    while (std::size_t n = std::fread(buffer, 1, sizeof(buffer), pipe))
+        output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    if (exit_code)
+        *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return output;
+}
+
+std::string Sha256Hex(const std::filesystem::path& file) {
+    return Shell("sha256sum '" + file.string() + "'").substr(0, 64);
+}
+
+void MakeFile(const std::filesystem::path& file, std::uint64_t size, unsigned seed) {
+    std::ofstream out(file, std::ios::binary);
+    std::mt19937_64 rng(seed);
+    std::vector<std::uint64_t> block(8192);
+    while (size > 0) {
+        for (auto& v : block)
+            v = rng();
+        const std::uint64_t n = std::min<std::uint64_t>(size, block.size() * 8);
+        out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
+        size -= n;
+    }
+}
+
+AppFixture::AppFixture(std::filesystem::path data_dir) {
+    config.server.listen = {"127.0.0.1", 0};
+    config.server.data_dir = std::move(data_dir);
+    // Small Argon2id cost keeps the tests fast; production uses the config's.
+    config.kdf.opslimit = 1;
+    config.kdf.memlimit = 8 << 20;
+}
+
+AppFixture::~AppFixture() {
+    if (running_)
+        Stop();
+}
+
+void AppFixture::Start() {
+    app_ = std::make_unique<app::App>(loop_, config);
+    app_->Start();
+    port_ = app_->Port();
+    task_async_ = std::make_unique<uv::Async>(loop_.get(), [this] {
+        std::function<void()> task;
+        {
+            std::lock_guard lock(task_mutex_);
+            task.swap(task_);
+        }
+        if (task)
+            task();
+    });
+    stop_ = std::make_unique<uv::Async>(loop_.get(), [this] {
+        app_->Stop();
+        stop_.reset();
+        task_async_.reset();
+    });
+    running_ = true;
+    thread_ = std::thread([this] { loop_.Run(); });
+}
+
+void AppFixture::RunOnLoop(std::function<void()> fn) {
+    std::promise<void> done;
+    {
+        std::lock_guard lock(task_mutex_);
+        task_ = [&] {
+            fn();
+            done.set_value();
+        };
+    }
+    task_async_->Send();
+    done.get_future().wait();
+}
+
+int AppFixture::Stop() {
+    running_ = false;
+    stop_->Send();
+    thread_.join();
+    app_.reset();
+    return loop_.Close();
+}
+
+store::TransferRecord AppFixture::CreateTransfer(const std::string& password,
+                                                 std::int64_t retention_seconds,
+                                                 std::optional<std::string> message) {
+    store::NewTransfer request;
+    request.sender = "anna@regionuppsala.se";
+    request.recipients = {{"bo@example.com", "to"}};
+    request.retention_seconds = retention_seconds;
+    request.password = password;
+    request.message = std::move(message);
+    return storage().CreateTransfer(request);
+}
+
+std::string AppFixture::IdentityOf(const store::TransferRecord& transfer,
+                                   const std::string& password) {
+    const auto params = crypto::PasswordKek::ReadParams(transfer.w_pw);
+    const auto kek = crypto::PasswordKek::Derive(password, *params);
+    const auto keys = crypto::TransferKeys::OpenWithPassword(kek, transfer.id, transfer.w_pw);
+    return keys ? keys->Identity().ToString() : "";
+}
+
+} // namespace sealpost::test

@@ -1,0 +1,65 @@
+// Test fixture: the whole sealpost App (real config, storage, routes) on an
+// ephemeral loopback port with its loop on a background thread, plus helpers
+// to run real command-line peers (curl, age, unzip, 7z) and to make files.
+#pragma once
+
+#include "app/App.hxx"
+#include "lib/uv/Async.hxx"
+#include "lib/uv/Loop.hxx"
+#include "store/Storage.hxx"
+
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace sealpost::test {
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir();
+    ~TempDir();
+};
+
+/// Runs a shell command; returns stdout (stderr appended when `merge`).
+std::string Shell(const std::string& command, int* exit_code = nullptr, bool merge = false);
+std::string Sha256Hex(const std::filesystem::path& file);
+/// Writes `size` bytes of seeded pseudo-random content.
+void MakeFile(const std::filesystem::path& file, std::uint64_t size, unsigned seed);
+
+class AppFixture {
+public:
+    explicit AppFixture(std::filesystem::path data_dir);
+    ~AppFixture();
+
+    void Start();
+    /// Runs `fn` on the loop thread and waits for it.
+    void RunOnLoop(std::function<void()> fn);
+    /// Graceful stop; returns uv_loop_close() (0 = no leaked handle).
+    int Stop();
+
+    std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    store::Storage& storage() { return app_->storage(); }
+    store::TransferRecord CreateTransfer(const std::string& password,
+                                         std::int64_t retention_seconds = 3600,
+                                         std::optional<std::string> message = std::nullopt);
+    /// The transfer's age identity string, opened with its password (as the
+    /// rightful recipient would export it).
+    std::string IdentityOf(const store::TransferRecord& transfer, const std::string& password);
+
+    Config config;
+
+private:
+    uv::Loop loop_;
+    std::unique_ptr<app::App> app_;
+    std::unique_ptr<uv::Async> stop_;
+    std::unique_ptr<uv::Async> task_async_;
+    std::function<void()> task_;
+    std::mutex task_mutex_;
+    std::thread thread_;
+    int port_ = 0;
+    bool running_ = false;
+};
+
+} // namespace sealpost::test
