@@ -13,6 +13,8 @@ namespace {
 // After the response of a closing connection, how long unread request bytes
 // are drained so that the client sees the response instead of a reset.
 constexpr std::uint64_t kLingerMs = 2000;
+// Bytes of following requests read ahead while a response is in progress.
+constexpr std::size_t kMaxPendingInput = 64 * 1024;
 
 } // namespace
 
@@ -89,7 +91,13 @@ void Connection::Progress() {
     if (closing_)
         return;
 
-    const bool want_read = lingering_ || (!parser_paused_ && CanParse() && !peer_closed_);
+    // While a response is being written the next pipelined request may already
+    // be read into pending_input_ (up to a bound), so the socket is not taken
+    // off and put back on epoll for every request.
+    const bool awaiting_response =
+        exchange_ && exchange_->message_complete_ && pending_input_.size() < kMaxPendingInput;
+    const bool want_read =
+        lingering_ || (!peer_closed_ && ((!parser_paused_ && CanParse()) || awaiting_response));
     if (want_read)
         socket_.StartReading();
     else

@@ -32,11 +32,18 @@ std::string Timestamp() {
     const auto now = system_clock::now();
     const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
     const std::time_t t = system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
-    return fmt::format("{}.{:03}Z", buffer, ms);
+    // The date and time part changes once a second; format it only then.
+    thread_local std::time_t cached_second = -1;
+    thread_local char cached[32];
+    if (t != cached_second) {
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_second = t;
+    }
+    char out[40];
+    std::snprintf(out, sizeof(out), "%s.%03dZ", cached, static_cast<int>(ms));
+    return out;
 }
 
 void AppendJsonString(std::string& out, std::string_view s) {

@@ -53,7 +53,8 @@ StaticFiles::StaticFiles(std::string override_dir) : override_dir_(std::move(ove
     for (const auto& entry : fs::recursive_directory_iterator(override_dir_)) {
         if (!entry.is_regular_file())
             continue;
-        const std::string rel = "/" + fs::relative(entry.path(), override_dir_).generic_string();
+        std::string rel = fs::relative(entry.path(), override_dir_).generic_string();
+        rel.insert(0, 1, '/');
         disk_files_.emplace(rel, entry.path().string());
     }
 }
