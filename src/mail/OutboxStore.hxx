@@ -1,0 +1,95 @@
+// The outbox's durable state: an LMDB environment of its own (data_dir/outbox/)
+// holding every message that has not yet been accepted by the transport, so
+// nothing is lost across restarts. Schema version 1, three named databases:
+//
+//   messages  id → JSON {kind, reference, sender, recipients[], attempts,
+//                        created_at, next_attempt, last_error}   (times in ms
+//                        since the Unix epoch)
+//   bodies    id → the rendered RFC 5322 message, exactly as it is sent
+//   due       big-endian u64 next_attempt ‖ id → "" (the schedule, in time order)
+//
+// Ids are 32 lower-case hex digits from the CSPRNG. A record never holds a
+// secret: kind and reference are labels for logs (e.g. "recipient_notification"
+// and a transfer id); no subject or body text outside `bodies`.
+//
+// Ownership: the Outbox owns its store. Threads: every method is blocking and
+// may run on any thread; writes are serialised by LMDB (one writer at a time),
+// reads see a consistent snapshot. The event loop thread calls none of them
+// except List() (tests and administration).
+#pragma once
+
+#include "lib/lmdb/Env.hxx"
+#include "mail/MessageTransport.hxx"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sealpost {
+
+struct OutboxEntry {
+    std::string id;
+    std::string kind;
+    std::string reference;
+    MailEnvelope envelope;
+    unsigned attempts = 0;
+    std::int64_t created_at_ms = 0;
+    std::int64_t next_attempt_ms = 0;
+    std::string last_error;
+};
+
+struct OutboxDue {
+    std::int64_t time_ms = 0;
+    std::string id;
+};
+
+class OutboxStore {
+public:
+    static constexpr std::uint64_t kSchemaVersion = 1;
+
+    /// Opens (creating and migrating) the environment in dir. Throws
+    /// lmdb::Error, lmdb::SchemaError or std::filesystem::filesystem_error.
+    explicit OutboxStore(const std::filesystem::path& dir);
+
+    /// A fresh id: 32 lower-case hex digits.
+    static std::string NewId();
+
+    /// Stores a new message and schedules it at entry.next_attempt_ms.
+    void Add(const OutboxEntry& entry, std::string_view message);
+
+    /// Up to `limit` scheduled messages due at or before time_ms, earliest first.
+    std::vector<OutboxDue> Due(std::int64_t time_ms, std::size_t limit);
+
+    /// The earliest scheduled time, or nullopt when the outbox is empty.
+    std::optional<std::int64_t> NextDue();
+
+    struct Loaded {
+        OutboxEntry entry;
+        std::string message;
+    };
+    /// The message with its metadata; nullopt when it is gone. Throws
+    /// std::runtime_error when the stored record cannot be read.
+    std::optional<Loaded> Load(std::string_view id);
+
+    /// Writes the entry's new attempts, last_error and next_attempt_ms, moving
+    /// its schedule entry from previous_next_attempt_ms.
+    void Reschedule(const OutboxEntry& entry, std::int64_t previous_next_attempt_ms);
+
+    /// Removes the message, its body and its schedule entry.
+    void Remove(std::string_view id, std::int64_t next_attempt_ms);
+
+    /// Removes whatever is stored under id, whatever its schedule (a damaged
+    /// record).
+    void Discard(std::string_view id);
+
+    /// Every message in the outbox, by id.
+    std::vector<OutboxEntry> List();
+
+private:
+    lmdb::Env env_;
+};
+
+} // namespace sealpost
