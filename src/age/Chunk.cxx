@@ -2,8 +2,8 @@
 
 #include "age/ThreadCipher.hxx"
 
+#include <algorithm>
 #include <array>
-#include <cstring>
 
 namespace sealpost::age {
 namespace {
@@ -45,16 +45,16 @@ AgeErrc SealChunk(const PayloadKey& key, std::uint64_t index, bool last,
 AgeErrc OpenChunk(const PayloadKey& key, std::uint64_t index, bool last,
                   std::span<const std::uint8_t> sealed, std::span<std::uint8_t> out) noexcept {
     if (sealed.size() < kChunkTagSize || out.size() != sealed.size() - kChunkTagSize) {
-        std::memset(out.data(), 0, out.size());
+        std::fill(out.begin(), out.end(), std::uint8_t{0});
         return AgeErrc::invalid_argument;
     }
     if (!ValidPlainSize(index, last, out.size())) {
-        std::memset(out.data(), 0, out.size());
+        std::fill(out.begin(), out.end(), std::uint8_t{0});
         return AgeErrc::bad_size;
     }
     evp::ChaCha20Poly1305* cipher = ThreadCipher();
     if (cipher == nullptr) {
-        std::memset(out.data(), 0, out.size());
+        std::fill(out.begin(), out.end(), std::uint8_t{0});
         return AgeErrc::internal;
     }
     const auto nonce = ChunkNonce(index, last);

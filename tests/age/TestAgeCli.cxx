@@ -39,7 +39,7 @@ TEST_CASE("age -d decrypts our blobs", "[age][cli]") {
         REQUIRE(test::RunCommand("age -d -i " + (dir / "key.txt").string() + " " +
                                  (dir / "blob.age").string() + " > " + (dir / "out").string()) ==
                 0);
-        CHECK(test::ReadFileBytes(dir / "out") == plain);
+        CHECK(test::Difference(test::ReadFileBytes(dir / "out"), plain) == "");
     }
 
     // age rejects a damaged blob of ours too.
@@ -63,7 +63,7 @@ TEST_CASE("we decrypt age -e output", "[age][cli]") {
                 0);
         const auto outcome = test::DecryptBytes(identity, test::ReadFileBytes(dir / "blob.age"));
         CHECK_FALSE(outcome.error);
-        CHECK(outcome.plain == plain);
+        CHECK(test::Difference(outcome.plain, plain) == "");
     }
 
     // Several recipients: our identity is found among them.
@@ -74,8 +74,8 @@ TEST_CASE("we decrypt age -e output", "[age][cli]") {
                              identity.Recipient().ToString() + " -o " +
                              (dir / "multi.age").string() + " " + (dir / "plain").string()) == 0);
     const auto blob = test::ReadFileBytes(dir / "multi.age");
-    CHECK(test::DecryptBytes(identity, blob).plain == plain);
-    CHECK(test::DecryptBytes(other, blob).plain == plain);
+    CHECK(test::Difference(test::DecryptBytes(identity, blob).plain, plain) == "");
+    CHECK(test::Difference(test::DecryptBytes(other, blob).plain, plain) == "");
     CHECK(test::DecryptBytes(age::AgeIdentity::Generate(), blob).error ==
           age::AgeErrc::no_matching_stanza);
 }

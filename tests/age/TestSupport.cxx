@@ -2,6 +2,7 @@
 
 #include "lib/sodium/Random.hxx"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -70,6 +71,17 @@ std::string CommandOutput(const std::string& command) {
         output.append(buffer, n);
     ::pclose(pipe);
     return output;
+}
+
+std::string Difference(std::span<const std::uint8_t> actual,
+                       std::span<const std::uint8_t> expected) {
+    const auto mismatch =
+        std::mismatch(actual.begin(), actual.end(), expected.begin(), expected.end());
+    if (mismatch.first == actual.end() && mismatch.second == expected.end())
+        return {};
+    return "got " + std::to_string(actual.size()) + " bytes, expected " +
+           std::to_string(expected.size()) + ", first difference at offset " +
+           std::to_string(mismatch.first - actual.begin());
 }
 
 std::string TrimRight(std::string text) {

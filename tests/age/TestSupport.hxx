@@ -38,6 +38,11 @@ int RunCommand(const std::string& command);
 /// Runs a shell command and returns its standard output.
 std::string CommandOutput(const std::string& command);
 
+/// "" if `actual` and `expected` are equal, else a one-line description (sizes,
+/// first differing offset), so a failed check on megabytes stays readable.
+std::string Difference(std::span<const std::uint8_t> actual,
+                       std::span<const std::uint8_t> expected);
+
 /// The string with trailing whitespace removed.
 std::string TrimRight(std::string text);
 

@@ -25,8 +25,11 @@ void Argon2id(std::span<std::uint8_t> out, std::string_view password,
     if (password.size() > crypto_pwhash_argon2id_PASSWD_MAX)
         throw std::invalid_argument("Argon2id: password too long");
     Init();
-    if (crypto_pwhash(out.data(), out.size(), password.data(), password.size(), salt.data(),
-                      opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    // libsodium wants a non-null password pointer even for an empty password.
+    static const char kEmpty = 0;
+    const char* password_data = password.empty() ? &kEmpty : password.data();
+    if (crypto_pwhash(out.data(), out.size(), password_data, password.size(), salt.data(), opslimit,
+                      memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
         sodium_memzero(out.data(), out.size());
         throw std::runtime_error("Argon2id failed (out of memory for memlimit?)");
     }

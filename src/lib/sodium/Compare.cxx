@@ -13,6 +13,8 @@ bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uin
 }
 
 bool IsAllZero(std::span<const std::uint8_t> data) noexcept {
+    if (data.empty())
+        return true;
     return sodium_is_zero(data.data(), data.size()) == 1;
 }
 

@@ -17,7 +17,8 @@ void Init() {
 
 void RandomBytes(std::span<std::uint8_t> out) {
     Init();
-    randombytes_buf(out.data(), out.size());
+    if (!out.empty())
+        randombytes_buf(out.data(), out.size());
 }
 
 std::uint32_t RandomUniform(std::uint32_t upper) {

@@ -1,6 +1,7 @@
 #include "lib/sodium/XChaCha20Poly1305.hxx"
 
 #include "lib/sodium/Random.hxx"
+#include "lib/sodium/Wipe.hxx"
 
 #include <sodium.h>
 
@@ -36,7 +37,7 @@ bool XChaChaOpen(std::span<const std::uint8_t, kXChaChaKeySize> key,
                  std::span<const std::uint8_t> associated_data,
                  std::span<const std::uint8_t> sealed, std::span<std::uint8_t> out) noexcept {
     if (sealed.size() < kXChaChaTagSize || out.size() != sealed.size() - kXChaChaTagSize) {
-        sodium_memzero(out.data(), out.size());
+        Wipe(out.data(), out.size());
         return false;
     }
     unsigned long long written = 0;
@@ -44,7 +45,7 @@ bool XChaChaOpen(std::span<const std::uint8_t, kXChaChaKeySize> key,
         out.data(), &written, nullptr, sealed.data(), sealed.size(), associated_data.data(),
         associated_data.size(), nonce.data(), key.data());
     if (rc != 0) {
-        sodium_memzero(out.data(), out.size());
+        Wipe(out.data(), out.size());
         return false;
     }
     return true;
