@@ -8,10 +8,12 @@
 #include "config/Config.hxx"
 #include "lib/uv/Loop.hxx"
 #include "mail/MailMessage.hxx"
+#include "mail/Notifications.hxx"
 #include "mail/SmtpTransport.hxx"
 
 #include <catch2/catch.hpp>
 
+#include <regex>
 #include <thread>
 
 using namespace sealpost;
@@ -33,7 +35,7 @@ RetryPolicy FastRetry() {
     return {.first_delay = 100ms, .max_delay = 400ms, .give_up_after = 60s};
 }
 
-MailMessage Notification(std::string subject = "Filer från Anna") {
+MailMessage SampleMessage(std::string subject = "Filer från Anna") {
     return MailMessage{
         .from = Mailbox::Make("sealpost", "noreply@files.example.se"),
         .to = {Mailbox::Make("Bo Ek", "bo@example.com")},
@@ -84,7 +86,7 @@ TEST_CASE("the outbox delivers through SMTP with Bcc only in the envelope") {
         std::make_unique<SmtpTransport>(SmtpConfig(server.Port())), reports.Hooks());
     bool stored = false;
     const std::string id =
-        outbox->Enqueue(Notification(), {"recipient_notification", "t0000000000000000000000001"},
+        outbox->Enqueue(SampleMessage(), {"recipient_notification", "t0000000000000000000000001"},
                         [&](std::exception_ptr error) { stored = !error; });
     CHECK(id.size() == 32);
     outbox->Start();
@@ -125,7 +127,7 @@ TEST_CASE("with the server down a message waits, is retried, and arrives exactly
         loop.get(), OutboxOptions{tmp.Path() / "outbox", FastRetry()},
         std::make_unique<SmtpTransport>(SmtpConfig(port)), reports.Hooks());
     outbox->Start();
-    const std::string id = outbox->Enqueue(Notification(), {"verification_code", ""});
+    const std::string id = outbox->Enqueue(SampleMessage(), {"verification_code", ""});
 
     // Retried with backoff while the server is down: attempts grow, nothing
     // is reported, the message stays queued with the reason.
@@ -167,7 +169,7 @@ TEST_CASE("a new outbox on the same directory delivers what the old one left") {
         outbox->Start();
         int stored = 0;
         for (const char* subject : {"first", "second"})
-            ids.push_back(outbox->Enqueue(Notification(subject), {"sender_confirmation", ""},
+            ids.push_back(outbox->Enqueue(SampleMessage(subject), {"sender_confirmation", ""},
                                           [&](std::exception_ptr e) { stored += !e; }));
         REQUIRE(RunUntil(loop, [&] { return stored == 2; }));
         REQUIRE(RunUntil(loop, [&] {
@@ -216,7 +218,7 @@ TEST_CASE("a 5xx refusal is final and reported; a 4xx refusal is retried until t
         std::make_unique<SmtpTransport>(SmtpConfig(server.Port())), reports.Hooks());
     outbox->Start();
 
-    MailMessage gone = Notification();
+    MailMessage gone = SampleMessage();
     gone.to = {Mailbox::Make("", "gone@example.com")};
     gone.cc.clear();
     gone.bcc.clear();
@@ -237,7 +239,7 @@ TEST_CASE("a 5xx refusal is final and reported; a 4xx refusal is retried until t
     CHECK_THAT(reports.failed[1].error, Catch::Contains("451"));
 
     // The server itself works: other mail still gets through.
-    outbox->Enqueue(Notification(), {"revocation_notice", ""});
+    outbox->Enqueue(SampleMessage(), {"revocation_notice", ""});
     REQUIRE(RunUntil(loop, [&] { return reports.sent.size() == 1; }));
     CHECK(ReadReceived(received).size() == 1);
     CHECK(outbox->Pending().empty());
@@ -250,13 +252,59 @@ TEST_CASE("Enqueue refuses what cannot be sent") {
     auto outbox =
         std::make_unique<Outbox>(loop.get(), OutboxOptions{tmp.Path() / "outbox", FastRetry()},
                                  std::make_unique<SmtpTransport>(SmtpConfig(1)));
-    MailMessage nobody = Notification();
+    MailMessage nobody = SampleMessage();
     nobody.to.clear();
     nobody.cc.clear();
     nobody.bcc.clear();
     CHECK_THROWS_AS(outbox->Enqueue(nobody, {"verification_code", ""}), std::invalid_argument);
-    CHECK_THROWS_AS(outbox->Enqueue(Notification(), {"Bad Kind", ""}), std::invalid_argument);
-    CHECK_THROWS_AS(outbox->Enqueue(Notification(), {"ok", "with space"}), std::invalid_argument);
+    CHECK_THROWS_AS(outbox->Enqueue(SampleMessage(), {"Bad Kind", ""}), std::invalid_argument);
+    CHECK_THROWS_AS(outbox->Enqueue(SampleMessage(), {"ok", "with space"}), std::invalid_argument);
     CHECK(outbox->Pending().empty());
+    StopAndClose(loop, outbox);
+}
+
+TEST_CASE("notifications travel through the outbox and the relay; code and link read back") {
+    TempDir tmp;
+    const auto received = tmp.Path() / "received";
+    std::filesystem::create_directories(received);
+    SmtpTestServer server({.dir = received});
+    uv::Loop loop;
+    Reports reports;
+    auto outbox = std::make_unique<Outbox>(
+        loop.get(), OutboxOptions{tmp.Path() / "outbox", FastRetry()},
+        std::make_unique<SmtpTransport>(SmtpConfig(server.Port())), reports.Hooks());
+    outbox->Start();
+
+    NotificationSettings settings;
+    settings.public_url = "https://files.example.se";
+    settings.from = Mailbox::Parse("sealpost <noreply@files.example.se>");
+    const Notifications notifications(settings);
+    const Notification code = notifications.VerificationCode(
+        {"sv", Mailbox::Make("Anna", "anna@regionuppsala.se"), "48291375"});
+    const Notification link = notifications.RecipientNotification({
+        .language = "en",
+        .to = Mailbox::Make("Bo", "bo@example.com"),
+        .transfer_id = "t7k2m4q6s8u0w2y4a6c8e0g2i4",
+        .download_id = "d3f5h7j9l1n3p5r7t9v1x3z5b7",
+        .sender = {"Anna", "anna@regionuppsala.se", ""},
+        .expires_at = std::chrono::system_clock::now() + 24h,
+    });
+    outbox->Enqueue(code.message, code.label);
+    outbox->Enqueue(link.message, link.label);
+    REQUIRE(RunUntil(loop, [&] { return reports.sent.size() == 2; }));
+    CHECK(reports.sent[0].kind != reports.sent[1].kind);
+
+    const auto mails = ReadReceived(received);
+    REQUIRE(mails.size() == 2);
+    std::string texts;
+    for (const auto& mail : mails)
+        texts += ParseWithPython(mail.data)["parts"][0]["content"].get<std::string>();
+    const std::regex code_line(R"(\n {4}(\d{6,})\n)");
+    std::smatch match;
+    REQUIRE(std::regex_search(texts, match, code_line));
+    CHECK(match[1] == "48291375");
+    const std::regex link_line(R"(https://files\.example\.se/d/([a-z0-9]+))");
+    REQUIRE(std::regex_search(texts, match, link_line));
+    CHECK(match[1] == "d3f5h7j9l1n3p5r7t9v1x3z5b7");
     StopAndClose(loop, outbox);
 }
