@@ -66,13 +66,11 @@ void App::Start() {
     storage_->Start();
 
     static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
-    AddServiceRoutes(router_, server_ptr_, config_);
-    tus::AddTusRoutes(router_, *storage_);
-    download::AddDownloadRoutes(router_, *storage_);
-    static_files_->AddRoutes(router_);
-
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
-    server_ptr_ = server_.get();
+    AddServiceRoutes(router_, *server_, config_);
+    tus::AddTusRoutes(router_, *storage_, server_->metrics());
+    download::AddDownloadRoutes(router_, *storage_, server_->metrics());
+    static_files_->AddRoutes(router_);
     server_->SetFallback([this](http::Exchange& ex) {
         const std::string& path = ex.request().path;
         if (path.starts_with("/api/")) {

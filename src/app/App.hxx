@@ -46,7 +46,6 @@ private:
     http::Router router_;
     std::unique_ptr<store::Storage> storage_;
     std::unique_ptr<web::StaticFiles> static_files_;
-    http::Server* server_ptr_ = nullptr;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<uv::Signal> sigterm_, sigint_, sighup_;
 };

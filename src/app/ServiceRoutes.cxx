@@ -8,12 +8,12 @@
 
 namespace sealpost::app {
 
-void AddServiceRoutes(http::Router& router, http::Server*& server, const Config& config) {
+void AddServiceRoutes(http::Router& router, http::Server& server, const Config& config) {
     router.Add("GET", "/healthz", [](http::Exchange& ex) {
         ex.Respond(http::Response::Json(200, {{"status", "ok"}}));
     });
     router.Add("GET", "/metrics", [&server](http::Exchange& ex) {
-        ex.Respond(http::Response::Text(200, server ? server->metrics().Render() : "",
+        ex.Respond(http::Response::Text(200, server.metrics().Render(),
                                         "text/plain; version=0.0.4; charset=utf-8"));
     });
     router.Add("GET", "/api/v1/config", [&config](http::Exchange& ex) {

@@ -11,7 +11,7 @@ class Server;
 
 namespace sealpost::app {
 
-/// `server` is read at request time (for its metrics); it must outlive the router's use.
-void AddServiceRoutes(http::Router& router, http::Server*& server, const Config& config);
+/// `server` (for its metrics) and `config` must outlive the router's use.
+void AddServiceRoutes(http::Router& router, http::Server& server, const Config& config);
 
 } // namespace sealpost::app

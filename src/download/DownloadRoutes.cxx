@@ -2,6 +2,7 @@
 #include "download/ContentDisposition.hxx"
 #include "download/ZipDownload.hxx"
 #include "http/Exchange.hxx"
+#include "http/Metrics.hxx"
 #include "http/Range.hxx"
 #include "http/Router.hxx"
 #include "lib/uv/Work.hxx"
@@ -90,8 +91,8 @@ std::optional<store::FileRecord> FileOf(store::Storage& storage, const TransferR
     return std::nullopt;
 }
 
-void SendFile(store::Storage& storage, Exchange& ex, const TransferRecord& t,
-              store::Identity identity) {
+void SendFile(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
+              const TransferRecord& t, store::Identity identity) {
     const auto file = FileOf(storage, t, ex.request().Param("file_id"));
     if (!file) {
         ex.Respond(Response::Problem(404, "no such file"));
@@ -151,7 +152,7 @@ void SendFile(store::Storage& storage, Exchange& ex, const TransferRecord& t,
     }
     const http::ExchangeRef ref = ex.Ref();
     store::OpenBlob(ex.loop(), storage.blobs(), *file, identity,
-                    [ref, head = std::move(head), range,
+                    [ref, &metrics, head = std::move(head), range,
                      length](std::shared_ptr<store::OpenBlobFile> blob, std::string error) mutable {
                         Exchange* e = ref.get();
                         if (!e)
@@ -162,13 +163,15 @@ void SendFile(store::Storage& storage, Exchange& ex, const TransferRecord& t,
                         }
                         e->RespondStream(
                             std::move(head), length,
-                            store::MakeBlobSource(e->loop(), std::move(blob), range.first, length));
+                            http::CountInFlight(store::MakeBlobSource(e->loop(), std::move(blob),
+                                                                      range.first, length),
+                                                metrics.downloads_in_flight));
                     });
 }
 
 } // namespace
 
-void AddDownloadRoutes(http::Router& router, store::Storage& storage) {
+void AddDownloadRoutes(http::Router& router, store::Storage& storage, http::Metrics& metrics) {
     const std::string base = "/api/v1/downloads/{download_id}";
     router.Add("GET", base, [&storage](Exchange& ex) {
         const auto t = FindTransfer(storage, ex);
@@ -184,10 +187,10 @@ void AddDownloadRoutes(http::Router& router, store::Storage& storage) {
                   {"locked_until", t->locked_until ? nlohmann::json(Rfc3339(t->locked_until))
                                                    : nlohmann::json(nullptr)}}));
     });
-    router.Add("GET", base + "/files/{file_id}", [&storage](Exchange& ex) {
+    router.Add("GET", base + "/files/{file_id}", [&storage, &metrics](Exchange& ex) {
         WithAccess(storage, ex,
-                   [&storage](Exchange& e, const TransferRecord& t, store::Identity id) {
-                       SendFile(storage, e, t, std::move(id));
+                   [&storage, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
+                       SendFile(storage, metrics, e, t, std::move(id));
                    });
     });
     router.Add("GET", base + "/checksums", [&storage](Exchange& ex) {
@@ -237,10 +240,10 @@ void AddDownloadRoutes(http::Router& router, store::Storage& storage) {
                     });
             });
     });
-    router.Add("GET", base + "/zip", [&storage](Exchange& ex) {
+    router.Add("GET", base + "/zip", [&storage, &metrics](Exchange& ex) {
         WithAccess(storage, ex,
-                   [&storage](Exchange& e, const TransferRecord& t, store::Identity id) {
-                       SendZip(storage, e, t, std::move(id));
+                   [&storage, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
+                       SendZip(storage, metrics, e, t, std::move(id));
                    });
     });
 }

@@ -7,13 +7,14 @@
 
 namespace sealpost::http {
 class Router;
-}
+struct Metrics;
+} // namespace sealpost::http
 namespace sealpost::store {
 class Storage;
 }
 
 namespace sealpost::download {
 
-void AddDownloadRoutes(http::Router& router, store::Storage& storage);
+void AddDownloadRoutes(http::Router& router, store::Storage& storage, http::Metrics& metrics);
 
 } // namespace sealpost::download

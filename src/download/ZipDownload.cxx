@@ -1,6 +1,7 @@
 #include "download/ZipDownload.hxx"
 #include "download/ContentDisposition.hxx"
 #include "http/Exchange.hxx"
+#include "http/Metrics.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "store/BlobSource.hxx"
@@ -81,8 +82,8 @@ private:
 
 } // namespace
 
-void SendZip(store::Storage& storage, http::Exchange& ex, const store::TransferRecord& transfer,
-             store::Identity identity) {
+void SendZip(store::Storage& storage, http::Metrics& metrics, http::Exchange& ex,
+             const store::TransferRecord& transfer, store::Identity identity) {
     std::vector<store::FileRecord> files;
     for (const auto& id : transfer.file_ids)
         if (auto f = storage.index().GetFile(id); f && f->complete)
@@ -115,7 +116,7 @@ void SendZip(store::Storage& storage, http::Exchange& ex, const store::TransferR
             for (const auto& f : files)
                 state->blobs.push_back(store::OpenBlobNow(*blobs, f, *identity));
         },
-        [ref, state](std::exception_ptr error) {
+        [ref, state, &metrics](std::exception_ptr error) {
             http::Exchange* e = ref.get();
             if (!e)
                 return;

@@ -8,11 +8,12 @@
 
 namespace sealpost::http {
 class Exchange;
-}
+struct Metrics;
+} // namespace sealpost::http
 
 namespace sealpost::download {
 
-void SendZip(store::Storage& storage, http::Exchange& ex, const store::TransferRecord& transfer,
-             store::Identity identity);
+void SendZip(store::Storage& storage, http::Metrics& metrics, http::Exchange& ex,
+             const store::TransferRecord& transfer, store::Identity identity);
 
 } // namespace sealpost::download

@@ -38,4 +38,25 @@ std::string Metrics::Render() const {
     return out;
 }
 
+namespace {
+
+class CountedSource final : public ResponseSource {
+public:
+    CountedSource(std::unique_ptr<ResponseSource> inner, std::atomic<std::int64_t>& gauge)
+        : inner_(std::move(inner)), hold_(gauge) {}
+    void Pull(ResponseSink& sink) noexcept override { inner_->Pull(sink); }
+    void Cancel() noexcept override { inner_->Cancel(); }
+
+private:
+    std::unique_ptr<ResponseSource> inner_;
+    InFlight hold_;
+};
+
+} // namespace
+
+std::unique_ptr<ResponseSource> CountInFlight(std::unique_ptr<ResponseSource> source,
+                                              std::atomic<std::int64_t>& gauge) {
+    return std::make_unique<CountedSource>(std::move(source), gauge);
+}
+
 } // namespace sealpost::http

@@ -2,8 +2,11 @@
 // thread; the atomics make reads from other threads (tests) safe.
 #pragma once
 
+#include "http/Body.hxx"
+
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace sealpost::http {
@@ -22,5 +25,22 @@ struct Metrics {
     /// Prometheus text exposition format 0.0.4.
     std::string Render() const;
 };
+
+/// Counts one upload or download as in flight for as long as it lives.
+class InFlight {
+public:
+    explicit InFlight(std::atomic<std::int64_t>& gauge) noexcept : gauge_(gauge) { ++gauge_; }
+    ~InFlight() { --gauge_; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+private:
+    std::atomic<std::int64_t>& gauge_;
+};
+
+/// Wraps a response source so the download counts as in flight until the
+/// source is gone (finished or cancelled).
+std::unique_ptr<ResponseSource> CountInFlight(std::unique_ptr<ResponseSource> source,
+                                              std::atomic<std::int64_t>& gauge);
 
 } // namespace sealpost::http

@@ -1,5 +1,6 @@
 #include "tus/TusRoutes.hxx"
 #include "http/Exchange.hxx"
+#include "http/Metrics.hxx"
 #include "http/Router.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
@@ -53,40 +54,42 @@ std::optional<store::FileRecord> FindFile(store::Storage& storage, const Exchang
 
 /// Streams the request body into `file` from its current offset; `respond`
 /// builds the final response from the result.
-void StreamBody(store::Storage& storage, Exchange& ex, const store::FileRecord& file,
-                std::optional<store::BodyChecksum> checksum,
+void StreamBody(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
+                const store::FileRecord& file, std::optional<store::BodyChecksum> checksum,
                 std::function<void(Exchange&, const store::UploadResult&)> respond) {
     const http::ExchangeRef ref = ex.Ref();
-    storage.WithSession(file, [ref, checksum = std::move(checksum), respond = std::move(respond)](
-                                  std::shared_ptr<store::UploadSession> session, int status,
-                                  std::string detail) mutable {
-        Exchange* e = ref.get();
-        if (!e)
-            return;
-        if (!session) {
-            e->Respond(TusProblem(status, detail));
-            return;
-        }
-        if (session->busy()) {
-            e->Respond(TusProblem(423, "another request is writing this file"));
-            return;
-        }
-        const auto offset = e->request().headers.Get("upload-offset");
-        if (offset && tus::ParseUint(*offset) != session->record().offset) {
-            auto r = TusProblem(409, "Upload-Offset does not match the stored offset");
-            r.headers.Add("Upload-Offset", std::to_string(session->record().offset));
-            e->Respond(std::move(r));
-            return;
-        }
-        const std::uint64_t remaining = session->record().size - session->record().offset;
-        auto consumer = session->BeginBody(
-            *e, std::move(checksum),
-            [ref, respond = std::move(respond)](const store::UploadResult& result) {
-                if (Exchange* done = ref.get())
-                    respond(*done, result);
-            });
-        e->ReadBody(std::move(consumer), remaining);
-    });
+    storage.WithSession(
+        file,
+        [ref, &metrics, checksum = std::move(checksum), respond = std::move(respond)](
+            std::shared_ptr<store::UploadSession> session, int status, std::string detail) mutable {
+            Exchange* e = ref.get();
+            if (!e)
+                return;
+            if (!session) {
+                e->Respond(TusProblem(status, detail));
+                return;
+            }
+            if (session->busy()) {
+                e->Respond(TusProblem(423, "another request is writing this file"));
+                return;
+            }
+            const auto offset = e->request().headers.Get("upload-offset");
+            if (offset && tus::ParseUint(*offset) != session->record().offset) {
+                auto r = TusProblem(409, "Upload-Offset does not match the stored offset");
+                r.headers.Add("Upload-Offset", std::to_string(session->record().offset));
+                e->Respond(std::move(r));
+                return;
+            }
+            const std::uint64_t remaining = session->record().size - session->record().offset;
+            auto in_flight = std::make_shared<http::InFlight>(metrics.uploads_in_flight);
+            auto consumer = session->BeginBody(
+                *e, std::move(checksum),
+                [ref, respond = std::move(respond), in_flight](const store::UploadResult& result) {
+                    if (Exchange* done = ref.get())
+                        respond(*done, result);
+                });
+            e->ReadBody(std::move(consumer), remaining);
+        });
 }
 
 Response OffsetResponse(int status, const store::UploadResult& result,
@@ -103,7 +106,7 @@ Response OffsetResponse(int status, const store::UploadResult& result,
     return r;
 }
 
-void HandlePatch(store::Storage& storage, Exchange& ex) {
+void HandlePatch(store::Storage& storage, http::Metrics& metrics, Exchange& ex) {
     if (!CheckResumable(ex))
         return;
     const auto& req = ex.request();
@@ -143,13 +146,13 @@ void HandlePatch(store::Storage& storage, Exchange& ex) {
         ex.Respond(std::move(r));
         return;
     }
-    StreamBody(storage, ex, *file, std::move(checksum),
+    StreamBody(storage, metrics, ex, *file, std::move(checksum),
                [file = *file](Exchange& e, const store::UploadResult& result) {
                    e.Respond(OffsetResponse(204, result, file));
                });
 }
 
-void HandleCreate(store::Storage& storage, Exchange& ex) {
+void HandleCreate(store::Storage& storage, http::Metrics& metrics, Exchange& ex) {
     if (!CheckResumable(ex))
         return;
     const auto& req = ex.request();
@@ -177,7 +180,7 @@ void HandleCreate(store::Storage& storage, Exchange& ex) {
     const http::ExchangeRef ref = ex.Ref();
     storage.CreateFile(
         std::string(req.Param("id")), *length, metadata["filename"], metadata["filetype"],
-        [ref, with_upload, &storage](store::Storage::FileCallbackResult result) {
+        [ref, with_upload, &storage, &metrics](store::Storage::FileCallbackResult result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
@@ -195,7 +198,7 @@ void HandleCreate(store::Storage& storage, Exchange& ex) {
                 e->Respond(std::move(r));
                 return;
             }
-            StreamBody(storage, *e, file, std::nullopt,
+            StreamBody(storage, metrics, *e, file, std::nullopt,
                        [file](Exchange& done, const store::UploadResult& upload) {
                            Response r = OffsetResponse(201, upload, file);
                            if (upload.status == 204)
@@ -205,7 +208,7 @@ void HandleCreate(store::Storage& storage, Exchange& ex) {
         });
 }
 
-void HandlePut(store::Storage& storage, Exchange& ex) {
+void HandlePut(store::Storage& storage, http::Metrics& metrics, Exchange& ex) {
     const auto& req = ex.request();
     const std::string name(req.Param("file_id"));
     if (!req.content_length) {
@@ -216,7 +219,7 @@ void HandlePut(store::Storage& storage, Exchange& ex) {
     const http::ExchangeRef ref = ex.Ref();
     storage.CreateFile(
         std::string(req.Param("id")), *req.content_length, name, type,
-        [ref, name, &storage](store::Storage::FileCallbackResult result) {
+        [ref, name, &storage, &metrics](store::Storage::FileCallbackResult result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
@@ -234,7 +237,7 @@ void HandlePut(store::Storage& storage, Exchange& ex) {
                 answer(*e, *result.file);
                 return;
             }
-            StreamBody(storage, *e, *result.file, std::nullopt,
+            StreamBody(storage, metrics, *e, *result.file, std::nullopt,
                        [answer, &storage, id = result.file->id](Exchange& done,
                                                                 const store::UploadResult& upload) {
                            if (upload.status != 204 || !upload.complete) {
@@ -251,7 +254,7 @@ void HandlePut(store::Storage& storage, Exchange& ex) {
 
 } // namespace
 
-void AddTusRoutes(http::Router& router, store::Storage& storage) {
+void AddTusRoutes(http::Router& router, store::Storage& storage, http::Metrics& metrics) {
     const std::string files = "/api/v1/transfers/{id}/files";
     const std::string file = files + "/{file_id}";
     router.Add("OPTIONS", files, [&storage](Exchange& ex) {
@@ -264,7 +267,7 @@ void AddTusRoutes(http::Router& router, store::Storage& storage) {
         ex.Respond(std::move(r));
     });
     router.Add(
-        "POST", files, [&storage](Exchange& ex) { HandleCreate(storage, ex); },
+        "POST", files, [&storage, &metrics](Exchange& ex) { HandleCreate(storage, metrics, ex); },
         http::BodyMode::stream);
     router.Add("HEAD", file, [&storage](Exchange& ex) {
         if (!CheckResumable(ex))
@@ -283,7 +286,7 @@ void AddTusRoutes(http::Router& router, store::Storage& storage) {
         ex.Respond(std::move(r));
     });
     router.Add(
-        "PATCH", file, [&storage](Exchange& ex) { HandlePatch(storage, ex); },
+        "PATCH", file, [&storage, &metrics](Exchange& ex) { HandlePatch(storage, metrics, ex); },
         http::BodyMode::stream);
     router.Add("DELETE", file, [&storage](Exchange& ex) {
         if (!CheckResumable(ex))
@@ -302,7 +305,8 @@ void AddTusRoutes(http::Router& router, store::Storage& storage) {
         });
     });
     router.Add(
-        "PUT", file, [&storage](Exchange& ex) { HandlePut(storage, ex); }, http::BodyMode::stream);
+        "PUT", file, [&storage, &metrics](Exchange& ex) { HandlePut(storage, metrics, ex); },
+        http::BodyMode::stream);
 }
 
 } // namespace sealpost::tus

@@ -6,13 +6,14 @@
 
 namespace sealpost::http {
 class Router;
-}
+struct Metrics;
+} // namespace sealpost::http
 namespace sealpost::store {
 class Storage;
 }
 
 namespace sealpost::tus {
 
-void AddTusRoutes(http::Router& router, store::Storage& storage);
+void AddTusRoutes(http::Router& router, store::Storage& storage, http::Metrics& metrics);
 
 } // namespace sealpost::tus
