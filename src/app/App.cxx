@@ -62,6 +62,11 @@ void App::Start() {
     storage_options.min_free_disk = config_.limits.min_free_disk;
     storage_options.kdf_opslimit = config_.kdf.opslimit;
     storage_options.kdf_memlimit = config_.kdf.memlimit;
+    storage_options.attempts.lock_after = static_cast<std::uint32_t>(config_.security.lock_after);
+    storage_options.attempts.lock_seconds =
+        static_cast<std::int64_t>(config_.security.lock_minutes) * 60;
+    storage_options.attempts.delete_after =
+        static_cast<std::uint32_t>(config_.security.delete_after);
     storage_ = std::make_unique<store::Storage>(loop_.get(), storage_options);
     storage_->Start();
 

@@ -64,17 +64,37 @@ void WithAccess(store::Storage& storage, Exchange& ex, Authorized next) {
         return;
     }
     const http::ExchangeRef ref = ex.Ref();
-    storage.UnlockWithPassword(
+    const auto& policy = storage.options().attempts;
+    storage.AttemptPassword(
         *transfer, std::string(*password),
-        [ref, transfer = *transfer, next = std::move(next)](store::Identity id) {
+        [ref, policy, next = std::move(next)](store::Storage::AttemptResult result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
-            if (!id) {
-                e->Respond(Response::Problem(401, "wrong password"));
+            using Outcome = store::Index::AttemptOutcome;
+            const auto& t = result.transfer;
+            switch (result.outcome) {
+            case Outcome::unlocked:
+                next(*e, t, std::move(result.identity));
+                return;
+            case Outcome::failed:
+                e->Respond(Response::Problem(
+                    401, "wrong password",
+                    {{"attempts_left", policy.lock_after - t.consecutive_failures},
+                     {"attempts_before_deletion", policy.delete_after - t.failed_attempts}}));
+                return;
+            case Outcome::locked:
+                e->Respond(Response::Problem(
+                    423, "too many wrong passwords: this transfer is locked",
+                    {{"locked_until", Rfc3339(t.locked_until)},
+                     {"attempts_before_deletion",
+                      policy.delete_after - std::min(policy.delete_after, t.failed_attempts)}}));
+                return;
+            case Outcome::delete_now:
+            case Outcome::gone:
+                e->Respond(Response::Problem(410, "this transfer is no longer available"));
                 return;
             }
-            next(*e, transfer, std::move(id));
         });
 }
 

@@ -137,22 +137,16 @@ void PutTransferIn(lmdb::Txn& txn, const TransferRecord& record) {
     const auto transfers = lmdb::Dbi::Open(txn, kTransfers);
     const auto expiry = lmdb::Dbi::Open(txn, kExpiry);
     const auto downloads = lmdb::Dbi::Open(txn, kDownloads);
-    if (const auto old_value = transfers.Get(txn, record.id)) {
-        if (const auto old = ParseTransfer(*old_value)) {
+    if (const auto old_value = transfers.Get(txn, record.id))
+        if (const auto old = ParseTransfer(*old_value))
             expiry.Del(txn, ExpiryKey(old->expires_at, 't', old->id));
-            if (record.status == TransferStatus::deleted ||
-                record.status == TransferStatus::revoked ||
-                record.status == TransferStatus::expired)
-                for (const auto& rc : old->recipients)
-                    downloads.Del(txn, rc.download_id);
-        }
-    }
-    if (HasExpiry(record)) {
+    if (HasExpiry(record))
         expiry.Put(txn, ExpiryKey(record.expires_at, 't', record.id), "");
-        for (const auto& rc : record.recipients)
-            if (!rc.download_id.empty())
-                downloads.Put(txn, rc.download_id, record.id);
-    }
+    // Download links keep resolving after revocation, expiry or deletion, so
+    // recipients learn that the transfer is gone (410) rather than unknown.
+    for (const auto& rc : record.recipients)
+        if (!rc.download_id.empty())
+            downloads.Put(txn, rc.download_id, record.id);
     transfers.Put(txn, record.id, Serialize(record));
 }
 
@@ -235,6 +229,36 @@ void Index::RemoveFile(const FileRecord& file) {
                     .Del(txn, ExpiryKey(old->upload_expires_at, 'u', file.id));
         files.Del(txn, file.id);
     });
+}
+
+Index::AttemptOutcome Index::RecordAttempt(std::string_view transfer_id, bool success,
+                                           std::int64_t now, const AttemptPolicy& policy,
+                                           TransferRecord& out) {
+    AttemptOutcome outcome = AttemptOutcome::gone;
+    Write([&](lmdb::Txn& txn) {
+        const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, transfer_id);
+        auto transfer = value ? ParseTransfer(*value) : std::nullopt;
+        if (!transfer || !HasExpiry(*transfer))
+            return;
+        if (success) {
+            transfer->consecutive_failures = 0;
+            outcome = AttemptOutcome::unlocked;
+        } else {
+            ++transfer->failed_attempts;
+            ++transfer->consecutive_failures;
+            outcome = AttemptOutcome::failed;
+            if (transfer->consecutive_failures >= policy.lock_after) {
+                transfer->consecutive_failures = 0;
+                transfer->locked_until = now + policy.lock_seconds;
+                outcome = AttemptOutcome::locked;
+            }
+            if (transfer->failed_attempts >= policy.delete_after)
+                outcome = AttemptOutcome::delete_now;
+        }
+        PutTransferIn(txn, *transfer);
+        out = *transfer;
+    });
+    return outcome;
 }
 
 } // namespace sealpost::store

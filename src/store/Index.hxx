@@ -54,6 +54,19 @@ public:
     /// Removes a file from its transfer (quota released) and deletes its record.
     void RemoveFile(const FileRecord& file);
 
+    struct AttemptPolicy {
+        std::uint32_t lock_after = 3;
+        std::int64_t lock_seconds = 3600;
+        std::uint32_t delete_after = 10;
+    };
+    enum class AttemptOutcome { unlocked, failed, locked, delete_now, gone };
+    /// Records one password attempt on a transfer, atomically: a success
+    /// resets the consecutive count; a failure counts, locks the transfer after
+    /// `lock_after` consecutive failures and asks for deletion after
+    /// `delete_after` in total. The updated record is returned through `out`.
+    AttemptOutcome RecordAttempt(std::string_view transfer_id, bool success, std::int64_t now,
+                                 const AttemptPolicy& policy, TransferRecord& out);
+
 private:
     template <typename F> void Write(F&& body);
 

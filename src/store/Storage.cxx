@@ -362,6 +362,44 @@ void Storage::UnlockWithPassword(const TransferRecord& transfer, std::string pas
         [result, done = std::move(done)] { done(*result); });
 }
 
+void Storage::AttemptPassword(const TransferRecord& transfer, std::string password,
+                              std::function<void(AttemptResult)> done) {
+    if (transfer.locked_until > Now()) {
+        done({Index::AttemptOutcome::locked, nullptr, transfer});
+        return;
+    }
+    UnlockWithPassword(
+        transfer, std::move(password),
+        [this, id = transfer.id, done = std::move(done)](Identity identity) mutable {
+            auto result = std::make_shared<AttemptResult>();
+            result->identity = std::move(identity);
+            const bool success = result->identity != nullptr;
+            Index* index = index_.get();
+            const Index::AttemptPolicy policy = options_.attempts;
+            uv::QueueWork(
+                loop_,
+                [result, index, id, success, policy] {
+                    result->outcome =
+                        index->RecordAttempt(id, success, Now(), policy, result->transfer);
+                },
+                [this, result, id, done = std::move(done)](std::exception_ptr error) {
+                    if (error) {
+                        result->identity = nullptr;
+                        result->outcome = Index::AttemptOutcome::failed;
+                    }
+                    if (result->outcome != Index::AttemptOutcome::unlocked)
+                        result->identity = nullptr;
+                    if (result->outcome != Index::AttemptOutcome::delete_now) {
+                        done(std::move(*result));
+                        return;
+                    }
+                    log::Warn("transfer {} deleted after too many wrong passwords", id);
+                    DeleteTransfer(id, TransferStatus::deleted,
+                                   [result, done]() mutable { done(std::move(*result)); });
+                });
+        });
+}
+
 std::optional<std::pair<std::string, std::string>>
 Storage::FileMetadata(const FileRecord& file, const age::AgeIdentity& identity) {
     auto name = crypto::SealedMetadata::Open(

@@ -40,6 +40,7 @@ struct StorageOptions {
     std::uint64_t kdf_memlimit = std::uint64_t{64} << 20;
     std::int64_t upload_expiry_seconds = 24 * 3600; ///< abandoned uploads
     unsigned max_parallel_kdf = 2;
+    Index::AttemptPolicy attempts; ///< security.lock_after / lock_minutes / delete_after
 };
 
 /// What the internal interface needs to open a transfer (the transfer API
@@ -99,6 +100,18 @@ public:
     /// concurrency); the identity, or null for a wrong password.
     void UnlockWithPassword(const TransferRecord& transfer, std::string password,
                             std::function<void(Identity)> done);
+
+    struct AttemptResult {
+        Index::AttemptOutcome outcome;
+        Identity identity;       ///< set when unlocked
+        TransferRecord transfer; ///< counters after this attempt
+    };
+    /// A counted password attempt (every route that takes a password uses
+    /// this): refused without Argon2id while the transfer is locked; a failure
+    /// is recorded atomically; the failure that reaches the deletion limit
+    /// crypto-shreds the transfer before `done` runs.
+    void AttemptPassword(const TransferRecord& transfer, std::string password,
+                         std::function<void(AttemptResult)> done);
     /// The file's name and content type (sealed in the index).
     std::optional<std::pair<std::string, std::string>> FileMetadata(const FileRecord& file,
                                                                     const age::AgeIdentity& id);

@@ -369,7 +369,8 @@ TEST_CASE("expiry deletes on time and at start") {
         REQUIRE(record);
         CHECK(record->status == store::TransferStatus::expired);
         CHECK(record->w_pw.empty());
-        CHECK(Curl("-o /dev/null -w '%{http_code}' '" + DownloadUrl(app, t, "") + "'") == "404");
+        CHECK(Curl("-o /dev/null -w '%{http_code}' '" + app.Url() + "/api/v1/downloads/" +
+                   t.recipients.at(0).download_id + "'") == "410");
 
         overdue = app.CreateTransfer(kPassword, 1);
         PutFile(app, overdue, f, "y");
@@ -383,5 +384,61 @@ TEST_CASE("expiry deletes on time and at start") {
     CHECK(record->status == store::TransferStatus::expired);
     for (const auto& id : overdue.file_ids)
         CHECK_FALSE(std::filesystem::exists(dir.path / "data" / "blobs" / (id + ".age")));
+    CHECK(app.Stop() == 0);
+}
+
+TEST_CASE("wrong passwords lock the transfer, then delete it; locked attempts are not counted") {
+    TempDir dir;
+    AppFixture app(dir.path / "data");
+    app.config.security.lock_after = 3;
+    app.config.security.delete_after = 5;
+    app.Start();
+    auto t = app.CreateTransfer(kPassword);
+    const auto f = dir.path / "x";
+    MakeFile(f, 70000, 5);
+    const auto reply = nlohmann::json::parse(PutFile(app, t, f, "x"));
+    const std::string url = DownloadUrl(app, t, "files/" + std::string(reply.at("id")));
+    auto attempt = [&](const std::string& password) {
+        return Curl("-w '\\n%{http_code}' -H 'X-Sealpost-Password: " + password + "' '" + url +
+                    "'");
+    };
+    auto status_of = [](const std::string& out) { return out.substr(out.rfind('\n') + 1); };
+    auto body_of = [](const std::string& out) {
+        return nlohmann::json::parse(out.substr(0, out.rfind('\n')));
+    };
+
+    std::string out = attempt("wrong-1");
+    CHECK(status_of(out) == "401");
+    CHECK(body_of(out).at("attempts_left") == 2);
+    CHECK(body_of(out).at("attempts_before_deletion") == 4);
+    // A right password in between resets the consecutive count.
+    CHECK(status_of(attempt(kPassword)) == "200");
+    CHECK(body_of(attempt("wrong-2")).at("attempts_left") == 2);
+    CHECK(body_of(attempt("wrong-3")).at("attempts_left") == 1);
+    out = attempt("wrong-4");
+    CHECK(status_of(out) == "423");
+    CHECK(body_of(out).contains("locked_until"));
+    // While locked even the right password is refused, and nothing is counted.
+    CHECK(status_of(attempt(kPassword)) == "423");
+    CHECK(status_of(attempt("wrong-5")) == "423");
+    auto record = app.storage().index().GetTransfer(t.id);
+    REQUIRE(record);
+    CHECK(record->failed_attempts == 4);
+    CHECK(record->locked_until > 0);
+
+    // Lift the lock (as an administrator's unlock will) and reach the limit.
+    app.RunOnLoop([&] {
+        auto r = *app.storage().index().GetTransfer(t.id);
+        r.locked_until = 0;
+        app.storage().index().PutTransfer(r);
+    });
+    CHECK(status_of(attempt("wrong-6")) == "410");
+    record = app.storage().index().GetTransfer(t.id);
+    REQUIRE(record);
+    CHECK(record->status == store::TransferStatus::deleted);
+    CHECK(record->w_pw.empty());
+    CHECK_FALSE(std::filesystem::exists(dir.path / "data" / "blobs" /
+                                        (std::string(reply.at("id")) + ".age")));
+    CHECK(status_of(attempt(kPassword)) == "410");
     CHECK(app.Stop() == 0);
 }
