@@ -214,6 +214,21 @@ Index::AddFileResult Index::AddFile(const FileRecord& file) {
     return result;
 }
 
+bool Index::ReserveAndPutFile(const FileRecord& file) {
+    bool ok = false;
+    Write([&](lmdb::Txn& txn) {
+        const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, file.transfer_id);
+        auto transfer = value ? ParseTransfer(*value) : std::nullopt;
+        if (!transfer || transfer->reserved + file.size > transfer->max_size)
+            return;
+        transfer->reserved += file.size;
+        PutFileIn(txn, file);
+        PutTransferIn(txn, *transfer);
+        ok = true;
+    });
+    return ok;
+}
+
 void Index::RemoveFile(const FileRecord& file) {
     Write([&](lmdb::Txn& txn) {
         const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, file.transfer_id);

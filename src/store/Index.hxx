@@ -51,6 +51,9 @@ public:
     enum class AddFileResult { added, no_transfer, not_open, over_quota };
     /// Adds a new file to its open transfer and reserves its size, atomically.
     AddFileResult AddFile(const FileRecord& file);
+    /// Stores a file whose size became known only at its end, reserving that
+    /// size in its transfer; false (nothing written) when over the limit.
+    bool ReserveAndPutFile(const FileRecord& file);
     /// Removes a file from its transfer (quota released) and deletes its record.
     void RemoveFile(const FileRecord& file);
 

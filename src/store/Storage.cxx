@@ -131,7 +131,7 @@ TransferRecord Storage::SubmitTransfer(const std::string& transfer_id) {
 // --- uploads -----------------------------------------------------------------
 
 void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std::string name,
-                         std::string type, FileCallback done) {
+                         std::string type, FileCallback done, bool open_ended) {
     const auto t = index_->GetTransfer(transfer_id);
     if (!t) {
         done({404, "no such transfer", std::nullopt});
@@ -157,8 +157,8 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
     const StorageOptions options = options_;
     uv::QueueWork(
         loop_,
-        [job, transfer, size, name = std::move(name), type = std::move(type), blobs, index,
-         options] {
+        [job, transfer, size, name = std::move(name), type = std::move(type), blobs, index, options,
+         open_ended] {
             if (blobs->FreeBytes() < size + options.min_free_disk) {
                 job->result = {507, "not enough disk space for this file", std::nullopt};
                 return;
@@ -180,7 +180,7 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
             auto start = age::StartBlob(recipient);
             BlobStore::WriteAt(fd.get(), ToBytes(start.prefix), 0);
             file.chunks_offset = start.ChunksOffset();
-            if (size == 0) {
+            if (size == 0 && !open_ended) {
                 // An empty file is one empty final chunk, complete at once.
                 std::vector<std::uint8_t> sealed(age::kChunkTagSize);
                 if (age::SealChunk(start.payload_key, 0, true, {}, sealed) != age::AgeErrc::ok)

@@ -85,8 +85,9 @@ public:
     };
     using FileCallback = std::function<void(FileCallbackResult)>;
     /// Reserves `size` bytes of the transfer's quota and creates the blob.
+    /// `open_ended`: the size is unknown until the body ends (size must be 0).
     void CreateFile(const std::string& transfer_id, std::uint64_t size, std::string name,
-                    std::string type, FileCallback done);
+                    std::string type, FileCallback done, bool open_ended = false);
     using SessionCallback =
         std::function<void(std::shared_ptr<UploadSession>, int status, std::string detail)>;
     /// The upload session of an incomplete file, loading it after a restart

@@ -26,6 +26,8 @@ int StatusFor(std::exception_ptr error, std::string& detail) {
         detail = e.what();
         if (e.code() == std::errc::no_space_on_device)
             return 507;
+        if (e.code() == std::errc::file_too_large)
+            return 413;
     } catch (const std::exception& e) {
         detail = e.what();
     }
@@ -44,7 +46,11 @@ struct UploadSession::Segment {
     bool hashing = false;
     std::exception_ptr error;
 
-    std::uint64_t ChunkCount() const { return (keep + kChunk - 1) / kChunk; }
+    std::uint64_t ChunkCount() const {
+        if (keep == 0)
+            return final ? 1 : 0; // an empty file is one empty final chunk
+        return (keep + kChunk - 1) / kChunk;
+    }
 };
 
 class UploadSession::Consumer final : public http::BodyConsumer {
@@ -112,7 +118,7 @@ bool UploadSession::Feed(std::span<const std::uint8_t> data) {
         staging_->plain.insert(staging_->plain.end(), data.begin(), data.begin() + take);
         data = data.subspan(take);
         received_ += take;
-        if (staging_->plain.size() == kSegmentBytes || received_ == record_.size)
+        if (staging_->plain.size() == kSegmentBytes || (!open_ended_ && received_ == record_.size))
             Submit(false);
     }
     paused_ = in_flight_.size() >= kMaxInFlight;
@@ -122,9 +128,29 @@ bool UploadSession::Feed(std::span<const std::uint8_t> data) {
 void UploadSession::Submit(bool at_body_end) {
     std::shared_ptr<Segment> segment = std::move(staging_);
     staging_.reset();
+    if (open_ended_ && at_body_end) {
+        // Now the size is known.
+        if (!segment) {
+            segment = std::make_shared<Segment>();
+            segment->first_chunk = received_ / kChunk;
+        }
+        record_.size = received_;
+        layout_ = age::BlobLayout(record_.chunks_offset, record_.size);
+    }
     if (!segment)
         return;
-    segment->final = received_ == record_.size;
+    if (open_ended_ && !at_body_end && segment->plain.size() >= kChunk) {
+        // Hold the last chunk back: only more bytes tell it is not the final one.
+        auto held = std::make_shared<Segment>();
+        held->first_chunk = segment->first_chunk + segment->plain.size() / kChunk - 1;
+        held->plain.reserve(kSegmentChunks * kChunk);
+        held->plain.assign(segment->plain.end() - kChunk, segment->plain.end());
+        segment->plain.resize(segment->plain.size() - kChunk);
+        staging_ = std::move(held);
+        if (segment->plain.empty())
+            return;
+    }
+    segment->final = open_ended_ ? at_body_end : received_ == record_.size;
     // A tail shorter than a chunk is only kept when it ends the file.
     segment->keep =
         segment->final ? segment->plain.size() : segment->plain.size() / kChunk * kChunk;
@@ -141,6 +167,7 @@ void UploadSession::Submit(bool at_body_end) {
         loop_,
         [segment, key, fd, layout] {
             const std::uint64_t count = segment->ChunkCount();
+            // (an empty final segment seals one empty chunk)
             std::vector<std::uint8_t> sealed(segment->keep + count * age::kChunkTagSize);
             std::size_t in = 0, out = 0;
             for (std::uint64_t i = 0; i < count; ++i) {
@@ -250,6 +277,11 @@ void UploadSession::MaybeSync() {
         });
 }
 
+void UploadSession::AllowOpenEnded(std::uint64_t limit) {
+    open_ended_ = true;
+    record_.size = limit;
+}
+
 void UploadSession::EndOfBody() {
     body_ended_ = true;
     if (!failed_)
@@ -297,6 +329,12 @@ void UploadSession::Finish() {
             return;
         }
     }
+    if (body_aborted_ && open_ended_) {
+        // A body of unknown length that never ended leaves nothing worth
+        // keeping; the incomplete file expires with its upload.
+        busy_ = false;
+        return;
+    }
     if (body_aborted_ && checksum_) {
         busy_ = false;
         hashes_.reset();
@@ -320,11 +358,15 @@ void UploadSession::Finish() {
     syncing_ = true;
     uv::QueueWork(
         loop_,
-        [fd, updated, index, blobs] {
+        [fd, updated, index, blobs, open_ended = open_ended_] {
             BlobStore::DataSync(fd->get());
+            if (open_ended && !index->ReserveAndPutFile(updated))
+                throw std::system_error(std::make_error_code(std::errc::file_too_large),
+                                        "the files exceed the transfer's size limit");
             if (updated.complete)
                 blobs->Commit(updated.id);
-            index->PutFile(updated);
+            if (!open_ended)
+                index->PutFile(updated);
         },
         [self, updated, done](std::exception_ptr error) {
             self->syncing_ = false;

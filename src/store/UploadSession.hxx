@@ -71,6 +71,11 @@ public:
     /// the stored prefix; the session must be loaded again from the blob.
     bool stale() const noexcept { return !busy_ && !hashes_; }
 
+    /// For a body of unknown length (a chunked PUT): accept up to `limit`
+    /// bytes; the size becomes whatever arrived when the body ends. The last
+    /// full chunk is held back until more bytes show it is not the final one.
+    void AllowOpenEnded(std::uint64_t limit);
+
     using Done = std::function<void(const UploadResult&)>;
     /// Returns the consumer for one request body that continues the file at
     /// record().offset; `done` runs when the bytes are durable (or failed).
@@ -112,6 +117,7 @@ private:
     bool hashing_ = false;
     bool failed_ = false;
     bool finished_ = false;
+    bool open_ended_ = false;
     UploadResult failure_;
     http::ExchangeRef exchange_;
     bool paused_ = false;

@@ -56,40 +56,43 @@ std::optional<store::FileRecord> FindFile(store::Storage& storage, const Exchang
 /// builds the final response from the result.
 void StreamBody(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
                 const store::FileRecord& file, std::optional<store::BodyChecksum> checksum,
-                std::function<void(Exchange&, const store::UploadResult&)> respond) {
+                std::function<void(Exchange&, const store::UploadResult&)> respond,
+                std::optional<std::uint64_t> open_ended_limit = std::nullopt) {
     const http::ExchangeRef ref = ex.Ref();
-    storage.WithSession(
-        file,
-        [ref, &metrics, checksum = std::move(checksum), respond = std::move(respond)](
-            std::shared_ptr<store::UploadSession> session, int status, std::string detail) mutable {
-            Exchange* e = ref.get();
-            if (!e)
-                return;
-            if (!session) {
-                e->Respond(TusProblem(status, detail));
-                return;
-            }
-            if (session->busy()) {
-                e->Respond(TusProblem(423, "another request is writing this file"));
-                return;
-            }
-            const auto offset = e->request().headers.Get("upload-offset");
-            if (offset && tus::ParseUint(*offset) != session->record().offset) {
-                auto r = TusProblem(409, "Upload-Offset does not match the stored offset");
-                r.headers.Add("Upload-Offset", std::to_string(session->record().offset));
-                e->Respond(std::move(r));
-                return;
-            }
-            const std::uint64_t remaining = session->record().size - session->record().offset;
-            auto in_flight = std::make_shared<http::InFlight>(metrics.uploads_in_flight);
-            auto consumer = session->BeginBody(
-                *e, std::move(checksum),
-                [ref, respond = std::move(respond), in_flight](const store::UploadResult& result) {
-                    if (Exchange* done = ref.get())
-                        respond(*done, result);
-                });
-            e->ReadBody(std::move(consumer), remaining);
-        });
+    storage.WithSession(file, [ref, &metrics, checksum = std::move(checksum),
+                               respond = std::move(respond),
+                               open_ended_limit](std::shared_ptr<store::UploadSession> session,
+                                                 int status, std::string detail) mutable {
+        Exchange* e = ref.get();
+        if (!e)
+            return;
+        if (!session) {
+            e->Respond(TusProblem(status, detail));
+            return;
+        }
+        if (session->busy()) {
+            e->Respond(TusProblem(423, "another request is writing this file"));
+            return;
+        }
+        const auto offset = e->request().headers.Get("upload-offset");
+        if (offset && tus::ParseUint(*offset) != session->record().offset) {
+            auto r = TusProblem(409, "Upload-Offset does not match the stored offset");
+            r.headers.Add("Upload-Offset", std::to_string(session->record().offset));
+            e->Respond(std::move(r));
+            return;
+        }
+        if (open_ended_limit)
+            session->AllowOpenEnded(*open_ended_limit);
+        const std::uint64_t remaining = session->record().size - session->record().offset;
+        auto in_flight = std::make_shared<http::InFlight>(metrics.uploads_in_flight);
+        auto consumer = session->BeginBody(
+            *e, std::move(checksum),
+            [ref, respond = std::move(respond), in_flight](const store::UploadResult& result) {
+                if (Exchange* done = ref.get())
+                    respond(*done, result);
+            });
+        e->ReadBody(std::move(consumer), remaining);
+    });
 }
 
 Response OffsetResponse(int status, const store::UploadResult& result,
@@ -211,15 +214,23 @@ void HandleCreate(store::Storage& storage, http::Metrics& metrics, Exchange& ex)
 void HandlePut(store::Storage& storage, http::Metrics& metrics, Exchange& ex) {
     const auto& req = ex.request();
     const std::string name(req.Param("file_id"));
+    // A chunked body has no length up front: the file takes what arrives, up
+    // to what the transfer has left.
+    std::optional<std::uint64_t> open_ended_limit;
     if (!req.content_length) {
-        ex.Respond(Response::Problem(411, "Content-Length is required for PUT uploads"));
-        return;
+        const auto transfer = storage.index().GetTransfer(req.Param("id"));
+        if (!transfer) {
+            ex.Respond(Response::Problem(404, "no such transfer"));
+            return;
+        }
+        open_ended_limit = transfer->max_size - std::min(transfer->max_size, transfer->reserved);
     }
     const std::string type(req.headers.Get("content-type").value_or("application/octet-stream"));
     const http::ExchangeRef ref = ex.Ref();
     storage.CreateFile(
-        std::string(req.Param("id")), *req.content_length, name, type,
-        [ref, name, &storage, &metrics](store::Storage::FileCallbackResult result) {
+        std::string(req.Param("id")), req.content_length.value_or(0), name, type,
+        [ref, name, &storage, &metrics,
+         open_ended_limit](store::Storage::FileCallbackResult result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
@@ -237,19 +248,22 @@ void HandlePut(store::Storage& storage, http::Metrics& metrics, Exchange& ex) {
                 answer(*e, *result.file);
                 return;
             }
-            StreamBody(storage, metrics, *e, *result.file, std::nullopt,
-                       [answer, &storage, id = result.file->id](Exchange& done,
-                                                                const store::UploadResult& upload) {
-                           if (upload.status != 204 || !upload.complete) {
-                               done.Respond(Response::Problem(
-                                   upload.status == 204 ? 400 : upload.status,
-                                   upload.detail.empty() ? "the body ended early" : upload.detail));
-                               return;
-                           }
-                           if (const auto file = storage.index().GetFile(id))
-                               answer(done, *file);
-                       });
-        });
+            StreamBody(
+                storage, metrics, *e, *result.file, std::nullopt,
+                [answer, &storage, id = result.file->id](Exchange& done,
+                                                         const store::UploadResult& upload) {
+                    if (upload.status != 204 || !upload.complete) {
+                        done.Respond(Response::Problem(
+                            upload.status == 204 ? 400 : upload.status,
+                            upload.detail.empty() ? "the body ended early" : upload.detail));
+                        return;
+                    }
+                    if (const auto file = storage.index().GetFile(id))
+                        answer(done, *file);
+                },
+                open_ended_limit);
+        },
+        open_ended_limit.has_value());
 }
 
 } // namespace

@@ -91,6 +91,24 @@ TEST_CASE("PUT uploads of edge sizes round-trip through curl, age -d and Range d
             CHECK(status == "416");
         }
     }
+    // A chunked PUT (no Content-Length) of sizes around chunk boundaries.
+    for (const std::uint64_t size : {0ull, 65536ull, 8ull * 65536 + 1, 3ull << 20}) {
+        INFO("chunked size " << size);
+        const auto source = dir.path / ("chunked-" + std::to_string(size));
+        MakeFile(source, size, static_cast<unsigned>(size) + 99);
+        const auto reply = nlohmann::json::parse(
+            Curl("-T - -H 'Transfer-Encoding: chunked' -H 'Expect:' '" + app.Url() +
+                 "/api/v1/transfers/" + t.id + "/files/chunked' < '" + source.string() + "'"));
+        CHECK(reply.at("size") == size);
+        CHECK(reply.at("sha256") == Sha256Hex(source));
+        const auto blob = dir.path / "data" / "blobs" / (std::string(reply.at("id")) + ".age");
+        int code = -1;
+        Shell("age -d -i '" + (dir.path / "key.txt").string() + "' '" + blob.string() + "' > '" +
+                  (dir.path / "out-age").string() + "'",
+              &code);
+        CHECK(code == 0);
+        CHECK(Sha256Hex(dir.path / "out-age") == Sha256Hex(source));
+    }
     // Wrong or missing passwords give nothing.
     CHECK(Curl("-o /dev/null -w '%{http_code}' -H 'X-Sealpost-Password: wrong' '" +
                DownloadUrl(app, t, "checksums") + "'") == "401");
