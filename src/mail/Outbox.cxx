@@ -8,6 +8,8 @@
 #include "mail/OutboxStore.hxx"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <stdexcept>
 
 namespace sealpost {
@@ -16,6 +18,8 @@ struct Outbox::Shared {
     OutboxStore store;
     std::unique_ptr<MessageTransport> transport;
     RetryPolicy retry;
+    /// Set by Stop() and the destructor; a running pass ends early.
+    std::atomic<bool> stop{false};
 };
 
 namespace {
@@ -41,19 +45,35 @@ std::string ErrorText(std::exception_ptr error) {
     }
 }
 
+/// Calls a hook or callback of the owner; an exception from it is logged
+/// here, since it must not unwind into libuv.
+template <typename F, typename Arg> void Notify(const F& hook, const Arg& argument) noexcept {
+    if (!hook)
+        return;
+    try {
+        hook(argument);
+    } catch (const std::exception& e) {
+        log::Write(log::Level::error, "mail outbox callback failed", {{"error", e.what()}});
+    } catch (...) {
+        log::Write(log::Level::error, "mail outbox callback failed");
+    }
+}
+
 } // namespace
 
 Outbox::Outbox(uv_loop_s* loop, OutboxOptions options, std::unique_ptr<MessageTransport> transport,
                OutboxHooks hooks)
     : loop_(loop), retry_(options.retry),
-      shared_(std::make_shared<Shared>(
-          Shared{OutboxStore(options.dir), std::move(transport), options.retry})),
+      shared_(
+          std::make_shared<Shared>(OutboxStore(options.dir), std::move(transport), options.retry)),
       hooks_(std::move(hooks)), timer_(std::make_unique<uv::Timer>(loop, [this] { Kick(); })) {
     if (!shared_->transport)
         throw std::invalid_argument("the outbox needs a transport");
 }
 
-Outbox::~Outbox() = default;
+Outbox::~Outbox() {
+    shared_->stop = true;
+}
 
 void Outbox::Start() {
     started_ = true;
@@ -88,7 +108,7 @@ std::string Outbox::Enqueue(const MailMessage& message, const OutboxLabel& label
                 log::Write(log::Level::error, "mail not queued",
                            {{"id", id}, {"kind", kind}, {"error", ErrorText(error)}});
             if (stored)
-                stored(error);
+                Notify(stored, error);
             if (alive.expired())
                 return;
             WorkFinished();
@@ -100,6 +120,7 @@ std::string Outbox::Enqueue(const MailMessage& message, const OutboxLabel& label
 
 void Outbox::Stop(std::function<void()> stopped) {
     stopping_ = true;
+    shared_->stop = true;
     timer_->Stop();
     if (work_in_flight_ == 0) {
         if (stopped)
@@ -139,11 +160,17 @@ void Outbox::RunPass() {
     pass_again_ = false;
     ++work_in_flight_;
     auto result = std::make_shared<OutboxPassResult>();
+    // The first pass after Start() tries every queued message at once,
+    // whatever its backoff: a restart often follows a repaired relay setting.
+    const std::int64_t cutoff = std::exchange(first_pass_, false)
+                                    ? std::numeric_limits<std::int64_t>::max()
+                                    : OutboxNowMs();
     std::weak_ptr<int> alive = alive_;
     uv::QueueWork(
         loop_,
-        [shared = shared_, result] {
-            RunOutboxPass(shared->store, *shared->transport, shared->retry, *result);
+        [shared = shared_, result, cutoff] {
+            RunOutboxPass(shared->store, *shared->transport, shared->retry, shared->stop, cutoff,
+                          *result);
         },
         [this, alive, result](std::exception_ptr error) {
             if (!alive.expired())
@@ -155,11 +182,11 @@ void Outbox::PassDone(const OutboxPassResult& result, std::exception_ptr error) 
     pass_running_ = false;
     std::weak_ptr<int> alive = alive_;
     for (const OutboxReport& report : result.sent)
-        if (hooks_.on_sent && !alive.expired())
-            hooks_.on_sent(report);
+        if (!alive.expired())
+            Notify(hooks_.on_sent, report);
     for (const OutboxReport& report : result.failed)
-        if (hooks_.on_failed && !alive.expired())
-            hooks_.on_failed(report);
+        if (!alive.expired())
+            Notify(hooks_.on_failed, report);
     if (alive.expired())
         return;
     WorkFinished();

@@ -74,7 +74,7 @@ public:
     Outbox& operator=(const Outbox&) = delete;
 
     /// Begins sending: whatever the outbox already holds (from before a
-    /// restart) is tried at once, then on schedule.
+    /// restart) is tried at once, whatever its backoff, then on schedule.
     void Start();
 
     /// Called once the message is durably stored (nullptr) or could not be
@@ -115,6 +115,7 @@ private:
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 
     bool started_ = false;
+    bool first_pass_ = true;
     bool pass_running_ = false;
     bool pass_again_ = false;
     unsigned work_in_flight_ = 0;

@@ -4,6 +4,7 @@
 #include "mail/MessageTransport.hxx"
 
 #include <chrono>
+#include <set>
 
 namespace sealpost {
 
@@ -76,15 +77,21 @@ std::int64_t OutboxNowMs() noexcept {
 }
 
 void RunOutboxPass(OutboxStore& store, MessageTransport& transport, const RetryPolicy& retry,
+                   const std::atomic<bool>& stop, std::int64_t cutoff_ms,
                    OutboxPassResult& result) {
-    // Only what was due when the pass began: a message rescheduled during
-    // the pass waits for the next one, so the pass always ends.
-    const std::int64_t cutoff = OutboxNowMs();
+    // A message that is tried is rescheduled after the time it was tried,
+    // so, with a cutoff from before the pass, the pass always ends. A pass
+    // with a far-future cutoff tries each message once: those rescheduled
+    // are skipped by id.
+    std::set<std::string> tried;
     for (;;) {
-        const std::vector<OutboxDue> due = store.Due(cutoff, kBatch);
+        std::vector<OutboxDue> due = store.Due(cutoff_ms, kBatch + tried.size());
+        std::erase_if(due, [&](const OutboxDue& d) { return tried.contains(d.id); });
         if (due.empty())
             break;
         for (const OutboxDue& item : due) {
+            if (stop.load(std::memory_order_relaxed))
+                return;
             std::optional<OutboxStore::Loaded> loaded;
             try {
                 loaded = store.Load(item.id);
@@ -101,6 +108,7 @@ void RunOutboxPass(OutboxStore& store, MessageTransport& transport, const RetryP
                 store.Discard(item.id); // a schedule entry without its message
                 continue;
             }
+            tried.insert(item.id);
             const DeliveryResult delivery =
                 transport.Deliver(item.id, loaded->entry.envelope, loaded->message);
             if (!Record(store, retry, std::move(loaded->entry), delivery, transport.Name(),

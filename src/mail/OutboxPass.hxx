@@ -13,6 +13,7 @@
 #include "mail/OutboxStore.hxx"
 #include "mail/RetryPolicy.hxx"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,9 +47,12 @@ struct OutboxPassResult {
 /// Milliseconds since the Unix epoch (the outbox's clock).
 std::int64_t OutboxNowMs() noexcept;
 
-/// Runs one pass; `result` collects outcomes as they happen, so a storage
-/// error thrown halfway leaves what was already done reported.
+/// Runs one pass over the messages scheduled at or before cutoff_ms (the
+/// current time, or the far future for the pass at start, which retries
+/// everything at once). `result` collects outcomes as they happen, so a
+/// storage error thrown halfway leaves what was already done reported. The
+/// pass ends before its next delivery once `stop` is set (shutdown).
 void RunOutboxPass(OutboxStore& store, MessageTransport& transport, const RetryPolicy& retry,
-                   OutboxPassResult& result);
+                   const std::atomic<bool>& stop, std::int64_t cutoff_ms, OutboxPassResult& result);
 
 } // namespace sealpost

@@ -18,6 +18,8 @@ namespace sealpost {
 
 struct MailConfig;
 
+/// TLS settings beyond the mail.* keys that exist today; they are meant to
+/// become mail.smtp_tls_verify (default true) and mail.smtp_ca_file.
 struct SmtpTlsOptions {
     /// Check the relay's certificate and host name (the default). Turning it
     /// off accepts any certificate: for tests only.

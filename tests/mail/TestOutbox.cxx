@@ -160,7 +160,9 @@ TEST_CASE("a new outbox on the same directory delivers what the old one left") {
     const auto received = tmp.Path() / "received";
     std::filesystem::create_directories(received);
     const std::uint16_t port = VacatedPort(received);
-    const OutboxOptions options{tmp.Path() / "outbox", FastRetry()};
+    // An hour's backoff: only the retry at start can deliver within the test.
+    const OutboxOptions options{tmp.Path() / "outbox",
+                                {.first_delay = 1h, .max_delay = 1h, .give_up_after = 72h}};
     std::vector<std::string> ids;
     {
         uv::Loop loop;

@@ -4,9 +4,11 @@
 
 #include "MailTestSupport.hxx"
 #include "SmtpTestServer.hxx"
+#include "config/Config.hxx"
 #include "lib/uv/Loop.hxx"
 #include "mail/MailMessage.hxx"
 #include "mail/Outbox.hxx"
+#include "mail/TransportFactory.hxx"
 
 #include <catch2/catch.hpp>
 
@@ -109,4 +111,48 @@ TEST_CASE("an unwritable spool folder holds the queue") {
         CHECK(result.status == DeliveryResult::Status::transport_down);
         CHECK_THAT(result.error, Catch::StartsWith("spool: "));
     }
+}
+
+TEST_CASE("the configuration chooses the transport and the folders") {
+    TempDir tmp;
+    Config config;
+    config.server.data_dir = tmp.Path() / "data";
+    CHECK(OutboxDirectory(config) == tmp.Path() / "data" / "outbox");
+    CHECK(SpoolDirectory(config) == tmp.Path() / "data" / "mail");
+    CHECK(CreateMessageTransport(config)->Name() == "spool");
+    CHECK(std::filesystem::is_directory(tmp.Path() / "data" / "mail"));
+    config.mail.transport = MailTransport::kSmtp;
+    CHECK(CreateMessageTransport(config)->Name() == "smtp");
+    config.mail.smtp_url = "ftp://example.com";
+    CHECK_THROWS_AS(CreateMessageTransport(config), std::invalid_argument);
+}
+
+TEST_CASE("a hook that throws does not stop the outbox") {
+    TempDir tmp;
+    uv::Loop loop;
+    int calls = 0;
+    auto outbox =
+        std::make_unique<Outbox>(loop.get(), OutboxOptions{tmp.Path() / "outbox", {}},
+                                 std::make_unique<SpoolTransport>(tmp.Path() / "mail"),
+                                 OutboxHooks{[&](const OutboxReport&) {
+                                                 ++calls;
+                                                 throw std::runtime_error("audit log unavailable");
+                                             },
+                                             {}});
+    outbox->Start();
+    const MailMessage message{.from = Mailbox::Make("", "noreply@localhost"),
+                              .to = {Mailbox::Make("", "a@localhost")},
+                              .subject = "x",
+                              .text_body = "x"};
+    outbox->Enqueue(message, {"verification_code", ""});
+    REQUIRE(RunUntil(loop, [&] { return calls == 1; }));
+    outbox->Enqueue(message, {"verification_code", ""},
+                    [](std::exception_ptr) { throw std::runtime_error("caller gone"); });
+    REQUIRE(RunUntil(loop, [&] { return calls == 2; }));
+    CHECK(outbox->Pending().empty());
+    bool stopped = false;
+    outbox->Stop([&] { stopped = true; });
+    REQUIRE(RunUntil(loop, [&] { return stopped; }));
+    outbox.reset();
+    CHECK(loop.Close() == 0);
 }

@@ -1,4 +1,5 @@
 #include "lib/curl/SmtpClient.hxx"
+#include "lib/curl/Global.hxx"
 #include "lib/curl/Unique.hxx"
 
 #include <fmt/format.h>
@@ -104,6 +105,9 @@ std::string Bracketed(const std::string& address) {
 SmtpClient::SmtpClient(SmtpSettings settings) : settings_(std::move(settings)) {
     if (!settings_.url.starts_with("smtp://") && !settings_.url.starts_with("smtps://"))
         throw std::invalid_argument("the SMTP URL must start with smtp:// or smtps://");
+    // Initialise libcurl now, on the thread that sets the server up, rather
+    // than on the first worker that sends.
+    GlobalInit();
 }
 
 SmtpResult SmtpClient::Send(const SmtpEnvelope& envelope, std::string_view message) noexcept {

@@ -69,6 +69,9 @@ struct SmtpResult {
 
 class SmtpClient {
 public:
+    /// Initialises libcurl (GlobalInit()). Throws std::invalid_argument for a
+    /// URL that is not smtp:// or smtps://, std::runtime_error when libcurl
+    /// cannot initialise.
     explicit SmtpClient(SmtpSettings settings);
 
     /// Transmits `message` (RFC 5322 text with CRLF line endings; libcurl
