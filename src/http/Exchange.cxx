@@ -17,14 +17,13 @@ constexpr std::uint64_t kMaxDiscard = 64 * 1024;
 // The send queue size above which a streaming source is not asked for more.
 constexpr std::size_t kHighWater = 256 * 1024;
 
-std::string HttpDate() {
+// The Date header changes once a second; format it only then.
+std::string CurrentHttpDate() {
     thread_local std::time_t cached_second = 0;
-    thread_local char cached[40];
+    thread_local std::string cached;
     const std::time_t now = std::time(nullptr);
     if (now != cached_second) {
-        std::tm tm{};
-        gmtime_r(&now, &tm);
-        std::strftime(cached, sizeof(cached), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        cached = HttpDate(now);
         cached_second = now;
     }
     return cached;
@@ -160,7 +159,7 @@ std::string Exchange::BuildHead(Response& response, std::optional<std::uint64_t>
         head += value;
         head += "\r\n";
     }
-    head += "Date: " + HttpDate() + "\r\n";
+    head += "Date: " + CurrentHttpDate() + "\r\n";
     if (!no_body_status) {
         if (content_length)
             head += fmt::format("Content-Length: {}\r\n", *content_length);

@@ -79,4 +79,12 @@ std::string_view ReasonPhrase(int status) noexcept {
     }
 }
 
+std::string HttpDate(std::time_t time) {
+    std::tm tm{};
+    gmtime_r(&time, &tm);
+    char buffer[40];
+    std::strftime(buffer, sizeof(buffer), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buffer;
+}
+
 } // namespace sealpost::http

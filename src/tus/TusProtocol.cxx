@@ -60,12 +60,4 @@ ChecksumParse ParseChecksum(std::string_view header, Checksum& out) {
     return ChecksumParse::ok;
 }
 
-std::string HttpDate(std::time_t time) {
-    std::tm tm{};
-    gmtime_r(&time, &tm);
-    char buffer[40];
-    std::strftime(buffer, sizeof(buffer), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buffer;
-}
-
 } // namespace sealpost::tus

@@ -35,7 +35,4 @@ enum class ChecksumParse { ok, malformed, unsupported };
 /// "sha1 <base64>" or "sha256 <base64>".
 ChecksumParse ParseChecksum(std::string_view header, Checksum& out);
 
-/// RFC 9110 IMF-fixdate.
-std::string HttpDate(std::time_t time);
-
 } // namespace sealpost::tus

@@ -2,6 +2,7 @@
 #include "http/Exchange.hxx"
 #include "http/Metrics.hxx"
 #include "http/Router.hxx"
+#include "http/Status.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
 #include "tus/TusProtocol.hxx"
@@ -105,7 +106,7 @@ Response OffsetResponse(int status, const store::UploadResult& result,
     Response r = TusResponse(status);
     r.headers.Add("Upload-Offset", std::to_string(result.offset));
     if (!result.complete && file.upload_expires_at)
-        r.headers.Add("Upload-Expires", HttpDate(file.upload_expires_at));
+        r.headers.Add("Upload-Expires", http::HttpDate(file.upload_expires_at));
     return r;
 }
 
@@ -197,7 +198,7 @@ void HandleCreate(store::Storage& storage, http::Metrics& metrics, Exchange& ex)
                 r.headers.Add("Location", FileLocation(file));
                 r.headers.Add("Upload-Offset", std::to_string(file.offset));
                 if (!file.complete)
-                    r.headers.Add("Upload-Expires", HttpDate(file.upload_expires_at));
+                    r.headers.Add("Upload-Expires", http::HttpDate(file.upload_expires_at));
                 e->Respond(std::move(r));
                 return;
             }
@@ -295,7 +296,7 @@ void AddTusRoutes(http::Router& router, store::Storage& storage, http::Metrics& 
         r.headers.Add("Upload-Offset", std::to_string(record->offset));
         r.headers.Add("Upload-Length", std::to_string(record->size));
         if (!record->complete && record->upload_expires_at)
-            r.headers.Add("Upload-Expires", HttpDate(record->upload_expires_at));
+            r.headers.Add("Upload-Expires", http::HttpDate(record->upload_expires_at));
         r.headers.Set("Cache-Control", "no-store");
         ex.Respond(std::move(r));
     });
