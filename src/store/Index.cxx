@@ -58,12 +58,22 @@ lmdb::Migration CreateDatabases() {
     };
 }
 
+/// Version 2: the sender side (browser clients, verification codes, API
+/// tokens) and recipients' access grants live beside the transfers.
+lmdb::Migration CreateSenderDatabases() {
+    return [](lmdb::Txn& txn) {
+        for (const char* name : Index::kSenderDatabases)
+            lmdb::Dbi::Open(txn, name, lmdb::kDbCreate);
+    };
+}
+
 } // namespace
 
 Index::Index(const std::filesystem::path& dir)
     : env_([&] {
           std::filesystem::create_directories(dir);
-          const std::array<lmdb::Migration, 1> migrations{CreateDatabases()};
+          const std::array<lmdb::Migration, 2> migrations{CreateDatabases(),
+                                                          CreateSenderDatabases()};
           return lmdb::OpenIndex(dir, kSchemaVersion, migrations, IndexOptions());
       }()) {}
 
@@ -274,6 +284,41 @@ Index::AttemptOutcome Index::RecordAttempt(std::string_view transfer_id, bool su
         out = *transfer;
     });
     return outcome;
+}
+
+std::optional<TransferRecord> Index::ClearLock(std::string_view transfer_id) {
+    std::optional<TransferRecord> result;
+    Write([&](lmdb::Txn& txn) {
+        const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, transfer_id);
+        auto transfer = value ? ParseTransfer(*value) : std::nullopt;
+        if (!transfer || !HasExpiry(*transfer))
+            return;
+        transfer->locked_until = 0;
+        transfer->consecutive_failures = 0;
+        PutTransferIn(txn, *transfer);
+        result = std::move(transfer);
+    });
+    return result;
+}
+
+std::optional<TransferRecord> Index::RecordDownload(std::string_view transfer_id,
+                                                    std::string_view download_id,
+                                                    std::int64_t now) {
+    std::optional<TransferRecord> result;
+    Write([&](lmdb::Txn& txn) {
+        const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, transfer_id);
+        auto transfer = value ? ParseTransfer(*value) : std::nullopt;
+        if (!transfer || !HasExpiry(*transfer))
+            return;
+        for (auto& recipient : transfer->recipients)
+            if (recipient.download_id == download_id) {
+                ++recipient.downloads;
+                recipient.last_download_at = now;
+            }
+        PutTransferIn(txn, *transfer);
+        result = std::move(transfer);
+    });
+    return result;
 }
 
 } // namespace sealpost::store

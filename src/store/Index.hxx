@@ -29,7 +29,12 @@ struct ExpiryEntry {
 
 class Index {
 public:
-    static constexpr std::uint64_t kSchemaVersion = 1;
+    static constexpr std::uint64_t kSchemaVersion = 2;
+    /// Named databases of the sender side, kept in this environment and
+    /// used by their own modules through env(): browser clients, pending
+    /// verification codes, API tokens, recipients' access grants.
+    static constexpr const char* kSenderDatabases[] = {"clients", "verifications", "tokens",
+                                                        "access"};
 
     explicit Index(const std::filesystem::path& dir);
 
@@ -69,6 +74,17 @@ public:
     /// `delete_after` in total. The updated record is returned through `out`.
     AttemptOutcome RecordAttempt(std::string_view transfer_id, bool success, std::int64_t now,
                                  const AttemptPolicy& policy, TransferRecord& out);
+
+    /// An administrator's unlock: clears the lock and the consecutive count;
+    /// the transfer after it, or nullopt when it is gone.
+    std::optional<TransferRecord> ClearLock(std::string_view transfer_id);
+    /// Counts one retrieval by the recipient with this download id.
+    std::optional<TransferRecord> RecordDownload(std::string_view transfer_id,
+                                                 std::string_view download_id, std::int64_t now);
+
+    /// The environment, for modules that keep their own named databases in
+    /// it (kSenderDatabases). Writes off the loop thread, as above.
+    lmdb::Env& env() noexcept { return env_; }
 
 private:
     template <typename F> void Write(F&& body);

@@ -128,9 +128,12 @@ public:
     /// Re-arms the expiry timer to the earliest expiry in the index.
     void ArmExpiry();
 
+    /// Runs an Argon2id job on the threadpool within the bounded KDF
+    /// concurrency (max_parallel_kdf); `done` runs on the loop thread.
+    void RunKdf(std::function<void()> job, std::function<void()> done);
+
 private:
     void OnExpiry();
-    void RunKdf(std::function<void()> job, std::function<void()> done);
     void ReleaseKdf();
 
     uv_loop_s* loop_;
