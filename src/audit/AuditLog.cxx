@@ -1,0 +1,128 @@
+#include "audit/AuditLog.hxx"
+
+#include "audit/AuditStore.hxx"
+#include "lib/uv/Timer.hxx"
+#include "lib/uv/Work.hxx"
+#include "log/Log.hxx"
+
+#include <chrono>
+
+namespace sealpost::audit {
+
+namespace {
+
+/// Events per write transaction at most; a burst is split into several writes.
+constexpr std::size_t kMaxBatch = 512;
+constexpr std::uint64_t kRetryDelayMs = 1000;
+
+std::int64_t NowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string ErrorText(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
+} // namespace
+
+AuditLog::AuditLog(uv_loop_s* loop, std::filesystem::path dir)
+    : loop_(loop), store_(std::make_shared<AuditStore>(dir)),
+      retry_timer_(std::make_unique<uv::Timer>(loop, [this] { Flush(); })),
+      queued_(std::make_shared<std::vector<TimedEvent>>()),
+      writing_(std::make_shared<std::vector<TimedEvent>>()) {}
+
+AuditLog::~AuditLog() {
+    if (!queued_->empty())
+        log::Write(log::Level::error, "audit events lost",
+                   {{"count", std::to_string(queued_->size())}});
+}
+
+void AuditLog::Append(AuditEvent event) {
+    CheckAuditEvent(event);
+    queued_->push_back({std::move(event), NowSeconds()});
+    Flush();
+}
+
+std::size_t AuditLog::Pending() const noexcept {
+    return queued_->size() + writing_->size();
+}
+
+void AuditLog::SetStoredHook(std::function<void(std::size_t)> hook) {
+    stored_hook_ = std::move(hook);
+}
+
+void AuditLog::Stop(std::function<void()> stopped) {
+    stopping_ = true;
+    if (!write_in_flight_ && Pending() == 0) {
+        retry_timer_->Stop();
+        if (stopped)
+            stopped();
+        return;
+    }
+    stopped_ = std::move(stopped);
+    if (!write_in_flight_ && !retry_timer_->IsActive())
+        Flush();
+}
+
+void AuditLog::Flush() {
+    if (write_in_flight_)
+        return;
+    if (writing_->empty()) {
+        if (queued_->empty())
+            return;
+        // Take the oldest events, in order, up to one batch.
+        const std::size_t n = std::min(queued_->size(), kMaxBatch);
+        writing_->assign(std::make_move_iterator(queued_->begin()),
+                         std::make_move_iterator(queued_->begin() + static_cast<long>(n)));
+        queued_->erase(queued_->begin(), queued_->begin() + static_cast<long>(n));
+    }
+    retry_timer_->Stop();
+    write_in_flight_ = true;
+    const std::size_t count = writing_->size();
+    std::weak_ptr<int> alive = alive_;
+    uv::QueueWork(
+        loop_, [store = store_, batch = writing_] { store->Append(*batch); },
+        [this, alive, count](std::exception_ptr error) {
+            if (!alive.expired())
+                WriteDone(count, error);
+        });
+}
+
+void AuditLog::WriteDone(std::size_t count, std::exception_ptr error) {
+    write_in_flight_ = false;
+    if (error) {
+        ++failures_;
+        log::Write(log::Level::error, "audit write failed",
+                   {{"events", std::to_string(count)}, {"error", ErrorText(error)}});
+        if (stopping_ && failures_ >= 2) {
+            log::Write(log::Level::error, "audit events lost",
+                       {{"count", std::to_string(Pending())}});
+            writing_->clear();
+            queued_->clear();
+        } else {
+            retry_timer_->Start(kRetryDelayMs);
+            return;
+        }
+    } else {
+        failures_ = 0;
+        writing_->clear();
+        if (stored_hook_)
+            stored_hook_(count);
+    }
+    if (Pending() > 0) {
+        Flush();
+        return;
+    }
+    if (stopping_ && stopped_)
+        std::exchange(stopped_, nullptr)();
+}
+
+} // namespace sealpost::audit

@@ -1,0 +1,83 @@
+// The audit log as the rest of the server uses it: Append() an event from any route
+// and go on; the AuditLog numbers, chains and stores it (AuditStore.hxx) on the libuv
+// threadpool. Events are written strictly in the order they were appended, several
+// per write transaction (whatever arrived while the previous write ran), one write at
+// a time. A failed write (disk full) keeps its events and is retried after a second.
+// Stop() calls back once everything appended before it is stored.
+//
+// Threads: the AuditLog lives on the event loop thread, which calls every method and
+// receives the Stop() callback. The blocking readers (Query, Verify, ForEach, Head)
+// are on store(), for the threadpool, the command line and tests.
+//
+// Lifetime: owned by the App. Call Stop() and let the loop run until its callback
+// before destroying the AuditLog; a write already queued still finishes on the
+// threadpool if it is destroyed earlier, and events not yet queued are lost (logged).
+#pragma once
+
+#include "audit/AuditRecord.hxx"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <vector>
+
+struct uv_loop_s;
+
+namespace sealpost::uv {
+class Timer;
+}
+
+namespace sealpost::audit {
+
+class AuditStore;
+struct TimedEvent;
+
+class AuditLog {
+public:
+    /// Opens (creating it if needed) the audit environment in dir, normally
+    /// data_dir/audit. Blocking; call at start. Throws lmdb::Error,
+    /// lmdb::SchemaError or std::filesystem::filesystem_error.
+    AuditLog(uv_loop_s* loop, std::filesystem::path dir);
+    ~AuditLog();
+    AuditLog(const AuditLog&) = delete;
+    AuditLog& operator=(const AuditLog&) = delete;
+
+    /// Records the event with the current time; returns at once. Throws
+    /// std::invalid_argument when the event name is not one of api.md's or detail
+    /// is not a JSON object of strings, integers, booleans, arrays and objects.
+    void Append(AuditEvent event);
+
+    /// Calls `stopped` (on the loop thread) once every event appended so far is
+    /// stored, or could not be stored after a retry. At once when nothing is pending.
+    void Stop(std::function<void()> stopped);
+
+    /// Events appended but not yet stored.
+    std::size_t Pending() const noexcept;
+
+    /// Called on the loop thread after each stored batch (tests, metrics).
+    void SetStoredHook(std::function<void(std::size_t count)> hook);
+
+    /// The blocking reader/writer underneath; not on the loop thread.
+    AuditStore& store() noexcept { return *store_; }
+
+private:
+    void Flush();
+    void WriteDone(std::size_t count, std::exception_ptr error);
+
+    uv_loop_s* loop_;
+    std::shared_ptr<AuditStore> store_;
+    std::unique_ptr<uv::Timer> retry_timer_;
+    /// Appended, not yet handed to the threadpool.
+    std::shared_ptr<std::vector<TimedEvent>> queued_;
+    /// Handed to the threadpool (kept for a retry until the write succeeded).
+    std::shared_ptr<std::vector<TimedEvent>> writing_;
+    bool write_in_flight_ = false;
+    bool stopping_ = false;
+    unsigned failures_ = 0;
+    std::function<void()> stopped_;
+    std::function<void(std::size_t)> stored_hook_;
+    /// Expires with the AuditLog; completions check it before touching `this`.
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+} // namespace sealpost::audit
