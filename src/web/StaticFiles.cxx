@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <utility>
 
 namespace sealpost::web {
 
@@ -36,11 +37,18 @@ void DecorateHtml(http::Response& response, std::string_view content_type) {
 }
 
 std::string_view ContentTypeFor(std::string_view path) {
-    for (std::size_t i = 0; i < kAssetCount; ++i) {
-        const auto dot = kAssets[i].path.rfind('.');
-        if (dot != std::string_view::npos && path.ends_with(kAssets[i].path.substr(dot)))
-            return kAssets[i].content_type;
-    }
+    // The same types as the embedded files get (tools/embed_static.py), also
+    // for file types the embedded UI does not have yet.
+    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+        {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
+        {".json", "application/json; charset=utf-8"}, {".svg", "image/svg+xml"},
+        {".png", "image/png"}, {".ico", "image/x-icon"}, {".txt", "text/plain; charset=utf-8"},
+        {".webmanifest", "application/manifest+json"}, {".woff2", "font/woff2"},
+    };
+    for (const auto& [extension, type] : kTypes)
+        if (path.ends_with(extension))
+            return type;
     return "application/octet-stream";
 }
 
@@ -60,14 +68,16 @@ StaticFiles::StaticFiles(std::string override_dir) : override_dir_(std::move(ove
 }
 
 void StaticFiles::AddRoutes(http::Router& router) {
-    auto page = [this](std::string document) {
-        return [this, document](http::Exchange& ex) { Serve(ex, document); };
+    // Transfer and admin pages are never stored by browsers or proxies
+    // (Cache-Control: no-store); the start page may be revalidated.
+    auto page = [this](std::string document, bool no_store) {
+        return [this, document, no_store](http::Exchange& ex) { Serve(ex, document, no_store); };
     };
-    router.Add("GET", "/", page("/index.html"));
-    router.Add("GET", "/upload", page("/index.html"));
-    router.Add("GET", "/d/{download_id}", page("/index.html"));
-    router.Add("GET", "/t/{id}", page("/index.html"));
-    router.Add("GET", "/admin", page("/index.html"));
+    router.Add("GET", "/", page("/index.html", false));
+    router.Add("GET", "/upload", page("/upload.html", true));
+    router.Add("GET", "/d/{download_id}", page("/retrieve.html", true));
+    router.Add("GET", "/t/{id}", page("/status.html", true));
+    router.Add("GET", "/admin", page("/admin.html", true));
     router.Add("GET", "/Upload1", [](http::Exchange& ex) {
         auto response = http::Response::Empty(301);
         std::string location = "/upload";
@@ -78,7 +88,7 @@ void StaticFiles::AddRoutes(http::Router& router) {
     });
 }
 
-void StaticFiles::Serve(http::Exchange& exchange, std::string_view path) const {
+void StaticFiles::Serve(http::Exchange& exchange, std::string_view path, bool no_store) const {
     const auto& request = exchange.request();
     if (request.method != "GET" && request.method != "HEAD") {
         auto r = http::Response::Text(405, "Method not allowed\n");
@@ -87,13 +97,16 @@ void StaticFiles::Serve(http::Exchange& exchange, std::string_view path) const {
         return;
     }
     if (!override_dir_.empty()) {
+        // Files built from node_modules (/vendor/…) are only embedded.
         const auto it = disk_files_.find(path);
-        if (it == disk_files_.end()) {
+        if (it != disk_files_.end()) {
+            ServeFromDisk(exchange, it->second, no_store);
+            return;
+        }
+        if (!path.starts_with("/vendor/")) {
             exchange.Respond(http::Response::Text(404, "Not found\n"));
             return;
         }
-        ServeFromDisk(exchange, it->second);
-        return;
     }
     const Asset* asset = FindAsset(path);
     if (!asset) {
@@ -102,7 +115,7 @@ void StaticFiles::Serve(http::Exchange& exchange, std::string_view path) const {
     }
     http::Response response;
     response.headers.Add("ETag", std::string(asset->etag));
-    response.headers.Add("Cache-Control", "no-cache");
+    response.headers.Add("Cache-Control", no_store ? "no-store" : "no-cache");
     response.headers.Add("Vary", "Accept-Encoding");
     DecorateHtml(response, asset->content_type);
     if (ETagMatches(request, asset->etag)) {
@@ -120,7 +133,8 @@ void StaticFiles::Serve(http::Exchange& exchange, std::string_view path) const {
     exchange.Respond(std::move(response));
 }
 
-void StaticFiles::ServeFromDisk(http::Exchange& exchange, const std::string& file) const {
+void StaticFiles::ServeFromDisk(http::Exchange& exchange, const std::string& file,
+                                bool no_store) const {
     // Development only; still read off the loop thread.
     auto content = std::make_shared<std::string>();
     const http::ExchangeRef ref = exchange.Ref();
@@ -132,7 +146,7 @@ void StaticFiles::ServeFromDisk(http::Exchange& exchange, const std::string& fil
             buffer << in.rdbuf();
             *content = buffer.str();
         },
-        [ref, file, content](std::exception_ptr error) {
+        [ref, file, content, no_store](std::exception_ptr error) {
             http::Exchange* ex = ref.get();
             if (!ex)
                 return;
@@ -141,7 +155,7 @@ void StaticFiles::ServeFromDisk(http::Exchange& exchange, const std::string& fil
                 return;
             }
             auto response = http::Response::Text(200, std::move(*content), ContentTypeFor(file));
-            response.headers.Set("Cache-Control", "no-cache");
+            response.headers.Set("Cache-Control", no_store ? "no-store" : "no-cache");
             DecorateHtml(response, ContentTypeFor(file));
             ex->Respond(std::move(response));
         });

@@ -27,11 +27,12 @@ public:
 
     /// Adds the page routes and /Upload1 redirect to the router.
     void AddRoutes(http::Router& router);
-    /// Serves a static file by URL path, or answers 404.
-    void Serve(http::Exchange& exchange, std::string_view path) const;
+    /// Serves a static file by URL path, or answers 404. `no_store`: the
+    /// response must not be cached (transfer pages).
+    void Serve(http::Exchange& exchange, std::string_view path, bool no_store = false) const;
 
 private:
-    void ServeFromDisk(http::Exchange& exchange, const std::string& file) const;
+    void ServeFromDisk(http::Exchange& exchange, const std::string& file, bool no_store) const;
 
     std::string override_dir_;
     std::map<std::string, std::string, std::less<>> disk_files_; ///< URL path → file

@@ -1,0 +1,137 @@
+// The Retrieve page (/d/{download_id}): who sent it and until when, the
+// password (POST …/unlock sets an access cookie scoped to this download), then
+// the files with sizes and SHA-256, Download / Open, the ZIP, the checksums
+// file and the confidential message.
+import { api } from './api.js'
+import { el, formatBytes, formatTime, initPage, problemText, showMessage } from './common.js'
+import { onLanguageChange, t } from './i18n.js'
+
+const $ = (id) => document.getElementById(id)
+initPage()
+const id = decodeURIComponent(location.pathname.split('/')[2] || '')
+const base = `/api/v1/downloads/${encodeURIComponent(id)}`
+let info = null
+let unlocked = null
+
+function gone(key) {
+  for (const section of ['info', 'unlock-form', 'content']) $(section).hidden = true
+  showMessage($('page-error'), t(key))
+  $('page-error').focus()
+}
+
+function renderInfo() {
+  if (!info) return
+  const s = info.sender || {}
+  $('sender').replaceChildren(
+    el('strong', { text: s.name || '' }), s.name ? el('br') : '',
+    s.email ? el('a', { href: `mailto:${s.email}`, text: s.email }) : '', s.phone ? el('br') : '',
+    s.phone ? el('a', { href: `tel:${s.phone.replace(/[^+\d]/g, '')}`, text: s.phone }) : '')
+  $('expires').textContent = formatTime(info.expires_at)
+  $('info').hidden = false
+}
+
+function showLock(until) {
+  showMessage($('unlock-error'), t('retrieve.locked', { time: formatTime(until) }))
+}
+
+async function load() {
+  try {
+    info = await api('GET', base)
+  } catch (error) {
+    $('loading').hidden = true
+    if (error.status === 410) return gone('retrieve.gone')
+    if (error.status === 404) return gone('retrieve.unknown')
+    showMessage($('page-error'), problemText(error))
+    return
+  }
+  $('loading').hidden = true
+  renderInfo()
+  if (info.password_required === false) {
+    await unlock(undefined)
+    if (unlocked) return
+  }
+  $('unlock-form').hidden = false
+  if (info.locked_until && new Date(info.locked_until) > new Date()) showLock(info.locked_until)
+  $('password').focus()
+}
+
+async function unlock(password) {
+  const button = $('unlock')
+  button.disabled = true
+  try {
+    const body = password === undefined ? {} : { password }
+    unlocked = await api('POST', `${base}/unlock`, body)
+    $('unlock-form').hidden = true
+    showMessage($('unlock-error'), '')
+    renderFiles()
+    if (unlocked.message) await loadMessage()
+    $('content').hidden = false
+    $('content').focus()
+  } catch (error) {
+    const p = error.problem || {}
+    if (error.status === 410) return gone('retrieve.gone')
+    if (password === undefined) return
+    let text
+    if (error.status === 401) {
+      text = p.attempts_left !== undefined ? t('retrieve.wrong', { n: p.attempts_left }) : t('retrieve.wrong.plain')
+      if (p.attempts_before_deletion !== undefined) text += ` ${t('retrieve.deletion', { n: p.attempts_before_deletion })}`
+    } else if (error.status === 423) {
+      return showLock(p.locked_until)
+    } else {
+      text = problemText(error)
+    }
+    showMessage($('unlock-error'), text)
+    $('password').select()
+    $('password').focus()
+  } finally {
+    button.disabled = false
+  }
+}
+
+function renderFiles() {
+  const files = unlocked.files || []
+  const body = $('files').tBodies[0]
+  body.replaceChildren(
+    ...files.map((file) => {
+      const url = `${base}/files/${encodeURIComponent(file.id)}`
+      return el('tr', { 'data-file-id': file.id },
+        el('th', { scope: 'row', class: 'file-name', text: file.name }),
+        el('td', { class: 'num', text: formatBytes(file.size) }),
+        el('td', {}, el('code', { class: 'hash', text: file.sha256 || '' })),
+        el('td', { class: 'actions' },
+          el('a', { class: 'button small', href: url, download: file.name, text: t('retrieve.download'), 'aria-label': `${t('retrieve.download')} ${file.name}` }), ' ',
+          el('a', { class: 'button small secondary', href: `${url}?inline=1`, target: '_blank', rel: 'noopener', text: t('retrieve.open'), 'aria-label': `${t('retrieve.open')} ${file.name}` })))
+    }),
+  )
+  $('files').hidden = files.length === 0
+  $('no-files').hidden = files.length !== 0
+  $('zip').href = `${base}/zip`
+  $('checksums').href = `${base}/checksums`
+  $('checksums').hidden = files.length === 0
+}
+
+async function loadMessage() {
+  try {
+    const data = await api('GET', `${base}/message`)
+    $('message').textContent = data.message ?? ''
+    $('message-box').hidden = false
+  } catch (error) {
+    $('message').textContent = problemText(error)
+    $('message-box').hidden = false
+  }
+}
+
+$('unlock-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const password = $('password').value
+  if (!password) {
+    $('password').focus()
+    return
+  }
+  unlock(password)
+})
+onLanguageChange(() => {
+  renderInfo()
+  if (unlocked) renderFiles()
+})
+load()
