@@ -161,25 +161,25 @@ test('send flow from a fresh browser: verification, URL recipients, password rul
   await page.hover('#rules-button')
   assert.equal(await page.isVisible('#rules'), true)
   await shot(page, '03-password-rules')
-  await page.fill('#password', 'Sommarstuga-Lilla-Tomten-8')
+  await page.fill('#password', 'Vinter-Hamn-Kaj-29')
   await page.waitForSelector('#violations .message.ok')
 
   const a = makeFile(tmp, 'journal-2026.pdf', 300 * 1024 + 17, 7)
   const b = makeFile(tmp, 'röntgen bild.jpg', 2 * 1024 * 1024 + 5, 9)
   const result = await provide(page, {
-    files: [a, b], message: 'Hej Bo,\nsvaren från labbet bifogas.\n', password: 'Sommarstuga-Lilla-Tomten-8',
+    files: [a, b], message: 'Hej Bo,\nsvaren från labbet bifogas.\n', password: 'Vinter-Hamn-Kaj-29',
     screenshots: '04-upload-form',
   })
   await shot(page, '05-confirmation')
   assert.match(result.recipients, /bo\.berg@example\.com/)
-  assert.equal(result.password, 'Sommarstuga-Lilla-Tomten-8')
+  assert.equal(result.password, 'Vinter-Hamn-Kaj-29')
   assert.ok(await page.isVisible('text=Revoke'))
   assert.equal(await page.evaluate(() => localStorage.getItem('sealpost.pending')), null, 'nothing pending once provided')
   const stored = await page.evaluate(() => JSON.stringify(localStorage))
-  assert.ok(!stored.includes('Sommarstuga'), 'the password is never in localStorage')
+  assert.ok(!stored.includes('Vinter-Hamn'), 'the password is never in localStorage')
   assert.deepEqual(page.consoleErrors, [])
   senderState = await context.storageState()
-  sent.first = { id: result.id, password: 'Sommarstuga-Lilla-Tomten-8', files: [a, b], message: 'Hej Bo,\nsvaren från labbet bifogas.\n' }
+  sent.first = { id: result.id, password: 'Vinter-Hamn-Kaj-29', files: [a, b], message: 'Hej Bo,\nsvaren från labbet bifogas.\n' }
   await context.close()
 })
 
