@@ -7,7 +7,11 @@
 #include "lib/uv/Loop.hxx"
 #include "lib/uv/Signal.hxx"
 #include "log/Log.hxx"
+#include "mail/Outbox.hxx"
+#include "mail/TransportFactory.hxx"
 #include "store/Storage.hxx"
+#include "transfer/ApiContext.hxx"
+#include "transfer/Routes.hxx"
 #include "tus/TusRoutes.hxx"
 #include "web/StaticFiles.hxx"
 
@@ -70,11 +74,34 @@ void App::Start() {
     storage_ = std::make_unique<store::Storage>(loop_.get(), storage_options);
     storage_->Start();
 
+    OutboxOptions outbox_options;
+    outbox_options.dir = OutboxDirectory(config_);
+    OutboxHooks hooks;
+    hooks.on_sent = [this](const OutboxReport& report) {
+        log::Info("mail {} for {} sent", report.kind, report.reference);
+        if (api_)
+            api_->Audit({"notification_sent", report.reference, "", "", "",
+                         {{"kind", report.kind}, {"attempts", report.attempts}}});
+    };
+    hooks.on_failed = [this](const OutboxReport& report) {
+        log::Error("mail {} for {} given up: {}", report.kind, report.reference, report.error);
+        if (api_)
+            api_->Audit({"notification_failed", report.reference, "", "", "",
+                         {{"kind", report.kind}, {"attempts", report.attempts},
+                          {"error", report.error}}});
+    };
+    outbox_ = std::make_unique<Outbox>(loop_.get(), outbox_options,
+                                       CreateMessageTransport(config_), std::move(hooks));
+    outbox_->Start();
+    api_ = std::make_unique<transfer::ApiContext>(config_, *storage_, *outbox_);
+
     static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
     AddServiceRoutes(router_, *server_, config_);
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
-    download::AddDownloadRoutes(router_, *storage_, server_->metrics());
+    transfer::AddSenderRoutes(router_, *api_);
+    transfer::AddTransferRoutes(router_, *api_);
+    download::AddDownloadRoutes(router_, *api_, server_->metrics());
     static_files_->AddRoutes(router_);
     server_->SetFallback([this](http::Exchange& ex) {
         const std::string& path = ex.request().path;
@@ -112,6 +139,7 @@ void App::Stop() {
     server_->Shutdown([this] {
         log::Info("all connections closed");
         storage_->Stop();
+        outbox_->Stop([] { log::Info("mail outbox stopped"); });
     });
 }
 

@@ -21,6 +21,12 @@ class StaticFiles;
 namespace sealpost::store {
 class Storage;
 }
+namespace sealpost::transfer {
+class ApiContext;
+}
+namespace sealpost {
+class Outbox;
+}
 
 namespace sealpost::app {
 
@@ -37,6 +43,7 @@ public:
 
     int Port() const;
     store::Storage& storage() { return *storage_; }
+    transfer::ApiContext& api() { return *api_; }
 
 private:
     void PrepareDataDir();
@@ -45,6 +52,8 @@ private:
     Config config_;
     http::Router router_;
     std::unique_ptr<store::Storage> storage_;
+    std::unique_ptr<Outbox> outbox_;
+    std::unique_ptr<transfer::ApiContext> api_;
     std::unique_ptr<web::StaticFiles> static_files_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<uv::Signal> sigterm_, sigint_, sighup_;

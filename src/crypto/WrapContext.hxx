@@ -24,6 +24,9 @@ inline constexpr std::string_view kTransferKeyPassword = "sealpost/transfer-key/
 inline constexpr std::string_view kTransferKeyServer = "sealpost/transfer-key/server";
 /// W_q[B]: sk_T under SK{A,B}. ids: transfer id, recipient address.
 inline constexpr std::string_view kTransferKeyQuick = "sealpost/transfer-key/quick";
+/// An access grant: sk_T under a random key that only the recipient's access
+/// cookie holds (after an unlock). ids: transfer id, download id, grant id.
+inline constexpr std::string_view kTransferKeyAccess = "sealpost/transfer-key/access";
 /// W_inv[B]: SK{A,B} under the password KEK. ids: transfer id, recipient address.
 inline constexpr std::string_view kQuickInvitation = "sealpost/quick/invitation";
 /// SK{A,B} under a browser's personal key. ids: the two addresses, sorted.

@@ -1,6 +1,12 @@
 #include "download/DownloadRoutes.hxx"
 #include "download/ContentDisposition.hxx"
 #include "download/ZipDownload.hxx"
+#include "http/Cookie.hxx"
+#include "lib/lmdb/Env.hxx"
+#include "transfer/AccessGrants.hxx"
+#include "transfer/ApiContext.hxx"
+#include "transfer/Routes.hxx"
+#include "util/Time.hxx"
 #include "http/Exchange.hxx"
 #include "http/Metrics.hxx"
 #include "http/Range.hxx"
@@ -12,7 +18,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <ctime>
 
 namespace sealpost::download {
 namespace {
@@ -21,14 +26,19 @@ using http::Exchange;
 using http::Response;
 using store::TransferRecord;
 using store::TransferStatus;
+using transfer::ApiContext;
+using transfer::AuditRecord;
 
-std::string Rfc3339(std::int64_t t) {
-    const std::time_t time = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&time, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
+MailTime ToMailTime(std::int64_t unix_seconds) {
+    return MailTime{std::chrono::seconds(unix_seconds)};
+}
+
+/// The recipient behind a download id.
+const store::RecipientRecord* RecipientOf(const TransferRecord& t, std::string_view download_id) {
+    for (const auto& r : t.recipients)
+        if (r.download_id == download_id)
+            return &r;
+    return nullptr;
 }
 
 /// The transfer behind a download id, or a response already sent.
@@ -45,7 +55,8 @@ std::optional<TransferRecord> FindTransfer(store::Storage& storage, Exchange& ex
         return std::nullopt;
     }
     if (transfer->status != TransferStatus::provided && transfer->status != TransferStatus::open) {
-        ex.Respond(Response::Problem(410, "this transfer is no longer available"));
+        ex.Respond(Response::Problem(410, "this transfer is no longer available",
+                                     {{"status", std::string(store::ToString(transfer->status))}}));
         return std::nullopt;
     }
     return transfer;
@@ -53,49 +64,138 @@ std::optional<TransferRecord> FindTransfer(store::Storage& storage, Exchange& ex
 
 using Authorized = std::function<void(Exchange&, const TransferRecord&, store::Identity)>;
 
-/// Opens the transfer key with X-Sealpost-Password, then calls `next`.
-void WithAccess(store::Storage& storage, Exchange& ex, Authorized next) {
+/// Mails and audit events of a password attempt's outcome (both routes that
+/// take a password use this); answers the request unless it unlocked.
+void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
+                   const store::Storage::AttemptResult& result, std::string_view route) {
+    using Outcome = store::Index::AttemptOutcome;
+    const auto& policy = ctx.storage().options().attempts;
+    const TransferRecord& t = result.transfer.id.empty() ? before : result.transfer;
+    const std::string download_id(ex.request().Param("download_id"));
+    const auto* recipient = RecipientOf(before, download_id);
+    const std::string email = recipient ? recipient->email : std::string();
+    const std::string language = before.options.value("language", "en");
+    const std::int64_t now = UnixNow();
+    switch (result.outcome) {
+    case Outcome::unlocked:
+        ctx.Audit(ex, "download_unlocked", t.id, email, {{"route", route}});
+        return;
+    case Outcome::failed:
+        ctx.Audit(ex, "password_failed", t.id, email,
+                  {{"route", route}, {"failed_attempts", t.failed_attempts}});
+        ex.Respond(Response::Problem(
+            401, "wrong password",
+            {{"attempts_left", policy.lock_after - std::min(policy.lock_after, t.consecutive_failures)},
+             {"attempts_before_deletion",
+              policy.delete_after - std::min(policy.delete_after, t.failed_attempts)}}));
+        return;
+    case Outcome::locked:
+        if (before.locked_until <= now) {
+            // This attempt set the lock.
+            ctx.Audit(ex, "password_failed", t.id, email,
+                      {{"route", route}, {"failed_attempts", t.failed_attempts}});
+            ctx.Audit(ex, "transfer_locked", t.id, email,
+                      {{"locked_until", Rfc3339(t.locked_until)},
+                       {"failed_attempts", t.failed_attempts}});
+            for (auto& n : ctx.notifications().LockoutNotices(
+                     {language, Mailbox::Make(t.options.value("sender_name", ""), t.sender), t.id,
+                      t.failed_attempts, ToMailTime(t.locked_until)}))
+                ctx.Send(std::move(n), t.id);
+        }
+        ex.Respond(Response::Problem(
+            423, "too many wrong passwords: this transfer is locked",
+            {{"locked_until", Rfc3339(t.locked_until)},
+             {"attempts_before_deletion",
+              policy.delete_after - std::min(policy.delete_after, t.failed_attempts)}}));
+        return;
+    case Outcome::delete_now:
+        ctx.Audit(ex, "password_failed", t.id, email,
+                  {{"route", route}, {"failed_attempts", t.failed_attempts}});
+        ctx.Audit(ex, "transfer_deleted_attempts", t.id, email,
+                  {{"failed_attempts", t.failed_attempts}});
+        transfer::ForgetGrants(ctx, ex.loop(), t.id);
+        for (auto& n : ctx.notifications().DeletionNotices(
+                 {language, Mailbox::Make(t.options.value("sender_name", ""), t.sender), t.id,
+                  t.failed_attempts, ToMailTime(now)}))
+            ctx.Send(std::move(n), t.id);
+        ex.Respond(Response::Problem(410, "this transfer is no longer available",
+                                     {{"status", "deleted"}}));
+        return;
+    case Outcome::gone:
+        ex.Respond(Response::Problem(410, "this transfer is no longer available"));
+        return;
+    }
+}
+
+/// Opens the transfer key with the access cookie or X-Sealpost-Password,
+/// then calls `next`.
+void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
+    store::Storage& storage = ctx.storage();
     auto transfer = FindTransfer(storage, ex);
     if (!transfer)
         return;
+    const std::string download_id(ex.request().Param("download_id"));
+    if (const auto cookie = http::GetCookie(ex.request().headers, transfer::kAccessCookie))
+        if (auto identity = transfer::OpenGrant(storage.index().env(), *cookie, transfer->id,
+                                                download_id, UnixNow())) {
+            next(ex, *transfer, std::move(identity));
+            return;
+        }
     const auto password = ex.request().headers.Get("x-sealpost-password");
     if (!password) {
         ex.Respond(Response::Problem(401, "a password is required", {{"password_required", true}}));
         return;
     }
+    if (!ctx.CheckRate(ex, "password_ip", ex.request().client_ip))
+        return;
     const http::ExchangeRef ref = ex.Ref();
-    const auto& policy = storage.options().attempts;
     storage.AttemptPassword(
         *transfer, std::string(*password),
-        [ref, policy, next = std::move(next)](store::Storage::AttemptResult result) {
+        [&ctx, ref, before = *transfer, next = std::move(next)](
+            store::Storage::AttemptResult result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
-            using Outcome = store::Index::AttemptOutcome;
-            const auto& t = result.transfer;
-            switch (result.outcome) {
-            case Outcome::unlocked:
-                next(*e, t, std::move(result.identity));
-                return;
-            case Outcome::failed:
-                e->Respond(Response::Problem(
-                    401, "wrong password",
-                    {{"attempts_left", policy.lock_after - t.consecutive_failures},
-                     {"attempts_before_deletion", policy.delete_after - t.failed_attempts}}));
-                return;
-            case Outcome::locked:
-                e->Respond(Response::Problem(
-                    423, "too many wrong passwords: this transfer is locked",
-                    {{"locked_until", Rfc3339(t.locked_until)},
-                     {"attempts_before_deletion",
-                      policy.delete_after - std::min(policy.delete_after, t.failed_attempts)}}));
-                return;
-            case Outcome::delete_now:
-            case Outcome::gone:
-                e->Respond(Response::Problem(410, "this transfer is no longer available"));
-                return;
-            }
+            SettleAttempt(ctx, *e, before, result, "header");
+            if (result.outcome == store::Index::AttemptOutcome::unlocked)
+                next(*e, result.transfer, std::move(result.identity));
         });
+}
+
+/// Counts a retrieval for the recipient and sends the sender's receipt when
+/// asked for; `item` is the file name (shown only when the sender allowed).
+void CountDownload(ApiContext& ctx, Exchange& ex, const TransferRecord& t, std::string item) {
+    const std::string download_id(ex.request().Param("download_id"));
+    store::Index* index = &ctx.storage().index();
+    auto updated = std::make_shared<std::optional<TransferRecord>>();
+    const std::int64_t now = UnixNow();
+    uv::QueueWork(
+        ex.loop(),
+        [index, id = t.id, download_id, now, updated] {
+            *updated = index->RecordDownload(id, download_id, now);
+        },
+        [&ctx, updated, download_id, now, item = std::move(item)](std::exception_ptr error) {
+            if (error || !*updated)
+                return;
+            const TransferRecord& after = **updated;
+            if (!after.options.value("notify_on_download", false))
+                return;
+            const auto* recipient = RecipientOf(after, download_id);
+            const DownloadReceiptMail mail{
+                .language = after.options.value("language", "en"),
+                .to = Mailbox::Make(after.options.value("sender_name", ""), after.sender),
+                .transfer_id = after.id,
+                .recipient = recipient ? recipient->email : std::string(),
+                .downloaded_at = ToMailTime(now),
+                .item = after.options.value("show_filenames", false) ? item : std::string(),
+                .expires_at = ToMailTime(after.expires_at)};
+            ctx.Send(ctx.notifications().DownloadReceipt(mail), after.id);
+        });
+}
+
+std::string RecipientEmail(const TransferRecord& t, const Exchange& ex) {
+    const auto* r = RecipientOf(t, ex.request().Param("download_id"));
+    return r ? r->email : std::string();
 }
 
 std::optional<store::FileRecord> FileOf(store::Storage& storage, const TransferRecord& t,
@@ -111,8 +211,9 @@ std::optional<store::FileRecord> FileOf(store::Storage& storage, const TransferR
     return std::nullopt;
 }
 
-void SendFile(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
-              const TransferRecord& t, store::Identity identity) {
+void SendFile(ApiContext& ctx, http::Metrics& metrics, Exchange& ex, const TransferRecord& t,
+              store::Identity identity) {
+    store::Storage& storage = ctx.storage();
     const auto file = FileOf(storage, t, ex.request().Param("file_id"));
     if (!file) {
         ex.Respond(Response::Problem(404, "no such file"));
@@ -166,6 +267,14 @@ void SendFile(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
         head.headers.Add("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                               std::to_string(range.last) + "/" +
                                               std::to_string(file->size));
+    head.headers.Add("Cache-Control", "no-store");
+    if (ex.request().method != "HEAD") {
+        ctx.Audit(ex, "file_downloaded", t.id, RecipientEmail(t, ex),
+                  {{"file_id", file->id}, {"size", file->size}, {"partial", status == 206}});
+        // A retrieval counts once per whole-file response, not per range.
+        if (status == 200)
+            CountDownload(ctx, ex, t, meta->first);
+    }
     if (length == 0 || ex.request().method == "HEAD") {
         ex.RespondStream(std::move(head), length, nullptr);
         return;
@@ -189,81 +298,177 @@ void SendFile(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
                     });
 }
 
+void Unlock(ApiContext& ctx, Exchange& ex) {
+    const auto transfer = FindTransfer(ctx.storage(), ex);
+    if (!transfer)
+        return;
+    const auto body = transfer::JsonBody(ex);
+    if (!body)
+        return;
+    const auto it = body->find("password");
+    if (it == body->end() || !it->is_string() || it->get_ref<const std::string&>().empty() ||
+        it->get_ref<const std::string&>().size() > 1024) {
+        ex.Respond(Response::Problem(400, "a password is required", {{"password_required", true}}));
+        return;
+    }
+    if (body->value("activate_quick", false)) {
+        ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
+                                     {{"reason", "quick_unavailable"}}));
+        return;
+    }
+    if (!ctx.CheckOrigin(ex, false) || !ctx.CheckRate(ex, "password_ip", ex.request().client_ip))
+        return;
+    const http::ExchangeRef ref = ex.Ref();
+    ctx.storage().AttemptPassword(
+        *transfer, it->get<std::string>(),
+        [&ctx, ref, before = *transfer](store::Storage::AttemptResult result) {
+            Exchange* e = ref.get();
+            if (!e)
+                return;
+            SettleAttempt(ctx, *e, before, result, "unlock");
+            if (result.outcome != store::Index::AttemptOutcome::unlocked)
+                return;
+            const TransferRecord& t = result.transfer;
+            const std::int64_t now = UnixNow();
+            const std::int64_t access_expires =
+                std::min(t.expires_at, now + ApiContext::kAccessSeconds);
+            struct Job {
+                std::string cookie;
+            };
+            auto job = std::make_shared<Job>();
+            lmdb::Env* env = &ctx.storage().index().env();
+            const std::string download_id(e->request().Param("download_id"));
+            uv::QueueWork(
+                e->loop(),
+                [env, job, t, download_id, identity = result.identity, access_expires, now] {
+                    transfer::PruneGrants(*env, now);
+                    job->cookie =
+                        transfer::CreateGrant(*env, t.id, download_id, *identity, access_expires);
+                },
+                [&ctx, ref, job, t, identity = result.identity, access_expires, download_id,
+                 now](std::exception_ptr error) {
+                    Exchange* done = ref.get();
+                    if (!done)
+                        return;
+                    if (error) {
+                        done->Respond(Response::Problem(503, "access cannot be granted now"));
+                        return;
+                    }
+                    nlohmann::json files = nlohmann::json::array();
+                    for (const auto& id : t.file_ids) {
+                        const auto f = ctx.storage().index().GetFile(id);
+                        if (!f || !f->complete)
+                            continue;
+                        const auto meta = ctx.storage().FileMetadata(*f, *identity);
+                        files.push_back({{"id", f->id},
+                                         {"name", meta ? meta->first : f->id},
+                                         {"size", f->size},
+                                         {"type", meta ? meta->second : std::string()},
+                                         {"sha256", f->sha256}});
+                    }
+                    Response r = Response::Json(200, {{"files", files},
+                                                      {"message", !t.message_file_id.empty()},
+                                                      {"expires_at", Rfc3339(t.expires_at)},
+                                                      {"access_expires_at", Rfc3339(access_expires)}});
+                    r.headers.Add("Set-Cookie",
+                                  http::SetCookieValue(transfer::kAccessCookie, job->cookie,
+                                                       {"/api/v1/downloads/" + download_id,
+                                                        access_expires - now, done->request().tls}));
+                    r.headers.Add("Cache-Control", "no-store");
+                    done->Respond(std::move(r));
+                });
+        });
+}
+
 } // namespace
 
-void AddDownloadRoutes(http::Router& router, store::Storage& storage, http::Metrics& metrics) {
+void AddDownloadRoutes(http::Router& router, ApiContext& ctx, http::Metrics& metrics) {
     const std::string base = "/api/v1/downloads/{download_id}";
-    router.Add("GET", base, [&storage](Exchange& ex) {
-        const auto t = FindTransfer(storage, ex);
+    router.Add("GET", base, [&ctx](Exchange& ex) {
+        const auto t = FindTransfer(ctx.storage(), ex);
         if (!t)
             return;
-        ex.Respond(Response::Json(
+        Response r = Response::Json(
             200, {{"sender",
                    {{"email", t->sender},
                     {"name", t->options.value("sender_name", "")},
                     {"phone", t->options.value("sender_phone", "")}}},
                   {"expires_at", Rfc3339(t->expires_at)},
                   {"password_required", true},
-                  {"locked_until", t->locked_until ? nlohmann::json(Rfc3339(t->locked_until))
-                                                   : nlohmann::json(nullptr)}}));
+                  {"locked_until", t->locked_until > UnixNow()
+                                       ? nlohmann::json(Rfc3339(t->locked_until))
+                                       : nlohmann::json(nullptr)}});
+        r.headers.Add("Cache-Control", "no-store");
+        ex.Respond(std::move(r));
     });
-    router.Add("GET", base + "/files/{file_id}", [&storage, &metrics](Exchange& ex) {
-        WithAccess(storage, ex,
-                   [&storage, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
-                       SendFile(storage, metrics, e, t, std::move(id));
+    router.Add("POST", base + "/unlock", [&ctx](Exchange& ex) { Unlock(ctx, ex); });
+    router.Add("GET", base + "/files/{file_id}", [&ctx, &metrics](Exchange& ex) {
+        WithAccess(ctx, ex,
+                   [&ctx, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
+                       SendFile(ctx, metrics, e, t, std::move(id));
                    });
     });
-    router.Add("GET", base + "/checksums", [&storage](Exchange& ex) {
-        WithAccess(storage, ex,
-                   [&storage](Exchange& e, const TransferRecord& t, store::Identity id) {
-                       std::string text;
-                       for (const auto& file_id : t.file_ids) {
-                           const auto file = storage.index().GetFile(file_id);
-                           if (!file || !file->complete)
-                               continue;
-                           const auto meta = storage.FileMetadata(*file, *id);
-                           text += file->sha256 + "  " + (meta ? meta->first : file->id) + "\n";
+    router.Add("GET", base + "/checksums", [&ctx](Exchange& ex) {
+        WithAccess(ctx, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
+            store::Storage& storage = ctx.storage();
+            std::string text;
+            for (const auto& file_id : t.file_ids) {
+                const auto file = storage.index().GetFile(file_id);
+                if (!file || !file->complete)
+                    continue;
+                const auto meta = storage.FileMetadata(*file, *id);
+                text += file->sha256 + "  " + (meta ? meta->first : file->id) + "\n";
+            }
+            Response r = Response::Text(200, std::move(text));
+            r.headers.Add("Cache-Control", "no-store");
+            e.Respond(std::move(r));
+        });
+    });
+    router.Add("GET", base + "/message", [&ctx](Exchange& ex) {
+        WithAccess(ctx, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
+            store::Storage& storage = ctx.storage();
+            const auto file = t.message_file_id.empty()
+                                  ? std::nullopt
+                                  : storage.index().GetFile(t.message_file_id);
+            if (!file) {
+                e.Respond(Response::Problem(404, "this transfer has no message"));
+                return;
+            }
+            ctx.Audit(e, "message_read", t.id, RecipientEmail(t, e));
+            // Read off the loop thread like every other blob.
+            auto text = std::make_shared<std::string>(file->size, '\0');
+            const store::BlobStore* blobs = &storage.blobs();
+            const http::ExchangeRef ref = e.Ref();
+            uv::QueueWork(
+                e.loop(),
+                [text, file = *file, blobs, id] {
+                    const auto blob = store::OpenBlobNow(*blobs, file, *id);
+                    store::ReadPlain(
+                        *blob, 0,
+                        std::span(reinterpret_cast<std::uint8_t*>(text->data()), text->size()));
+                },
+                [ref, text](std::exception_ptr error) {
+                    Exchange* done = ref.get();
+                    if (!done)
+                        return;
+                    if (error) {
+                        done->Respond(Response::Problem(500, "the message cannot be read"));
+                        return;
+                    }
+                    Response r = Response::Json(200, {{"message", *text}});
+                    r.headers.Add("Cache-Control", "no-store");
+                    done->Respond(std::move(r));
+                });
+        });
+    });
+    router.Add("GET", base + "/zip", [&ctx, &metrics](Exchange& ex) {
+        WithAccess(ctx, ex,
+                   [&ctx, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
+                       if (e.request().method != "HEAD") {
+                           ctx.Audit(e, "zip_downloaded", t.id, RecipientEmail(t, e));
+                           CountDownload(ctx, e, t, "ZIP");
                        }
-                       e.Respond(Response::Text(200, std::move(text)));
-                   });
-    });
-    router.Add("GET", base + "/message", [&storage](Exchange& ex) {
-        WithAccess(
-            storage, ex, [&storage](Exchange& e, const TransferRecord& t, store::Identity id) {
-                const auto file = t.message_file_id.empty()
-                                      ? std::nullopt
-                                      : storage.index().GetFile(t.message_file_id);
-                if (!file) {
-                    e.Respond(Response::Problem(404, "this transfer has no message"));
-                    return;
-                }
-                // Read off the loop thread like every other blob.
-                auto text = std::make_shared<std::string>(file->size, '\0');
-                const store::BlobStore* blobs = &storage.blobs();
-                const http::ExchangeRef ref = e.Ref();
-                uv::QueueWork(
-                    e.loop(),
-                    [text, file = *file, blobs, id] {
-                        const auto blob = store::OpenBlobNow(*blobs, file, *id);
-                        store::ReadPlain(
-                            *blob, 0,
-                            std::span(reinterpret_cast<std::uint8_t*>(text->data()), text->size()));
-                    },
-                    [ref, text](std::exception_ptr error) {
-                        Exchange* done = ref.get();
-                        if (!done)
-                            return;
-                        if (error)
-                            done->Respond(Response::Problem(500, "the message cannot be read"));
-                        else
-                            done->Respond(Response::Json(200, {{"message", *text}}));
-                    });
-            });
-    });
-    router.Add("GET", base + "/zip", [&storage, &metrics](Exchange& ex) {
-        WithAccess(storage, ex,
-                   [&storage, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
-                       SendZip(storage, metrics, e, t, std::move(id));
+                       SendZip(ctx.storage(), metrics, e, t, std::move(id));
                    });
     });
 }

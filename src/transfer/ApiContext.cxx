@@ -1,0 +1,227 @@
+#include "transfer/ApiContext.hxx"
+#include "http/Cookie.hxx"
+#include "http/Exchange.hxx"
+#include "http/Response.hxx"
+#include "lib/uv/Work.hxx"
+#include "transfer/AccessGrants.hxx"
+#include "lib/sodium/Blake2b.hxx"
+#include "lib/sodium/Compare.hxx"
+#include "log/Log.hxx"
+#include "mail/Outbox.hxx"
+#include "store/Storage.hxx"
+#include "util/Hex.hxx"
+#include "util/Time.hxx"
+
+namespace sealpost::transfer {
+namespace {
+
+constexpr std::string_view kClientCookie = "sp_client";
+
+PasswordPolicy PasswordPolicyFrom(const Config& config) {
+    PasswordPolicy p;
+    p.min_length = config.password.min_length;
+    p.require_upper = config.password.require_upper;
+    p.require_lower = config.password.require_lower;
+    p.max_sequence = config.password.max_sequence;
+    return p;
+}
+
+std::map<std::string, std::string> Hints(const Config& config) {
+    return config.policy.sender_domain_hints;
+}
+
+/// "scheme://host[:port]" of an absolute URL, lower-cased.
+std::string OriginOf(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos)
+        return {};
+    const auto host_end = url.find('/', scheme_end + 3);
+    return identity::LowerAscii(url.substr(0, host_end));
+}
+
+bool IsStateChanging(std::string_view method) {
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+} // namespace
+
+void ForgetGrants(ApiContext& context, uv_loop_s* loop, std::string transfer_id) {
+    lmdb::Env* env = &context.storage().index().env();
+    uv::QueueWork(
+        loop, [env, id = std::move(transfer_id)] { PruneGrants(*env, UnixNow(), id); },
+        [](std::exception_ptr error) {
+            if (error)
+                log::Error("access grants of a deleted transfer not removed");
+        });
+}
+
+std::string NormaliseLanguage(std::string_view language) {
+    const std::string lower = identity::LowerAscii(language);
+    if (lower == "sv" || lower.starts_with("sv-"))
+        return "sv";
+    return "en";
+}
+
+ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& outbox)
+    : config_(config), storage_(storage), outbox_(outbox), senders_(storage.index().env()),
+      sender_policy_(config.policy.internal_domains, Hints(config)),
+      password_policy_(PasswordPolicyFrom(config)),
+      notifications_(Notifications::SettingsFrom(config)),
+      server_key_(std::make_unique<crypto::ServerKey>(
+          crypto::ServerKey::LoadOrCreate(config.server.data_dir / "keys" / "server.key"))) {}
+
+ApiContext::~ApiContext() = default;
+
+void ApiContext::Send(Notification notification, std::string_view transfer_id) {
+    const std::string kind = notification.label.kind;
+    const std::string reference(transfer_id);
+    try {
+        outbox_.Enqueue(notification.message, notification.label,
+                        [this, kind, reference](std::exception_ptr error) {
+                            if (!error)
+                                return;
+                            std::string what = "cannot be stored";
+                            try {
+                                std::rethrow_exception(error);
+                            } catch (const std::exception& e) {
+                                what = e.what();
+                            }
+                            log::Error("mail {} for {} not queued: {}", kind, reference, what);
+                            Audit({"notification_failed", reference, "", "", "",
+                                   {{"kind", kind}, {"error", what}}});
+                        });
+    } catch (const std::exception& e) {
+        log::Error("mail {} for {} not queued: {}", kind, reference, e.what());
+        Audit({"notification_failed", reference, "", "", "", {{"kind", kind}, {"error", e.what()}}});
+    }
+}
+
+void ApiContext::Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
+                       std::string email, nlohmann::json detail) {
+    const auto agent = ex.request().headers.Get("user-agent");
+    Audit({std::move(event), std::move(transfer_id), std::move(email), ex.request().client_ip,
+           agent ? std::string(agent->substr(0, 512)) : std::string(), std::move(detail)});
+}
+
+void ApiContext::Audit(AuditRecord record) {
+    if (audit_hook)
+        audit_hook(std::move(record));
+}
+
+bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+    if (!rate_limit_hook)
+        return true;
+    const auto wait = rate_limit_hook(bucket, key);
+    if (!wait)
+        return true;
+    http::Response r =
+        http::Response::Problem(429, "too many requests; try again later",
+                                {{"retry_after", *wait}});
+    r.headers.Add("Retry-After", std::to_string(*wait));
+    ex.Respond(std::move(r));
+    return false;
+}
+
+bool ApiContext::CheckOrigin(http::Exchange& ex, bool cookie_auth) {
+    const auto& req = ex.request();
+    if (!IsStateChanging(req.method))
+        return true;
+    const auto origin = req.headers.Get("origin");
+    if (!origin) {
+        if (!cookie_auth)
+            return true;
+        ex.Respond(http::Response::Problem(403, "a browser request must carry its Origin"));
+        return false;
+    }
+    const std::string given = identity::LowerAscii(*origin);
+    if (given == OriginOf(config_.server.public_url))
+        return true;
+    if (const auto host = req.headers.Get("host"))
+        if (given == identity::LowerAscii(std::string(req.tls ? "https://" : "http://") +
+                                          std::string(*host)))
+            return true;
+    ex.Respond(http::Response::Problem(403, "cross-origin request refused"));
+    return false;
+}
+
+std::optional<identity::ClientCookie> ApiContext::ClientOf(const http::Exchange& ex) const {
+    const auto value = http::GetCookie(ex.request().headers, kClientCookie);
+    return value ? identity::ClientCookie::Parse(*value) : std::nullopt;
+}
+
+std::int64_t ApiContext::CookieSeconds() const noexcept {
+    return static_cast<std::int64_t>(config_.verification.cookie_days) * 86400;
+}
+
+std::string ApiContext::ClientCookieHeader(const identity::ClientCookie& cookie, bool tls) const {
+    return http::SetCookieValue(kClientCookie, cookie.Encode(), {"/", CookieSeconds(), tls});
+}
+
+std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::string_view email) {
+    const auto& req = ex.request();
+    if (const auto authorization = req.headers.Get("authorization")) {
+        constexpr std::string_view kBearer = "Bearer ";
+        if (authorization->size() > kBearer.size() &&
+            identity::LowerAscii(authorization->substr(0, kBearer.size())) == "bearer ") {
+            if (!CheckRate(ex, "token_ip", req.client_ip))
+                return std::nullopt;
+            const auto token = senders_.GetToken(authorization->substr(kBearer.size()));
+            if (!token) {
+                ex.Respond(http::Response::Problem(401, "unknown API token"));
+                return std::nullopt;
+            }
+            if (!email.empty() && identity::LowerAscii(email) != identity::LowerAscii(token->email)) {
+                ex.Respond(http::Response::Problem(
+                    401, "this API token is bound to another sender address"));
+                return std::nullopt;
+            }
+            if (!CheckOrigin(ex, false))
+                return std::nullopt;
+            return SenderAuth{token->email, "", "", "", true};
+        }
+    }
+    const auto cookie = ClientOf(ex);
+    const auto client = cookie ? senders_.GetClient(cookie->Handle()) : std::nullopt;
+    const std::int64_t now = UnixNow();
+    const identity::SenderIdentity* identity = nullptr;
+    if (client) {
+        if (!email.empty()) {
+            identity = client->Find(email, now);
+        } else {
+            for (const auto& i : client->identities)
+                if (i.verified_until > now) {
+                    identity = &i;
+                    break;
+                }
+        }
+    }
+    if (!identity) {
+        ex.Respond(http::Response::Problem(
+            401, email.empty() ? "this browser has no verified sender address"
+                               : "this sender address is not verified in this browser",
+            {{"verification_required", true}}));
+        return std::nullopt;
+    }
+    if (!CheckOrigin(ex, true))
+        return std::nullopt;
+    return SenderAuth{identity->email, identity->name, identity->phone, cookie->Handle(), false};
+}
+
+std::string ApiContext::RevokeToken(std::string_view transfer_id) const {
+    std::array<std::uint8_t, 20> out{};
+    std::string message = "sealpost/revoke-token";
+    message += '\0';
+    message.append(transfer_id);
+    sodium::Blake2b(out, server_key_->Key().Span(),
+                    {reinterpret_cast<const std::uint8_t*>(message.data()), message.size()});
+    return HexEncode(out);
+}
+
+bool ApiContext::CheckRevokeToken(std::string_view transfer_id, std::string_view token) const {
+    const std::string expected = RevokeToken(transfer_id);
+    return sodium::ConstantTimeEqual(
+        {reinterpret_cast<const std::uint8_t*>(expected.data()), expected.size()},
+        {reinterpret_cast<const std::uint8_t*>(token.data()), token.size()});
+}
+
+} // namespace sealpost::transfer

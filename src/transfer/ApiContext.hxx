@@ -1,0 +1,139 @@
+// What the sender- and recipient-side API routes share: the configuration,
+// storage, the sender store, the policies, the mail outbox with its
+// templates, and the audit and rate-limit hooks the application wires in.
+// Also the request-level rules of api.md every route applies: who the sender
+// is (sp_client cookie or bearer token), the Origin check for state-changing
+// requests, the client's address for logs and limits.
+//
+// Lives on the loop thread, owned by the App; routes hold a reference.
+#pragma once
+
+#include "config/Config.hxx"
+#include "crypto/ServerKey.hxx"
+#include "identity/SenderStore.hxx"
+#include "mail/Notifications.hxx"
+#include "policy/PasswordPolicy.hxx"
+#include "policy/SenderPolicy.hxx"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct uv_loop_s;
+namespace sealpost {
+class Outbox;
+}
+namespace sealpost::http {
+class Exchange;
+struct Response;
+} // namespace sealpost::http
+namespace sealpost::store {
+class Storage;
+}
+
+namespace sealpost::transfer {
+
+/// One audit event as the routes report it; the application forwards it to
+/// the audit log (which adds seq, time and the hash chain).
+struct AuditRecord {
+    std::string event;
+    std::string transfer_id;
+    std::string email;
+    std::string ip;
+    std::string user_agent;
+    nlohmann::json detail = nlohmann::json::object();
+};
+
+/// Rate limits of api.md/product.md §5; the hook answers the seconds to wait,
+/// or nullopt when the request may go ahead. `bucket` names the limit
+/// ("verification_ip", "verification_email", "code_ip", "password_ip",
+/// "token_ip"), `key` the address or IP it counts.
+using RateLimitHook =
+    std::function<std::optional<std::int64_t>(std::string_view bucket, std::string_view key)>;
+
+/// Who is calling a sender-side route.
+struct SenderAuth {
+    std::string email; ///< the verified address (lower-case domain as typed)
+    std::string name;
+    std::string phone;
+    /// Browser: the client handle and cookie (renewed on use); empty for a token.
+    std::string client_handle;
+    bool by_token = false;
+};
+
+class ApiContext {
+public:
+    ApiContext(const Config& config, store::Storage& storage, Outbox& outbox);
+    ~ApiContext();
+
+    const Config& config() const noexcept { return config_; }
+    store::Storage& storage() noexcept { return storage_; }
+    identity::SenderStore& senders() noexcept { return senders_; }
+    const SenderPolicy& sender_policy() const noexcept { return sender_policy_; }
+    const PasswordPolicy& password_policy() const noexcept { return password_policy_; }
+    const Notifications& notifications() const noexcept { return notifications_; }
+    const crypto::ServerKey& server_key() const noexcept { return *server_key_; }
+
+    std::function<void(AuditRecord)> audit_hook;
+    RateLimitHook rate_limit_hook;
+
+    /// Queues a notification; failures to store it are logged (and audited).
+    void Send(Notification notification, std::string_view transfer_id = {});
+
+    /// Reports an audit event with the request's IP and user agent.
+    void Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
+               std::string email, nlohmann::json detail = nlohmann::json::object());
+    /// The same for events without a request (expiry, mail delivery).
+    void Audit(AuditRecord record);
+
+    /// True when the request may go ahead; otherwise 429 with Retry-After was sent.
+    bool CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key);
+
+    /// api.md: state-changing requests from browsers must carry a matching
+    /// Origin (or none, for bearer-token clients); false after a 403 was sent.
+    bool CheckOrigin(http::Exchange& ex, bool cookie_auth);
+
+    /// The sender of the request: a bearer token, else the sp_client cookie
+    /// with an identity verified for `email` (any verified identity when
+    /// `email` is empty). nullopt: 401 was sent. State-changing methods get
+    /// the Origin check too.
+    std::optional<SenderAuth> Authenticate(http::Exchange& ex, std::string_view email = {});
+
+    /// The browser's cookie, if it carries a valid one.
+    std::optional<identity::ClientCookie> ClientOf(const http::Exchange& ex) const;
+    /// Set-Cookie for sp_client, lasting verification.cookie_days.
+    std::string ClientCookieHeader(const identity::ClientCookie& cookie, bool tls) const;
+    std::int64_t CookieSeconds() const noexcept;
+
+    /// Revoke tokens are derived, not stored: BLAKE2b keyed with the server
+    /// key over the transfer id.
+    std::string RevokeToken(std::string_view transfer_id) const;
+    bool CheckRevokeToken(std::string_view transfer_id, std::string_view token) const;
+
+    /// The recipient-side access grant cookie lifetime (seconds).
+    static constexpr std::int64_t kAccessSeconds = 8 * 3600;
+
+private:
+    const Config& config_;
+    store::Storage& storage_;
+    Outbox& outbox_;
+    identity::SenderStore senders_;
+    SenderPolicy sender_policy_;
+    PasswordPolicy password_policy_;
+    Notifications notifications_;
+    std::unique_ptr<crypto::ServerKey> server_key_;
+};
+
+/// Deletes the recipients' access grants of a transfer that is being deleted
+/// (threadpool; errors are logged).
+void ForgetGrants(ApiContext& context, uv_loop_s* loop, std::string transfer_id);
+
+/// "en" or "sv" (the notification languages); anything else becomes "en".
+std::string NormaliseLanguage(std::string_view language);
+
+} // namespace sealpost::transfer

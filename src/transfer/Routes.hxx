@@ -1,0 +1,26 @@
+// The sender-side API of api.md: sender verification and identities,
+// passwords, the policy check, and transfers (create, submit, status,
+// revoke). Handlers run on the loop thread; index writes and Argon2id go to
+// the threadpool.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+
+namespace sealpost::http {
+class Router;
+class Exchange;
+} // namespace sealpost::http
+
+namespace sealpost::transfer {
+
+class ApiContext;
+
+void AddSenderRoutes(http::Router& router, ApiContext& context);
+void AddTransferRoutes(http::Router& router, ApiContext& context);
+
+/// The request body as a JSON object; nullopt after answering 400.
+std::optional<nlohmann::json> JsonBody(http::Exchange& ex);
+
+} // namespace sealpost::transfer
