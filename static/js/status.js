@@ -21,7 +21,7 @@ function render() {
   $('t-created').textContent = formatTime(transfer.created_at)
   $('t-expires').textContent = formatTime(transfer.expires_at)
   const files = transfer.files || []
-  $('t-files').textContent = t('upload.files.total', { count: files.length, size: formatBytes(files.reduce((s, f) => s + (f.size || 0), 0)) })
+  $('t-files').textContent = t(files.length === 1 ? 'upload.files.total.one' : 'upload.files.total', { count: files.length, size: formatBytes(files.reduce((s, f) => s + (f.size || 0), 0)) })
   $('t-failed').textContent = String(transfer.failed_attempts ?? 0)
   $('t-locked').textContent = transfer.locked_until ? formatTime(transfer.locked_until) : '—'
   $('recipients').tBodies[0].replaceChildren(

@@ -186,7 +186,7 @@ function renderFiles() {
         }))),
   )
   const total = files.reduce((sum, f) => sum + f.size, 0)
-  $('file-total').textContent = files.length ? t('upload.files.total', { count: files.length, size: formatBytes(total) }) : ''
+  $('file-total').textContent = files.length ? t(files.length === 1 ? 'upload.files.total.one' : 'upload.files.total', { count: files.length, size: formatBytes(total) }) : ''
   if (config.max_transfer_size && total > config.max_transfer_size) showMessage($('files-error'), t('upload.files.toobig', { size: formatBytes(config.max_transfer_size) }))
   else showMessage($('files-error'), '')
 }

@@ -261,6 +261,11 @@ test(`a ${BIG_MIB} MiB upload survives a dropped connection and a page reload`, 
   const { context, page } = await newPage({ storageState: senderState })
   await page.goto(`${server.url}/upload`)
   await page.waitForSelector('#transfer-form:not([hidden])')
+  // Earlier recipients are suggested; a click adds one.
+  await page.waitForSelector('#suggestions:not([hidden])')
+  assert.match(await page.textContent('#suggestion-list'), /bo\.berg@example\.com/)
+  await page.click('#suggestion-list button:has-text("carl@example.org")')
+  assert.equal(await page.inputValue('#to'), 'carl@example.org')
   await page.fill('#to', 'erik@example.com')
   await page.setInputFiles('#files', [big])
   await page.check('#pw-generate')
@@ -268,6 +273,7 @@ test(`a ${BIG_MIB} MiB upload survives a dropped connection and a page reload`, 
   const password = await page.inputValue('#password')
   // Slow enough that the test sees the upload in flight.
   server.proxy.throttle = 80 * 1024 * 1024
+  const upBefore = server.proxy.up
   await page.click('#start')
   const sentBytes = () => page.evaluate(() => document.getElementById('overall').value)
   await waitFor('a third of the upload', async () => (await sentBytes()) > (BIG_MIB / 3) * 1024 * 1024, 120000, 20)
@@ -285,6 +291,10 @@ test(`a ${BIG_MIB} MiB upload survives a dropped connection and a page reload`, 
   server.proxy.throttle = 0
   await page.waitForSelector('#done:not([hidden])', { timeout: 300000 })
   const id = await page.textContent('#done-id')
+  const upstream = server.proxy.up - upBefore
+  // Resumed, not restarted: a restart after the reload alone would send 5/3 of the file.
+  assert.ok(upstream < 1.5 * BIG_MIB * 1024 * 1024, `sent ${upstream} bytes for ${BIG_MIB} MiB`)
+  assert.ok(upstream >= BIG_MIB * 1024 * 1024)
   await context.close()
 
   const link = await server.downloadLink('erik@example.com')
@@ -351,5 +361,31 @@ test('phone-sized screen (390x844): the whole send flow', async () => {
   const result = await provide(page, { files: [makeFile(tmp, 'photo.jpg', 150000, 11)], screenshots: '14-phone-form' })
   await shot(page, '15-phone-confirmation')
   assert.ok(result.id)
+
+  // Identities: edit the phone number, then remove the identity.
+  await page.click('#new-transfer')
+  await page.waitForSelector('#identities:not([hidden])')
+  await page.click('#identity-list button:has-text("Edit")')
+  await page.fill('#identity-list form input[type=tel]', '+46 70 999 88 77')
+  await page.click('#identity-list form button[type=submit]')
+  await waitFor('the new phone number', async () => /999 88 77/.test(await page.textContent('#identity-list')))
+  await page.click('#identity-list button:has-text("Remove")')
+  await page.waitForSelector('#verify-form:not([hidden])')
+  assert.equal(await page.isVisible('#transfer-form'), false)
   await context.close()
+
+  // The revoke link of the sender's confirmation e-mail works in any browser
+  // and is taken out of the address bar.
+  const mail = await waitFor('the confirmation mail', () => server.mails('greta@akademiska.se').find((m) => /revoke_token=/.test(m.text)))
+  const revokeLink = /https?:\/\/\S+\/t\/\S+revoke_token=\S+/.exec(mail.text)[0]
+  const other = await newPage()
+  await other.page.goto(revokeLink)
+  await other.page.waitForSelector('#revoke-box:not([hidden])')
+  assert.ok(!other.page.url().includes('revoke_token'), 'token removed from the address bar')
+  await other.page.click('#revoke button.danger')
+  await other.page.click('text=Yes, revoke')
+  await other.page.waitForSelector('#revoke-message.ok')
+  await other.context.close()
+  const link = await server.downloadLink('gustav@example.com')
+  assert.equal((await fetch(link.replace('/d/', '/api/v1/downloads/'))).status, 410)
 })
