@@ -17,3 +17,7 @@ form.addEventListener('submit', (event) => {
   }
   location.assign(`/d/${match[1]}`)
 })
+document.getElementById('retrieve').addEventListener('click', (event) => {
+  event.preventDefault()
+  input.focus()
+})

@@ -217,8 +217,15 @@ export async function launchBrowser() {
   })
 }
 
-export async function shot(page, name) {
+/// A full-page screenshot; with `part` (a height, or {y, height}), also that
+/// band of the page alone (`<name>-part.png`, as used in docs/screenshots).
+export async function shot(page, name, part = 0) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true })
+  if (part) {
+    const { y = 0, height } = typeof part === 'number' ? { height: part } : part
+    const width = page.viewportSize().width
+    await page.screenshot({ path: path.join(artifacts, `${name}-part.png`), fullPage: true, clip: { x: 0, y, width, height } })
+  }
 }
 
 export function sha256File(file) {

@@ -69,7 +69,7 @@ async function verify(page, { name, email, phone }) {
 }
 
 /// Fills the transfer form and starts it; returns the confirmation's facts.
-async function provide(page, { to, files = [], message = '', password, screenshots }) {
+async function provide(page, { to, files = [], message = '', password, screenshots, topHeight = 0 }) {
   if (to !== undefined) await page.fill('#to', to)
   if (message) await page.fill('#message', message)
   if (files.length) await page.setInputFiles('#files', files)
@@ -80,7 +80,11 @@ async function provide(page, { to, files = [], message = '', password, screensho
     await page.check('#pw-generate')
     await waitFor('a generated password', async () => (await page.inputValue('#password')).length >= 12)
   }
-  if (screenshots) await shot(page, screenshots)
+  if (screenshots) {
+    // The band from the files to the password for the docs.
+    const y = topHeight ? await page.evaluate(() => document.getElementById('dropzone').closest('fieldset').getBoundingClientRect().top + window.scrollY - 16) : 0
+    await shot(page, screenshots, topHeight ? { y: Math.max(0, Math.round(y)), height: topHeight } : 0)
+  }
   await page.click('#start')
   await page.waitForSelector('#done:not([hidden])', { timeout: 600000 })
   return {
@@ -96,7 +100,7 @@ test('start page: Provide, Retrieve, the classified-information notice, Swedish 
   assert.match(response.headers()['content-security-policy'], /script-src 'self'/)
   await assert.doesNotReject(page.waitForSelector('text=security-classified'))
   assert.equal(await page.getAttribute('#provide', 'href'), '/upload')
-  await shot(page, '01-start-en')
+  await shot(page, '01-start-en', 560)
   await page.selectOption('#lang', 'sv')
   assert.match(await page.textContent('.notice'), /säkerhetsskyddsklassificerade/)
   await page.reload()
@@ -168,7 +172,7 @@ test('send flow from a fresh browser: verification, URL recipients, password rul
   const b = makeFile(tmp, 'röntgen bild.jpg', 2 * 1024 * 1024 + 5, 9)
   const result = await provide(page, {
     files: [a, b], message: 'Hej Bo,\nsvaren från labbet bifogas.\n', password: 'Vinter-Hamn-Kaj-29',
-    screenshots: '04-upload-form',
+    screenshots: '04-upload-form', topHeight: 1000,
   })
   await shot(page, '05-confirmation')
   assert.match(result.recipients, /bo\.berg@example\.com/)
@@ -200,7 +204,7 @@ test('retrieve in a second browser: wrong password, then files, ZIP, checksums a
   await page.waitForSelector('#content:not([hidden])')
   assert.match(await page.textContent('#content .notice'), /no longer encrypted/)
   assert.equal(await page.textContent('#message'), sent.first.message)
-  await shot(page, '07-retrieve-files')
+  await shot(page, '07-retrieve-files', 900)
 
   const rows = await page.$$('#files tbody tr')
   assert.equal(rows.length, 2)
@@ -278,7 +282,7 @@ test(`a ${BIG_MIB} MiB upload survives a dropped connection and a page reload`, 
   const sentBytes = () => page.evaluate(() => document.getElementById('overall').value)
   await waitFor('a third of the upload', async () => (await sentBytes()) > (BIG_MIB / 3) * 1024 * 1024, 120000, 20)
   assert.match(await page.textContent('#overall-text'), /left/)
-  await shot(page, '10-upload-progress')
+  await shot(page, '10-upload-progress', 420)
   await server.proxy.cut(2000)
   await waitFor('the retry notice', async () => /retrying/.test(await page.textContent('#progress-status')), 20000, 50)
   await waitFor('two thirds of the upload', async () => (await sentBytes()) > (BIG_MIB * 2 / 3) * 1024 * 1024, 180000, 20)
@@ -358,7 +362,7 @@ test('phone-sized screen (390x844): the whole send flow', async () => {
   assert.equal(await page.getAttribute('#camera', 'capture'), 'environment')
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
   assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`)
-  const result = await provide(page, { files: [makeFile(tmp, 'photo.jpg', 150000, 11)], screenshots: '14-phone-form' })
+  const result = await provide(page, { files: [makeFile(tmp, 'photo.jpg', 150000, 11)], screenshots: '14-phone-form', topHeight: 844 })
   await shot(page, '15-phone-confirmation')
   assert.ok(result.id)
 
