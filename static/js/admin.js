@@ -150,7 +150,7 @@ function auditFilters() {
 
 async function loadAudit(cursor) {
   const filters = auditFilters()
-  $('export-json').href = `/api/v1/admin/audit${query({ ...filters, format: 'json' })}`
+  $('export-json').href = `/api/v1/admin/audit${query({ ...filters, format: 'jsonl' })}`
   $('export-csv').href = `/api/v1/admin/audit${query({ ...filters, format: 'csv' })}`
   try {
     const data = await api('GET', `/api/v1/admin/audit${query({ ...filters, cursor })}`)

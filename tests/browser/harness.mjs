@@ -3,7 +3,7 @@
 // proxy in front of it that the tests can throttle and cut (a dropped
 // network path), the e-mail spool (data_dir/mail/*.eml) read for codes and
 // links, and Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -156,6 +156,12 @@ memlimit = "8MiB"
     return this
   }
 
+  /// Runs `sealpost admin ARGS… --config …` with `input` on standard input.
+  admin(args, input = '') {
+    const result = spawnSync(findExe(), ['admin', ...args, '--config', this.configFile], { input, encoding: 'utf8' })
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+  }
+
   async stop() {
     await this.proxy.stop()
     this.child.kill('SIGTERM')
@@ -184,6 +190,20 @@ memlimit = "8MiB"
     const mail = await waitFor(`a notification mail to ${address}`, () => this.mails(address).filter((m) => /\/d\//.test(m.text))[transferNumber])
     return /https?:\/\/\S+\/d\/[A-Za-z0-9_-]+/.exec(mail.text)[0]
   }
+}
+
+/// The RFC 6238 code (HMAC-SHA-1, 30 s, 6 digits) of a base32 secret, as an
+/// authenticator app shows it.
+export function totp(secretBase32, unixTime = Date.now() / 1000) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0')
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixTime / 30)))
+  const mac = crypto.createHmac('sha1', key).update(counter).digest()
+  const offset = mac[mac.length - 1] & 0xf
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0')
 }
 
 function decodeQuotedPrintable(text) {

@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
-import { Server, artifacts, launchBrowser, makeFile, sha256File, shot, sleep, waitFor } from './harness.mjs'
+import { Server, launchBrowser, makeFile, sha256File, shot, totp, waitFor } from './harness.mjs'
 
 const SENDER = 'anna.andersson@regionuppsala.se'
 const BIG_MIB = Number(process.env.SEALPOST_BROWSER_BIG_MIB || 300)
@@ -333,13 +333,57 @@ test('three wrong passwords lock the transfer; an administrator unlocks it', asy
   await waitFor('the lock message', async () => /locked until/.test(await rec.page.textContent('#unlock-error')))
   await shot(rec.page, '12-retrieve-locked')
 
-  const admin = await fetch(`${server.url}/api/v1/admin/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
-  if (admin.status === 404) {
+  const probe = await fetch(`${server.url}/api/v1/admin/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+  if (probe.status === 404) {
     await rec.context.close()
     t.skip('admin unlock: /api/v1/admin/session is not served by this build')
     return
   }
-  assert.fail('admin unlock test: wire the admin account creation here once the admin CLI exists')
+  // An administrator with TOTP, made with the CLI; signs in, finds the locked
+  // transfer, unlocks it; reads the audit log and verifies its chain.
+  const added = server.admin(['user', 'add', 'root', '--role', 'admin', '--totp'], 'Admin-Pass-Word-86\n')
+  assert.equal(added.status, 0, added.stderr)
+  const secret = /TOTP secret: (\S+)/.exec(added.stdout)[1]
+  const { context: adminContext, page: admin } = await newPage()
+  await admin.goto(`${server.url}/admin`)
+  await admin.waitForSelector('#login:not([hidden])')
+  await admin.fill('#username', 'root')
+  await admin.fill('#admin-password', 'Admin-Pass-Word-86')
+  await admin.fill('#totp', totp(secret))
+  await admin.click('#login button[type=submit]')
+  await admin.waitForSelector('#console:not([hidden])')
+  const row = admin.locator(`#transfers tbody tr[data-id="${result.id}"]`)
+  await row.waitFor()
+  assert.notEqual((await row.locator('td').nth(5).textContent()).trim(), '', 'locked until shown')
+  await shot(admin, '16-admin-transfers')
+  await row.locator('button', { hasText: 'Unlock' }).click()
+  await admin.waitForSelector('#admin-message.ok')
+  assert.match(await admin.textContent('#admin-message'), /unlocked/)
+
+  await admin.click('[data-tab=audit-tab]')
+  await admin.selectOption('#a-event', 'password_failed')
+  await admin.click('#audit-filter button[type=submit]')
+  await waitFor('password_failed events', async () => (await admin.$$('#audit tbody tr')).length >= 3)
+  const events = await admin.$$eval('#audit tbody tr td:nth-child(3)', (cells) => cells.map((c) => c.textContent))
+  assert.ok(events.every((e) => e === 'password_failed'))
+  assert.match(await admin.getAttribute('#export-csv', 'href'), /format=csv/)
+  assert.match(await admin.getAttribute('#export-csv', 'href'), /event=password_failed/)
+  const csv = await admin.evaluate((href) => fetch(href).then((r) => r.text()), await admin.getAttribute('#export-csv', 'href'))
+  assert.match(csv, /password_failed/)
+  await admin.click('#verify')
+  await admin.waitForSelector('#verify-result.ok')
+  assert.match(await admin.textContent('#verify-result'), /intact/)
+  await shot(admin, '17-admin-audit')
+  await admin.click('[data-tab=stats-tab]')
+  await waitFor('statistics', async () => (await admin.$$('#stats dt')).length > 0)
+  await shot(admin, '18-admin-stats')
+  await adminContext.close()
+
+  // Unlocked: the recipient gets in with the right password.
+  await rec.page.fill('#password', result.password)
+  await rec.page.click('#unlock')
+  await rec.page.waitForSelector('#content:not([hidden])')
+  await rec.context.close()
 })
 
 test('admin page: sign-in form with password and TOTP fields', async () => {
