@@ -12,7 +12,9 @@ const EVENTS = ['verification_requested', 'verification_confirmed', 'verificatio
   'transfer_unlocked', 'transfer_deleted_attempts', 'file_downloaded', 'zip_downloaded', 'message_read', 'transfer_revoked',
   'transfer_expired', 'quick_activated', 'quick_reactivated', 'admin_login', 'admin_login_failed', 'admin_deleted']
 initPage()
-$('a-event').replaceChildren(new Option('—', ''), ...EVENTS.map((e) => new Option(e, e)))
+const anyEvent = new Option(t('admin.status.any'), '')
+anyEvent.dataset.i18n = 'admin.status.any'
+$('a-event').replaceChildren(anyEvent, ...EVENTS.map((e) => new Option(e, e)))
 
 function say(text, kind = 'ok') {
   showMessage($('admin-message'), text, kind)
@@ -53,6 +55,7 @@ $('logout').addEventListener('click', async () => {
 
 for (const button of document.querySelectorAll('[data-tab]')) {
   button.addEventListener('click', () => {
+    showMessage($('admin-message'), '')
     for (const other of document.querySelectorAll('[data-tab]')) {
       other.setAttribute('aria-pressed', String(other === button))
       $(other.dataset.tab).hidden = other !== button
@@ -205,7 +208,7 @@ async function loadStats() {
     $('stats').replaceChildren(
       ...flatten('', stats, []).flatMap(([key, value]) => [
         el('dt', { text: key.replace(/_/g, ' ') }),
-        el('dd', { text: /bytes/.test(key) && typeof value === 'number' ? `${formatBytes(value)} (${value})` : String(value) }),
+        el('dd', { text: /bytes|disk/.test(key) && typeof value === 'number' ? `${formatBytes(value)} (${value})` : String(value) }),
       ]),
     )
   } catch (error) {

@@ -100,6 +100,11 @@ test('start page: Provide, Retrieve, the classified-information notice, Swedish 
   assert.match(response.headers()['content-security-policy'], /script-src 'self'/)
   await assert.doesNotReject(page.waitForSelector('text=security-classified'))
   assert.equal(await page.getAttribute('#provide', 'href'), '/upload')
+  await page.keyboard.press('Tab')
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip', 'the skip link comes first')
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Tab')
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'lang', 'then the language switch')
   await shot(page, '01-start-en', 560)
   await page.selectOption('#lang', 'sv')
   assert.match(await page.textContent('.notice'), /säkerhetsskyddsklassificerade/)
@@ -167,6 +172,29 @@ test('send flow from a fresh browser: verification, URL recipients, password rul
   await shot(page, '03-password-rules')
   await page.fill('#password', 'Vinter-Hamn-Kaj-29')
   await page.waitForSelector('#violations .message.ok')
+
+  // Retention up to the configured maximum.
+  assert.equal((await page.$$('#retention option')).length, 10)
+  assert.equal(await page.inputValue('#retention'), '10')
+  await page.selectOption('#retention', '7')
+  // A file dragged in is listed, and can be removed again.
+  await page.evaluate(() => {
+    const data = new DataTransfer()
+    data.items.add(new File(['dragged'], 'dragged.txt', { type: 'text/plain' }))
+    document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+  })
+  assert.match(await page.textContent('#file-list'), /dragged\.txt/)
+  await page.click('#file-list button[aria-label="Remove dragged.txt"]')
+  assert.equal((await page.$$('#file-list li')).length, 0)
+  // The unencrypted notification text must not carry the password.
+  await page.fill('#body', 'Lösenordet är Vinter-Hamn-Kaj-29')
+  await page.fill('#to', 'bo.berg@example.com, carl@example.org')
+  await page.setInputFiles('#files', [makeFile(tmp, 'tiny.txt', 10, 1)])
+  await page.click('#start')
+  await page.waitForSelector('#form-error:not([hidden])')
+  assert.match(await page.textContent('#form-error'), /contains the password/)
+  await page.fill('#body', 'Svaren från labbet.')
+  await page.click('#file-list button[aria-label="Remove tiny.txt"]')
 
   const a = makeFile(tmp, 'journal-2026.pdf', 300 * 1024 + 17, 7)
   const b = makeFile(tmp, 'röntgen bild.jpg', 2 * 1024 * 1024 + 5, 9)
@@ -275,6 +303,9 @@ test(`a ${BIG_MIB} MiB upload survives a dropped connection and a page reload`, 
   await page.check('#pw-generate')
   await waitFor('a generated password', async () => (await page.inputValue('#password')).length >= 12)
   const password = await page.inputValue('#password')
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
+  await page.click('#pw-copy')
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), password, 'copied to the clipboard')
   // Slow enough that the test sees the upload in flight.
   server.proxy.throttle = 80 * 1024 * 1024
   const upBefore = server.proxy.up
