@@ -43,6 +43,11 @@ std::filesystem::path BlobStore::BlobPath(std::string_view id) const {
     return dir_ / (std::string(id) + ".age");
 }
 
+std::filesystem::path BlobStore::RekeyPath(std::string_view id) const {
+    CheckId(id);
+    return dir_ / (std::string(id) + ".rekey");
+}
+
 UniqueFd BlobStore::CreatePart(std::string_view id) const {
     const auto path = PartPath(id);
     UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600));
@@ -67,6 +72,21 @@ UniqueFd BlobStore::OpenBlob(std::string_view id) const {
     return fd;
 }
 
+UniqueFd BlobStore::CreateRekey(std::string_view id) const {
+    const auto path = RekeyPath(id);
+    UniqueFd fd(::open(path.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600));
+    if (!fd)
+        ThrowErrno("create " + path.filename().string());
+    return fd;
+}
+
+void BlobStore::ReplacePart(std::string_view id) const {
+    const auto rekey = RekeyPath(id), part = PartPath(id);
+    if (::rename(rekey.c_str(), part.c_str()) != 0)
+        ThrowErrno("rename " + rekey.filename().string());
+    SyncDirectory(dir_);
+}
+
 void BlobStore::Commit(std::string_view id) const {
     const auto part = PartPath(id), blob = BlobPath(id);
     if (::rename(part.c_str(), blob.c_str()) != 0)
@@ -77,6 +97,7 @@ void BlobStore::Commit(std::string_view id) const {
 void BlobStore::Remove(std::string_view id) const {
     ::unlink(PartPath(id).c_str());
     ::unlink(BlobPath(id).c_str());
+    ::unlink(RekeyPath(id).c_str());
 }
 
 std::vector<std::string> BlobStore::ListIds() const {

@@ -73,6 +73,128 @@ FileRecord WriteSmallBlob(const BlobStore& blobs, const TransferRecord& t, std::
     return file;
 }
 
+// Opens the partial blob of an incomplete file for another request: rebuilds
+// the hashes of the durable prefix (file.offset, whole chunks) from the blob.
+//
+// Bytes past the durable prefix mean that some chunk index at or beyond it was
+// sealed and written before (a request dropped for a bad checksum, a failed
+// sync, a kill -9 before the offset was committed). The next request seals
+// those indexes again, possibly with other bytes, and under the same payload
+// key and STREAM counter that would reuse a ChaCha20-Poly1305 nonce. So the
+// blob is re-keyed first: a fresh file key and payload nonce (a new header to
+// the same recipient), the durable prefix re-encrypted into `<id>.rekey`
+// (streaming, constant memory), synced, renamed over the `.part`, and only
+// then is the old key forgotten. A crash before the rename leaves the old
+// `.part` with its tail, which the next load re-keys again; the file length
+// beyond the durable prefix is what records that re-keying is due.
+//
+// Blocking (threadpool). Updates the index when chunks_offset changes.
+struct LoadedPart {
+    std::optional<age::PayloadKey> key;
+    UniqueFd fd;
+    std::unique_ptr<FileHashes> hashes;
+    bool rekeyed = false;
+};
+
+constexpr std::size_t kBatchChunks = 16; // 1 MiB of plaintext per read
+
+age::OpenedBlob ReadBlobStart(int fd, const age::AgeIdentity& identity) {
+    // The header of one X25519 stanza is about 200 bytes; read generously.
+    std::vector<std::uint8_t> head(4096);
+    head.resize(BlobStore::ReadAt(fd, head, 0));
+    age::OpenedBlob opened;
+    if (age::OpenBlobStart(head, identity, opened) != age::AgeErrc::ok || !opened.payload_key)
+        throw std::runtime_error("the partial blob's header is damaged");
+    return opened;
+}
+
+LoadedPart LoadPart(const BlobStore& blobs, Index& index, FileRecord& file,
+                    const age::AgeIdentity& identity, const age::AgeRecipient& recipient) {
+    LoadedPart part;
+    UniqueFd fd = blobs.OpenPart(file.id);
+    age::OpenedBlob opened = ReadBlobStart(fd.get(), identity);
+    if (opened.chunks_offset != file.chunks_offset) {
+        // Only after a crash between a re-key's rename and its index update
+        // (the header size is fixed for one X25519 stanza, so not expected).
+        file.chunks_offset = opened.chunks_offset;
+        index.PutFile(file);
+    }
+    const age::PayloadKey& old_key = *opened.payload_key;
+    const std::uint64_t durable_chunks = file.offset / age::kChunkSize;
+    const age::BlobLayout old_layout(file.chunks_offset, file.size);
+    const std::uint64_t keep = old_layout.ChunkOffset(durable_chunks);
+    const std::uint64_t on_disk = BlobStore::FileSize(fd.get());
+    if (on_disk < keep)
+        throw std::runtime_error("the partial blob is shorter than its durable offset");
+    auto hashes = std::make_unique<FileHashes>();
+
+    if (on_disk == keep) {
+        // Nothing was written past the durable prefix: keep the key.
+        OpenBlobFile blob{UniqueFd(::dup(fd.get())), std::move(*opened.payload_key), old_layout};
+        std::vector<std::uint8_t> buffer(kBatchChunks * age::kChunkSize);
+        for (std::uint64_t done_bytes = 0; done_bytes < file.offset;) {
+            const std::size_t n = static_cast<std::size_t>(
+                std::min<std::uint64_t>(buffer.size(), file.offset - done_bytes));
+            ReadPlain(blob, done_bytes, std::span(buffer).first(n));
+            hashes->sha256.Update(std::span(buffer).first(n));
+            hashes->crc.Update(std::span(buffer).first(n));
+            done_bytes += n;
+        }
+        part.key.emplace(std::move(blob.key));
+        part.fd = std::move(fd);
+        part.hashes = std::move(hashes);
+        return part;
+    }
+
+    // Re-key: every durable chunk is opened with the old key, hashed, and
+    // sealed in place with the new one; the tail is left behind.
+    auto start = age::StartBlob(recipient);
+    UniqueFd out = blobs.CreateRekey(file.id);
+    BlobStore::WriteAt(out.get(), ToBytes(start.prefix), 0);
+    const age::BlobLayout new_layout(start.ChunksOffset(), file.size);
+    std::vector<std::uint8_t> batch(kBatchChunks * age::kSealedChunkSize);
+    constexpr std::uint64_t kWritebackEvery = 8u << 20;
+    std::uint64_t unsynced_from = new_layout.ChunkOffset(0);
+    for (std::uint64_t first = 0; first < durable_chunks;) {
+        const std::uint64_t count = std::min<std::uint64_t>(kBatchChunks, durable_chunks - first);
+        const auto sealed = std::span(batch).first(count * age::kSealedChunkSize);
+        if (BlobStore::ReadAt(fd.get(), sealed, old_layout.ChunkOffset(first)) != sealed.size())
+            throw std::runtime_error("the partial blob is truncated");
+        for (std::uint64_t i = 0; i < count; ++i) {
+            // Durable chunks are whole and never the final one.
+            const auto chunk = sealed.subspan(i * age::kSealedChunkSize, age::kSealedChunkSize);
+            const auto plain = chunk.first(age::kChunkSize);
+            if (age::OpenChunk(old_key, first + i, false, chunk, plain) != age::AgeErrc::ok)
+                throw std::runtime_error("a durable chunk of the partial blob is damaged");
+            hashes->sha256.Update(plain);
+            hashes->crc.Update(plain);
+            if (age::SealChunk(start.payload_key, first + i, false, plain, chunk) !=
+                age::AgeErrc::ok)
+                throw std::runtime_error("sealing a chunk failed");
+        }
+        const std::uint64_t at = new_layout.ChunkOffset(first);
+        BlobStore::WriteAt(out.get(), sealed, at);
+        if (at + sealed.size() - unsynced_from >= kWritebackEvery) {
+            BlobStore::StartWriteback(out.get(), unsynced_from, at + sealed.size() - unsynced_from);
+            unsynced_from = at + sealed.size();
+        }
+        first += count;
+    }
+    BlobStore::DataSync(out.get());
+    blobs.ReplacePart(file.id);
+    if (file.chunks_offset != start.ChunksOffset()) {
+        file.chunks_offset = start.ChunksOffset();
+        index.PutFile(file);
+    }
+    part.key.emplace(std::move(start.payload_key));
+    part.fd = std::move(out);
+    part.hashes = std::move(hashes);
+    part.rekeyed = true;
+    log::Info("upload of file {}: chunks past the durable offset were written before; the blob "
+              "was re-keyed",
+              file.id);
+    return part;
+}
 } // namespace
 
 Storage::Storage(uv_loop_s* loop, StorageOptions options)
@@ -236,77 +358,75 @@ void Storage::WithSession(const FileRecord& file, SessionCallback done) {
         }
         sessions_.erase(it);
     }
+    // One load per file at a time: a load may rewrite the blob under a new
+    // key, and two of those racing would leave a session with the wrong key.
+    if (const auto it = loading_.find(file.id); it != loading_.end()) {
+        it->second.push_back(std::move(done));
+        return;
+    }
+    loading_[file.id].push_back(std::move(done));
     struct Job {
-        std::optional<age::PayloadKey> key;
-        UniqueFd fd;
-        std::unique_ptr<FileHashes> hashes;
+        FileRecord file;
+        LoadedPart part;
         int status = 200;
         std::string detail;
     };
     auto job = std::make_shared<Job>();
+    job->file = file;
     const BlobStore* blobs = &blobs_;
     Index* index = index_.get();
     const crypto::ServerKey* server_key = server_key_.get();
     uv::QueueWork(
         loop_,
-        [job, file, blobs, index, server_key] {
-            const auto t = index->GetTransfer(file.transfer_id);
+        [job, blobs, index, server_key] {
+            const auto t = index->GetTransfer(job->file.transfer_id);
             if (!t || t->status != TransferStatus::open || t->w_up.empty()) {
                 job->status = 409;
                 job->detail = "the transfer is no longer open for uploads";
                 return;
             }
+            // The index is the authority on the durable offset; the record the
+            // request looked up may be older than the last session's commit.
+            if (auto current = index->GetFile(job->file.id))
+                job->file = std::move(*current);
+            if (job->file.complete) {
+                job->status = 409;
+                job->detail = "the file is already complete";
+                return;
+            }
             const auto keys = crypto::TransferKeys::OpenWithServerKey(*server_key, t->id, t->w_up);
             if (!keys)
                 throw std::runtime_error("the upload key cannot be opened");
-            UniqueFd fd = blobs->OpenPart(file.id);
-            std::vector<std::uint8_t> head(file.chunks_offset);
-            BlobStore::ReadAt(fd.get(), head, 0);
-            age::OpenedBlob opened;
-            if (age::OpenBlobStart(head, keys->Identity(), opened) != age::AgeErrc::ok ||
-                !opened.payload_key)
-                throw std::runtime_error("the partial blob's header is damaged");
-            // Rebuild the hashes of the durable prefix, and cut anything written
-            // beyond it (a request that never completed).
-            OpenBlobFile blob{UniqueFd(::dup(fd.get())), std::move(*opened.payload_key),
-                              age::BlobLayout(file.chunks_offset, file.size)};
-            auto hashes = std::make_unique<FileHashes>();
-            std::vector<std::uint8_t> buffer(std::size_t{1} << 20);
-            for (std::uint64_t done_bytes = 0; done_bytes < file.offset;) {
-                const std::size_t n = static_cast<std::size_t>(
-                    std::min<std::uint64_t>(buffer.size(), file.offset - done_bytes));
-                ReadPlain(blob, done_bytes, std::span(buffer).first(n));
-                hashes->sha256.Update(std::span(buffer).first(n));
-                hashes->crc.Update(std::span(buffer).first(n));
-                done_bytes += n;
-            }
-            const std::uint64_t keep = blob.layout.ChunkOffset(file.offset / age::kChunkSize);
-            if (::ftruncate(fd.get(), static_cast<off_t>(keep)) != 0)
-                throw std::runtime_error("cannot truncate the partial blob");
-            job->key.emplace(std::move(blob.key));
-            job->fd = std::move(fd);
-            job->hashes = std::move(hashes);
+            job->part = LoadPart(*blobs, *index, job->file, keys->Identity(), RecipientOf(*t));
         },
-        [this, job, file, done = std::move(done)](std::exception_ptr error) {
+        [this, job](std::exception_ptr error) {
+            const std::string id = job->file.id;
+            auto waiters = std::move(loading_[id]);
+            loading_.erase(id);
+            std::shared_ptr<UploadSession> session;
+            int status = 200;
+            std::string detail;
             if (error) {
                 try {
                     std::rethrow_exception(error);
                 } catch (const std::exception& e) {
-                    log::Error("resuming the upload of file {} failed: {}", file.id, e.what());
+                    log::Error("resuming the upload of file {} failed: {}", id, e.what());
                 }
-                done(nullptr, 500, "the upload cannot be resumed");
-                return;
+                status = 500;
+                detail = "the upload cannot be resumed";
+            } else if (job->status != 200) {
+                status = job->status;
+                detail = job->detail;
+            } else {
+                auto& slot = sessions_[id];
+                if (!slot || slot->stale())
+                    slot = std::make_shared<UploadSession>(
+                        loop_, *index_, blobs_, job->file, std::move(*job->part.key),
+                        std::move(job->part.fd), std::move(job->part.hashes));
+                session = slot;
             }
-            if (job->status != 200) {
-                done(nullptr, job->status, job->detail);
-                return;
-            }
-            auto& slot = sessions_[file.id];
-            if (!slot) // another request may have loaded it meanwhile
-                slot = std::make_shared<UploadSession>(loop_, *index_, blobs_, file,
-                                                       std::move(*job->key), std::move(job->fd),
-                                                       std::move(job->hashes));
-            done(slot, 200, "");
+            for (auto& waiter : waiters)
+                waiter(session, status, detail);
         });
 }
 
@@ -478,6 +598,7 @@ void Storage::Start() {
         }
         if (complete)
             ::unlink(blobs_.PartPath(id).c_str());
+        ::unlink(blobs_.RekeyPath(id).c_str()); // an interrupted re-key
     }
     ArmExpiry();
 }

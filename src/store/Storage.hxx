@@ -91,7 +91,11 @@ public:
     using SessionCallback =
         std::function<void(std::shared_ptr<UploadSession>, int status, std::string detail)>;
     /// The upload session of an incomplete file, loading it after a restart
-    /// (which rebuilds the hashes of the stored prefix from the blob).
+    /// (which rebuilds the hashes of the stored prefix from the blob) or after
+    /// a request that wrote chunks it could not make durable; then the blob is
+    /// first re-keyed (fresh file key and payload nonce, the durable prefix
+    /// re-encrypted on the threadpool) so that no chunk index is ever sealed
+    /// twice under one key. One load per file at a time.
     void WithSession(const FileRecord& file, SessionCallback done);
     /// tus termination: removes an incomplete file and frees its quota.
     void TerminateFile(const FileRecord& file, std::function<void(int status)> done);
@@ -142,6 +146,7 @@ private:
     BlobStore blobs_;
     std::unique_ptr<crypto::ServerKey> server_key_;
     std::map<std::string, std::shared_ptr<UploadSession>, std::less<>> sessions_;
+    std::map<std::string, std::vector<SessionCallback>, std::less<>> loading_;
     std::unique_ptr<uv::Timer> expiry_timer_;
     unsigned kdf_running_ = 0;
     std::deque<std::pair<std::function<void()>, std::function<void()>>> kdf_queue_;

@@ -72,7 +72,8 @@ UploadSession::UploadSession(uv_loop_s* loop, Index& index, const BlobStore& blo
     : loop_(loop), index_(index), blobs_(blobs), record_(std::move(record)),
       key_(std::make_shared<age::PayloadKey>(std::move(key))),
       fd_(std::make_shared<UniqueFd>(std::move(fd))), hashes_(std::move(hashes)),
-      layout_(record_.chunks_offset, record_.size) {}
+      layout_(record_.chunks_offset, record_.size),
+      written_end_(record_.complete ? layout_.ChunkCount() : record_.offset / kChunk) {}
 
 UploadSession::~UploadSession() = default;
 
@@ -89,6 +90,10 @@ std::unique_ptr<http::BodyConsumer> UploadSession::BeginBody(http::Exchange& exc
     written_through_ = record_.offset / kChunk;
     synced_bytes_ = 0;
     return std::make_unique<Consumer>(shared_from_this());
+}
+
+std::uint64_t UploadSession::DurableChunks() const noexcept {
+    return record_.complete ? layout_.ChunkCount() : record_.offset / kChunk;
 }
 
 std::uint64_t UploadSession::SubmittedChunks() const noexcept {
@@ -157,7 +162,17 @@ void UploadSession::Submit(bool at_body_end) {
     (void)at_body_end;
     if (segment->keep == 0 && !segment->final)
         return;
+    if (segment->first_chunk < written_end_) {
+        // Never seal a chunk index twice under one payload key (a nonce would
+        // repeat). Storage re-keys a blob before such a request can start, so
+        // this is a broken invariant, not a client error.
+        log::Error("upload of file {}: chunk {} was already sealed under this key", record_.id,
+                   segment->first_chunk);
+        Fail(500, "internal error");
+        return;
+    }
     in_flight_.push_back(segment);
+    written_end_ = segment->first_chunk + segment->ChunkCount();
 
     auto self = shared_from_this();
     auto key = key_;

@@ -68,8 +68,11 @@ public:
     const FileRecord& record() const noexcept { return record_; }
     bool busy() const noexcept { return busy_; }
     /// After a dropped request (checksum mismatch) the hashes no longer match
-    /// the stored prefix; the session must be loaded again from the blob.
-    bool stale() const noexcept { return !busy_ && !hashes_; }
+    /// the stored prefix; after any request that wrote chunks past the durable
+    /// offset those chunk indexes must not be sealed again under this key.
+    /// Either way the session must be loaded again from the blob (which
+    /// re-keys it).
+    bool stale() const noexcept { return !busy_ && (!hashes_ || written_end_ > DurableChunks()); }
 
     /// For a body of unknown length (a chunked PUT): accept up to `limit`
     /// bytes; the size becomes whatever arrived when the body ends. The last
@@ -99,6 +102,7 @@ private:
     void Finish();
     void Fail(int status, std::string detail);
     std::uint64_t SubmittedChunks() const noexcept;
+    std::uint64_t DurableChunks() const noexcept;
 
     uv_loop_s* loop_;
     Index& index_;
@@ -130,6 +134,9 @@ private:
     std::deque<std::shared_ptr<Segment>> in_flight_;
     std::uint64_t written_through_ = 0; ///< chunks written and hashed, contiguous
     std::uint64_t synced_bytes_ = 0;    ///< plaintext bytes written since the last sync
+    /// One past the highest chunk index ever submitted for sealing under key_
+    /// (its bytes may be on disk whether or not the write completed).
+    std::uint64_t written_end_ = 0;
 };
 
 } // namespace sealpost::store
