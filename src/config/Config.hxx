@@ -108,6 +108,9 @@ struct MailConfig {
     std::string smtp_username;
     std::string smtp_password;
     std::chrono::milliseconds smtp_timeout{30'000};
+    /// First wait before a failed delivery is tried again; it doubles after
+    /// every failure up to an hour, and a message is given up after 3 days.
+    std::chrono::milliseconds retry_first_delay{30'000};
 
     bool operator==(const MailConfig&) const = default;
 };
