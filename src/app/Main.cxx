@@ -1,5 +1,6 @@
 // sealpost command line: serve, check-config, --help, --version.
 #include "app/App.hxx"
+#include "transfer/TokenCli.hxx"
 #include "config/ConfigError.hxx"
 #include "config/DescribeConfig.hxx"
 #include "config/LoadConfig.hxx"
@@ -24,6 +25,7 @@ constexpr const char* kUsage = R"(sealpost — secure file transfer server
 Usage:
   sealpost serve [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
   sealpost check-config [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
+  sealpost admin token create|list|revoke      (sealpost admin token --help)
   sealpost --help | --version
 
 Without --config, sealpost runs on the embedded default: HTTP on
@@ -122,6 +124,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string_view command = args[0];
+    if (command == "admin" && args.size() > 1 && args[1] == "token")
+        return transfer::RunTokenCommand(std::span(args).subspan(2));
     Options options;
     std::string error;
     if (!ParseOptions({args.begin() + 1, args.end()}, options, error)) {

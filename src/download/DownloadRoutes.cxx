@@ -146,7 +146,7 @@ void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
         ex.Respond(Response::Problem(401, "a password is required", {{"password_required", true}}));
         return;
     }
-    if (!ctx.CheckRate(ex, "password_ip", ex.request().client_ip))
+    if (!ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
         return;
     const http::ExchangeRef ref = ex.Ref();
     storage.AttemptPassword(
@@ -316,7 +316,7 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
                                      {{"reason", "quick_unavailable"}}));
         return;
     }
-    if (!ctx.CheckOrigin(ex, false) || !ctx.CheckRate(ex, "password_ip", ex.request().client_ip))
+    if (!ctx.CheckOrigin(ex, false) || !ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
         return;
     const http::ExchangeRef ref = ex.Ref();
     ctx.storage().AttemptPassword(

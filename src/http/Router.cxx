@@ -63,6 +63,19 @@ void Router::Add(std::string method, std::string_view pattern, Handler handler,
     routes_.push_back(std::move(route));
 }
 
+void Router::AddGuard(std::string_view prefix, Guard guard) {
+    const auto parts = SplitPath(prefix);
+    for (auto& route : routes_) {
+        if (route.segments.size() < parts.size() ||
+            !std::equal(parts.begin(), parts.end(), route.segments.begin()))
+            continue;
+        route.handler = [guard, next = std::move(route.handler)](Exchange& ex) {
+            if (guard(ex))
+                next(ex);
+        };
+    }
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
     Match match;
     const auto parts = SplitPath(path);

@@ -44,6 +44,14 @@ public:
     };
     Match Find(std::string_view method, std::string_view path) const;
 
+    /// Puts `guard` in front of every route added so far whose pattern starts
+    /// with the segments of `prefix` (compared as written, "{id}" included):
+    /// the handler runs only when the guard returns true; otherwise the guard
+    /// has answered. It runs where the handler would: for BodyMode::stream
+    /// routes at the end of the head, before any body byte is read.
+    using Guard = std::function<bool(Exchange&)>;
+    void AddGuard(std::string_view prefix, Guard guard);
+
 private:
     std::vector<Route> routes_;
 };

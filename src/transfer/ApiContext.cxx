@@ -7,6 +7,8 @@
 #include "lib/sodium/Blake2b.hxx"
 #include "lib/sodium/Compare.hxx"
 #include "log/Log.hxx"
+#include "security/ClientIp.hxx"
+#include "security/TooManyRequests.hxx"
 #include "mail/Outbox.hxx"
 #include "store/Storage.hxx"
 #include "util/Hex.hxx"
@@ -68,7 +70,14 @@ ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& ou
       password_policy_(PasswordPolicyFrom(config)),
       notifications_(Notifications::SettingsFrom(config)),
       server_key_(std::make_unique<crypto::ServerKey>(
-          crypto::ServerKey::LoadOrCreate(config.server.data_dir / "keys" / "server.key"))) {}
+          crypto::ServerKey::LoadOrCreate(config.server.data_dir / "keys" / "server.key"))) {
+    using std::chrono::minutes;
+    limiters_.emplace("verification_ip", security::RateLimit{20, minutes(60)});
+    limiters_.emplace("verification_email", security::RateLimit{5, minutes(60)});
+    limiters_.emplace("code_ip", security::RateLimit{20, minutes(10)});
+    limiters_.emplace("password_ip", security::RateLimit{30, minutes(10)});
+    limiters_.emplace("token_ip", security::RateLimit{10, minutes(10)});
+}
 
 ApiContext::~ApiContext() = default;
 
@@ -99,7 +108,7 @@ void ApiContext::Send(Notification notification, std::string_view transfer_id) {
 void ApiContext::Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
                        std::string email, nlohmann::json detail) {
     const auto agent = ex.request().headers.Get("user-agent");
-    Audit({std::move(event), std::move(transfer_id), std::move(email), ex.request().client_ip,
+    Audit({std::move(event), std::move(transfer_id), std::move(email), ClientIp(ex),
            agent ? std::string(agent->substr(0, 512)) : std::string(), std::move(detail)});
 }
 
@@ -109,17 +118,18 @@ void ApiContext::Audit(AuditRecord record) {
 }
 
 bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key) {
-    if (!rate_limit_hook)
+    auto it = limiters_.find(bucket);
+    if (it == limiters_.end())
+        throw std::logic_error("unknown rate limit " + std::string(bucket));
+    const std::uint32_t wait = it->second.Take(key);
+    if (wait == 0)
         return true;
-    const auto wait = rate_limit_hook(bucket, key);
-    if (!wait)
-        return true;
-    http::Response r =
-        http::Response::Problem(429, "too many requests; try again later",
-                                {{"retry_after", *wait}});
-    r.headers.Add("Retry-After", std::to_string(*wait));
-    ex.Respond(std::move(r));
+    ex.Respond(security::TooManyRequests(wait));
     return false;
+}
+
+std::string ApiContext::ClientIp(const http::Exchange& ex) const {
+    return security::ClientIp(ex, config_.security.trusted_proxies);
 }
 
 bool ApiContext::CheckOrigin(http::Exchange& ex, bool cookie_auth) {
@@ -163,11 +173,11 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
         constexpr std::string_view kBearer = "Bearer ";
         if (authorization->size() > kBearer.size() &&
             identity::LowerAscii(authorization->substr(0, kBearer.size())) == "bearer ") {
-            if (!CheckRate(ex, "token_ip", req.client_ip))
-                return std::nullopt;
             const auto token = senders_.GetToken(authorization->substr(kBearer.size()));
             if (!token) {
-                ex.Respond(http::Response::Problem(401, "unknown API token"));
+                // Only failures count: automation with a valid token is not slowed.
+                if (CheckRate(ex, "token_ip", ClientIp(ex)))
+                    ex.Respond(http::Response::Problem(401, "unknown API token"));
                 return std::nullopt;
             }
             if (!email.empty() && identity::LowerAscii(email) != identity::LowerAscii(token->email)) {

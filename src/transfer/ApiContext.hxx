@@ -14,11 +14,13 @@
 #include "mail/Notifications.hxx"
 #include "policy/PasswordPolicy.hxx"
 #include "policy/SenderPolicy.hxx"
+#include "security/RateLimiter.hxx"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,12 +51,6 @@ struct AuditRecord {
     nlohmann::json detail = nlohmann::json::object();
 };
 
-/// Rate limits of api.md/product.md §5; the hook answers the seconds to wait,
-/// or nullopt when the request may go ahead. `bucket` names the limit
-/// ("verification_ip", "verification_email", "code_ip", "password_ip",
-/// "token_ip"), `key` the address or IP it counts.
-using RateLimitHook =
-    std::function<std::optional<std::int64_t>(std::string_view bucket, std::string_view key)>;
 
 /// Who is calling a sender-side route.
 struct SenderAuth {
@@ -80,7 +76,6 @@ public:
     const crypto::ServerKey& server_key() const noexcept { return *server_key_; }
 
     std::function<void(AuditRecord)> audit_hook;
-    RateLimitHook rate_limit_hook;
 
     /// Queues a notification; failures to store it are logged (and audited).
     void Send(Notification notification, std::string_view transfer_id = {});
@@ -91,8 +86,16 @@ public:
     /// The same for events without a request (expiry, mail delivery).
     void Audit(AuditRecord record);
 
-    /// True when the request may go ahead; otherwise 429 with Retry-After was sent.
+    /// Counts one hit against a rate limit (product.md §5); true when the
+    /// request may go ahead, otherwise 429 with Retry-After was sent. Limits:
+    ///   verification_ip     20 code requests per hour per client IP
+    ///   verification_email   5 code requests per hour per address
+    ///   code_ip             20 code entries per 10 minutes per client IP
+    ///   password_ip         30 password attempts per 10 minutes per client IP
+    ///   token_ip            10 unknown API tokens per 10 minutes per client IP
     bool CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key);
+    /// The client's address (X-Forwarded-For only from security.trusted_proxies).
+    std::string ClientIp(const http::Exchange& ex) const;
 
     /// api.md: state-changing requests from browsers must carry a matching
     /// Origin (or none, for bearer-token clients); false after a 403 was sent.
@@ -127,6 +130,7 @@ private:
     PasswordPolicy password_policy_;
     Notifications notifications_;
     std::unique_ptr<crypto::ServerKey> server_key_;
+    std::map<std::string, security::RateLimiter, std::less<>> limiters_;
 };
 
 /// Deletes the recipients' access grants of a transfer that is being deleted

@@ -88,7 +88,7 @@ void RequestVerification(ApiContext& ctx, Exchange& ex) {
         return;
     }
     const std::string canonical = address->ToString();
-    if (!ctx.CheckRate(ex, "verification_ip", ex.request().client_ip) ||
+    if (!ctx.CheckRate(ex, "verification_ip", ctx.ClientIp(ex)) ||
         !ctx.CheckRate(ex, "verification_email", identity::LowerAscii(canonical)))
         return;
     const std::int64_t now = UnixNow();
@@ -131,7 +131,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
         ex.Respond(Response::Problem(404, "no such verification"));
         return;
     }
-    if (!ctx.CheckRate(ex, "code_ip", ex.request().client_ip))
+    if (!ctx.CheckRate(ex, "code_ip", ctx.ClientIp(ex)))
         return;
     // The browser keeps its cookie when it has one: the identity is added to it.
     auto cookie = std::make_shared<identity::ClientCookie>(

@@ -310,7 +310,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                         }
                         ctx.Audit(AuditRecord{
                             "transfer_created", created->id, auth.email,
-                            e ? e->request().client_ip : std::string(), "",
+                            e ? ctx.ClientIp(*e) : std::string(), "",
                             {{"recipients", created->recipients.size()},
                              {"retention_days", retention_days},
                              {"message", !created->message_file_id.empty()},
@@ -452,7 +452,7 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
             job->keys.reset();
             NotifyProvided(ctx, done, names);
             ctx.Audit(AuditRecord{"transfer_provided", done.id, done.sender,
-                                  e ? e->request().client_ip : std::string(), "",
+                                  e ? ctx.ClientIp(*e) : std::string(), "",
                                   {{"files", done.file_ids.size()},
                                    {"recipients", done.recipients.size()}}});
             if (!e)

@@ -13,6 +13,7 @@
 //
 // Usage: node tus_upload.mjs --endpoint URL --file PATH [--chunk-size BYTES]
 //          [--timeout-ms MS] [--filename NAME] [--filetype TYPE]
+//          [--header 'Name: value']…   (e.g. the sender's Authorization or Cookie)
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -32,6 +33,7 @@ try {
       'timeout-ms': { type: 'string', default: '120000' },
       filename: { type: 'string' },
       filetype: { type: 'string', default: 'application/octet-stream' },
+      header: { type: 'string', multiple: true, default: [] },
     },
   }).values
 } catch (error) {
@@ -65,8 +67,19 @@ function announceUrl(url) {
   }
 }
 
+const headers = {}
+for (const line of args.header) {
+  const colon = line.indexOf(':')
+  if (colon <= 0) {
+    emit({ event: 'error', message: `bad --header ${line}` })
+    process.exit(3)
+  }
+  headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim()
+}
+
 const upload = new tus.Upload(fs.createReadStream(args.file), {
   endpoint: args.endpoint,
+  headers,
   chunkSize,
   uploadSize: size,
   retryDelays: [0, 200, 500, 1000, 2000, 3000, 5000],
