@@ -409,6 +409,33 @@ def run(work, base, smtp, mailbox):
     status, st = anna.call("GET", f"/api/v1/transfers/{tid}")
     check(st["status"] == "revoked", f"status after revoke {st}")
 
+    step("three wrong passwords lock the transfer; admin and sender are told")
+    status, t3 = anna.call("POST", "/api/v1/transfers",
+                           {"sender": "anna@regionuppsala.se", "recipients": "eva@example.com",
+                            "password_mode": "manual", "password": password,
+                            "message": "locked soon"})
+    status, _ = anna.call("POST", f"/api/v1/transfers/{t3['id']}/submit")
+    check(status == 200, "third transfer provided")
+    (meta, msg, raw), = mailbox.wait(lambda m, g, r: "eva@example.com" in m["rcpt_tos"])
+    eva_dl = re.search(r"/d/([a-z2-7]{26})", text_of(msg)).group(1)
+    eva = Client(base)
+    for attempt in (1, 2):
+        status, body = eva.call("POST", f"/api/v1/downloads/{eva_dl}/unlock", {"password": "Nope-Wrong-%d" % attempt})
+        check(status == 401 and body["attempts_left"] == 3 - attempt, f"attempt {attempt}: {body}")
+    status, body = eva.call("POST", f"/api/v1/downloads/{eva_dl}/unlock", {"password": "Nope-Wrong-3"})
+    check(status == 423 and body["locked_until"] and body["attempts_before_deletion"] == 7,
+          f"third wrong password locks: {status} {body}")
+    status, body = eva.call("POST", f"/api/v1/downloads/{eva_dl}/unlock", {"password": password})
+    check(status == 423 and body["attempts_before_deletion"] == 7,
+          "while locked even the right password is refused and nothing is counted")
+    status, info = eva.call("GET", f"/api/v1/downloads/{eva_dl}")
+    check(info["locked_until"] is not None, "the lock is shown")
+    for address in ("security@regionuppsala.se", "anna@regionuppsala.se"):
+        mailbox.wait(lambda m, g, r, a=address: a in m["rcpt_tos"] and t3["id"] in text_of(g)
+                     and ("lock" in text_of(g).lower() or "spärr" in text_of(g).lower()))
+    status, st = anna.call("GET", f"/api/v1/transfers/{t3['id']}")
+    check(st["failed_attempts"] == 3 and st["locked_until"], f"sender sees the lock {st}")
+
     step("API token instead of the cookie")
     out = subprocess.run([EXE, "admin", "token", "create", "--email", "robot@regionuppsala.se",
                           "--data", os.path.join(work, "data")], capture_output=True, text=True)
