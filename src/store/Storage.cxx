@@ -582,6 +582,9 @@ void Storage::Start() {
             }
         } else {
             log::Info("transfer {} expired while the service was down", entry.id);
+            if (on_expired)
+                if (const auto t = index_->GetTransfer(entry.id))
+                    on_expired(*t);
             DeleteTransferNow(entry.id, TransferStatus::expired);
         }
     }
@@ -643,6 +646,9 @@ void Storage::OnExpiry() {
             }
         } else {
             log::Info("transfer {} expired", entry.id);
+            if (on_expired)
+                if (const auto t = index_->GetTransfer(entry.id))
+                    on_expired(*t);
             DeleteTransfer(entry.id, TransferStatus::expired, one_done);
         }
     }

@@ -132,6 +132,11 @@ public:
     /// Re-arms the expiry timer to the earliest expiry in the index.
     void ArmExpiry();
 
+    /// Called on the loop thread with each transfer that expires — by the
+    /// timer, or in Start() when it expired while the service was down —
+    /// just before it is crypto-shredded (expiry notices, the audit log).
+    std::function<void(const TransferRecord&)> on_expired;
+
     /// Runs an Argon2id job on the threadpool within the bounded KDF
     /// concurrency (max_parallel_kdf); `done` runs on the loop thread.
     void RunKdf(std::function<void()> job, std::function<void()> done);
