@@ -10,6 +10,7 @@
 #include "security/ClientIp.hxx"
 #include "security/TooManyRequests.hxx"
 #include "mail/Outbox.hxx"
+#include "store/Ids.hxx"
 #include "store/Storage.hxx"
 #include "util/Hex.hxx"
 #include "util/Time.hxx"
@@ -215,6 +216,34 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
     if (!CheckOrigin(ex, true))
         return std::nullopt;
     return SenderAuth{identity->email, identity->name, identity->phone, cookie->Handle(), false};
+}
+
+void ApiContext::TransferExpired(const store::TransferRecord& t) {
+    Audit({"transfer_expired", t.id, t.sender, "", "",
+           {{"status", std::string(store::ToString(t.status))}}});
+    if (t.status != store::TransferStatus::provided)
+        return;
+    ExpiryNoticeMail mail{.language = t.options.value("language", "en"),
+                          .to = Mailbox::Make(t.options.value("sender_name", ""), t.sender),
+                          .transfer_id = t.id,
+                          .expired_at = MailTime{std::chrono::seconds(UnixNow())}};
+    for (const auto& r : t.recipients)
+        mail.recipients.push_back(
+            {r.email, r.downloads,
+             r.last_download_at ? std::optional<MailTime>(
+                                      MailTime{std::chrono::seconds(r.last_download_at)})
+                                : std::nullopt});
+    Send(notifications_.ExpiryNotice(mail), t.id);
+}
+
+bool ApiContext::AuthorizeUpload(http::Exchange& ex) {
+    if (ex.request().method == "OPTIONS")
+        return true;
+    const std::string_view id = ex.request().Param("id");
+    const auto transfer = store::IsValidId(id) ? storage_.index().GetTransfer(id) : std::nullopt;
+    if (!transfer)
+        return true;
+    return Authenticate(ex, transfer->sender).has_value();
 }
 
 std::string ApiContext::RevokeToken(std::string_view transfer_id) const {

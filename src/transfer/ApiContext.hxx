@@ -36,7 +36,8 @@ struct Response;
 } // namespace sealpost::http
 namespace sealpost::store {
 class Storage;
-}
+struct TransferRecord;
+} // namespace sealpost::store
 
 namespace sealpost::transfer {
 
@@ -106,6 +107,16 @@ public:
     /// `email` is empty). nullopt: 401 was sent. State-changing methods get
     /// the Origin check too.
     std::optional<SenderAuth> Authenticate(http::Exchange& ex, std::string_view email = {});
+
+    /// A transfer expired (Storage::on_expired): audited, and its sender is
+    /// told the final download status when it had been provided.
+    void TransferExpired(const store::TransferRecord& transfer);
+
+    /// The guard of the upload endpoints (tus and PUT under
+    /// /api/v1/transfers/{id}/files): only the transfer's sender, by cookie or
+    /// token, may upload, resume, inspect or terminate. OPTIONS is open; an
+    /// unknown transfer is left to the handler (404).
+    bool AuthorizeUpload(http::Exchange& ex);
 
     /// The browser's cookie, if it carries a valid one.
     std::optional<identity::ClientCookie> ClientOf(const http::Exchange& ex) const;

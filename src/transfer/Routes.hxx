@@ -19,6 +19,9 @@ class ApiContext;
 
 void AddSenderRoutes(http::Router& router, ApiContext& context);
 void AddTransferRoutes(http::Router& router, ApiContext& context);
+/// Puts ApiContext::AuthorizeUpload in front of the upload routes; call
+/// after they are added (tus::AddTusRoutes).
+void GuardUploads(http::Router& router, ApiContext& context);
 
 /// The request body as a JSON object; nullopt after answering 400.
 std::optional<nlohmann::json> JsonBody(http::Exchange& ex);

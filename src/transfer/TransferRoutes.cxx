@@ -496,6 +496,11 @@ void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
 
 } // namespace
 
+void GuardUploads(http::Router& router, ApiContext& ctx) {
+    router.AddGuard("/api/v1/transfers/{id}/files",
+                    [&ctx](Exchange& ex) { return ctx.AuthorizeUpload(ex); });
+}
+
 void AddTransferRoutes(http::Router& router, ApiContext& ctx) {
     router.Add("POST", "/api/v1/transfers", [&ctx](Exchange& ex) { CreateTransfer(ctx, ex); });
     router.Add("POST", "/api/v1/transfers/{id}/submit",

@@ -152,16 +152,11 @@ def tus_upload(endpoint, path, name, headers):
           f"tus upload of {name} failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")
 
 
-def start_server(work, port, smtp_port):
+def start_server(work, port, smtp_port=None):
+    """`sealpost serve` on `port` with data in work/data: mail to the SMTP
+    server on smtp_port, or the embedded default's spool when None."""
     config = os.path.join(work, "sealpost.toml")
-    with open(config, "w") as f:
-        f.write(f"""
-[server]
-listen = "127.0.0.1:{port}"
-public_url = "http://127.0.0.1:{port}"
-data_dir = "{work}/data"
-[policy]
-internal_domains = ["regionuppsala.se", "akademiska.se"]
+    mail = f"""
 [mail]
 transport = "smtp"
 from = "sealpost <noreply@regionuppsala.se>"
@@ -170,10 +165,19 @@ smtp_url = "smtp://127.0.0.1:{smtp_port}"
 smtp_starttls = false
 smtp_timeout = "5s"
 retry_first_delay = "1s"
+""" if smtp_port else ""
+    with open(config, "w") as f:
+        f.write(f"""
+[server]
+listen = "127.0.0.1:{port}"
+public_url = "http://127.0.0.1:{port}"
+data_dir = "{work}/data"
+[policy]
+internal_domains = ["regionuppsala.se", "akademiska.se"]
 [kdf]
 opslimit = 1
 memlimit = "8MiB"
-""")
+{mail}""")
     log = open(os.path.join(work, "server.log"), "w")
     proc = subprocess.Popen([EXE, "serve", "--config", config], stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -220,7 +224,39 @@ def main():
             pass
     check(code == 0, f"server exit code {code}")
     subprocess.run(["rm", "-rf", work])
+    spool_flow()
     print("transfer flow: all checks passed")
+
+
+def spool_flow():
+    """The embedded default's mail: the code arrives as an .eml in data/mail/."""
+    step("embedded default: mail to the spool folder, a sender verifies from it")
+    work = tempfile.mkdtemp(prefix="sealpost-spool-")
+    server, base = start_server(work, free_port())
+    try:
+        browser = Client(base)
+        status, body = browser.call("POST", "/api/v1/verifications",
+                                    {"email": "nils@akademiska.se", "name": "Nils", "phone": ""})
+        check(status == 202, f"verification {status} {body}")
+        spool = os.path.join(work, "data", "mail")
+        deadline = time.time() + 20
+        while time.time() < deadline and not [n for n in os.listdir(spool) if n.endswith(".eml")]:
+            time.sleep(0.1)
+        names = [n for n in os.listdir(spool) if n.endswith(".eml")]
+        check(len(names) == 1, f"one .eml in the spool, found {names}")
+        check(oct(os.stat(os.path.join(spool, names[0])).st_mode & 0o777) == "0o600",
+              "spool files are private")
+        msg = email.message_from_bytes(open(os.path.join(spool, names[0]), "rb").read(),
+                                       policy=email.policy.default)
+        check("nils@akademiska.se" in msg["To"], "addressed to the sender")
+        code = re.search(r"\b(\d{8})\b", text_of(msg)).group(1)
+        status, body = browser.call("POST", f"/api/v1/verifications/{body['verification_id']}",
+                                    {"code": code})
+        check(status == 200 and browser.cookie("sp_client"), f"verified from the spool {status}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        check(server.wait(timeout=60) == 0, "spool server stopped cleanly")
+    subprocess.run(["rm", "-rf", work])
 
 
 def run(work, base, smtp, mailbox):
