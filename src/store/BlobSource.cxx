@@ -8,15 +8,10 @@
 #include "store/Records.hxx"
 
 #include <algorithm>
+#include <deque>
 #include <stdexcept>
 
 namespace sealpost::store {
-namespace {
-
-constexpr std::size_t kReadAhead = 4; // chunks per Pull (256 KiB)
-
-} // namespace
-
 std::shared_ptr<OpenBlobFile> OpenBlobNow(const BlobStore& blobs, const FileRecord& file,
                                           const age::AgeIdentity& identity) {
     UniqueFd fd = blobs.OpenBlob(file.id);
@@ -54,88 +49,196 @@ void OpenBlob(uv_loop_s* loop, const BlobStore& blobs, const FileRecord& file,
         });
 }
 
+namespace {
+
+/// This thread's buffer for sealed chunks read from a blob (no zero-filling,
+/// no allocation per batch); grows to the largest batch asked for.
+std::span<std::uint8_t> SealedScratch(std::size_t size) {
+    thread_local std::unique_ptr<std::uint8_t[]> buffer;
+    thread_local std::size_t capacity = 0;
+    if (capacity < size) {
+        buffer.reset(new std::uint8_t[size]);
+        capacity = size;
+    }
+    return {buffer.get(), size};
+}
+
+} // namespace
+
 void ReadPlain(const OpenBlobFile& blob, std::uint64_t offset, std::span<std::uint8_t> out) {
     const auto& layout = blob.layout;
-    std::vector<std::uint8_t> sealed(age::kSealedChunkSize), plain(age::kChunkSize);
-    while (!out.empty()) {
-        const auto pos = age::BlobLayout::Locate(offset);
-        if (pos.index >= layout.ChunkCount())
-            throw std::runtime_error("read beyond the end of the blob");
-        const std::size_t sealed_size = layout.ChunkSealedSize(pos.index);
-        if (BlobStore::ReadAt(blob.fd.get(), std::span(sealed).first(sealed_size),
-                              layout.ChunkOffset(pos.index)) != sealed_size)
+    if (out.empty())
+        return;
+    const std::uint64_t end = offset + out.size();
+    if (end > layout.PlainSize() || end < offset)
+        throw std::runtime_error("read beyond the end of the blob");
+    // The sealed chunks that cover [offset, end) are read with one pread per
+    // batch of up to kBatchChunks; whole chunks are decrypted straight into
+    // `out`, a partial first or last chunk through a 64 KiB scratch buffer.
+    constexpr std::uint64_t kBatchChunks = 16;
+    std::uint64_t index = offset / age::kChunkSize;
+    const std::uint64_t last_index = (end - 1) / age::kChunkSize;
+    std::uint8_t* dest = out.data();
+    while (index <= last_index) {
+        const std::uint64_t count = std::min(kBatchChunks, last_index - index + 1);
+        const std::uint64_t first_offset = layout.ChunkOffset(index);
+        const std::uint64_t batch_end =
+            layout.ChunkOffset(index + count - 1) + layout.ChunkSealedSize(index + count - 1);
+        const auto sealed = SealedScratch(static_cast<std::size_t>(batch_end - first_offset));
+        if (BlobStore::ReadAt(blob.fd.get(), sealed, first_offset) != sealed.size())
             throw std::runtime_error("blob truncated");
-        const auto rc = age::OpenChunk(blob.key, pos.index, layout.IsLast(pos.index),
-                                       std::span(sealed).first(sealed_size),
-                                       std::span(plain).first(sealed_size - age::kChunkTagSize));
-        if (rc != age::AgeErrc::ok)
-            throw std::runtime_error(std::string("blob chunk rejected: ") + age::Describe(rc));
-        const std::size_t available = sealed_size - age::kChunkTagSize - pos.offset;
-        const std::size_t n = std::min(available, out.size());
-        std::copy_n(plain.begin() + static_cast<std::ptrdiff_t>(pos.offset), n, out.begin());
-        out = out.subspan(n);
-        offset += n;
+        for (std::uint64_t i = 0; i < count; ++i, ++index) {
+            const std::size_t plain_size = layout.ChunkPlainSize(index);
+            const auto chunk = sealed.subspan(static_cast<std::size_t>(i) * age::kSealedChunkSize,
+                                              plain_size + age::kChunkTagSize);
+            const std::uint64_t chunk_start = index * age::kChunkSize;
+            const std::uint64_t from = std::max(offset, chunk_start);
+            const std::uint64_t to = std::min(end, chunk_start + plain_size);
+            const bool whole = from == chunk_start && to == chunk_start + plain_size;
+            age::AgeErrc rc;
+            if (whole) {
+                rc = age::OpenChunk(blob.key, index, layout.IsLast(index), chunk,
+                                    std::span(dest, plain_size));
+            } else {
+                // Decrypt in place inside the scratch batch, then copy the slice.
+                rc = age::OpenChunk(blob.key, index, layout.IsLast(index), chunk,
+                                    chunk.first(plain_size));
+                if (rc == age::AgeErrc::ok)
+                    std::copy_n(chunk.data() + (from - chunk_start), to - from, dest);
+            }
+            if (rc != age::AgeErrc::ok)
+                throw std::runtime_error(std::string("blob chunk rejected: ") + age::Describe(rc));
+            dest += to - from;
+        }
     }
 }
 
 namespace {
 
+// A download keeps up to kPrefetch batches of kBatchBytes of plaintext
+// decrypting on the threadpool ahead of the connection, so several cores
+// decrypt one response and the next piece is usually ready when the HTTP
+// core asks for it. Memory per download: kPrefetch * kBatchBytes plus one
+// sealed batch per busy worker thread.
+constexpr std::size_t kBatchBytes = 16 * age::kChunkSize; // 1 MiB
+constexpr std::size_t kPrefetch = 3;
+
 class BlobSource final : public http::ResponseSource {
 public:
     BlobSource(uv_loop_s* loop, std::shared_ptr<OpenBlobFile> blob, std::uint64_t first,
                std::uint64_t length)
-        : loop_(loop), state_(std::make_shared<State>()) {
+        : state_(std::make_shared<State>()) {
+        state_->loop = loop;
         state_->blob = std::move(blob);
-        state_->next = first;
+        state_->next_read = first;
         state_->end = first + length;
     }
-    ~BlobSource() override { state_->sink = nullptr; }
+    ~BlobSource() override { Cancel(); }
 
     void Pull(http::ResponseSink& sink) noexcept override {
-        state_->sink = &sink;
-        const std::uint64_t n =
-            std::min<std::uint64_t>(state_->end - state_->next, kReadAhead * age::kChunkSize);
-        auto state = state_;
-        auto buffer = std::make_shared<std::string>(n, '\0');
-        const std::uint64_t offset = state->next;
-        try {
-            uv::QueueWork(
-                loop_,
-                [state, buffer, offset] {
-                    ReadPlain(
-                        *state->blob, offset,
-                        std::span(reinterpret_cast<std::uint8_t*>(buffer->data()), buffer->size()));
-                },
-                [state, buffer, n](std::exception_ptr error) {
-                    if (!state->sink)
-                        return; // cancelled
-                    http::ResponseSink* out = state->sink;
-                    if (error) {
-                        try {
-                            std::rethrow_exception(error);
-                        } catch (const std::exception& e) {
-                            log::Error("download stopped: {}", e.what());
-                        }
-                        out->Fail();
-                        return;
-                    }
-                    state->next += n;
-                    out->Push(std::move(*buffer), state->next == state->end);
-                });
-        } catch (...) {
-            sink.Fail();
+        // A local reference: Push may end the response and destroy this source.
+        const std::shared_ptr<State> state = state_;
+        state->sink = &sink;
+        if (state->batches.empty() && state->next_read == state->end) {
+            sink.Push(std::string(), true); // an empty range
+            return;
+        }
+        state->waiting = true;
+        Deliver(state);
+        if (!state->failed)
+            Prefetch(state);
+    }
+
+    void Cancel() noexcept override {
+        state_->sink = nullptr;
+        state_->cancelled = true;
+        state_->batches.clear();
+    }
+
+private:
+    struct Batch {
+        std::uint64_t offset = 0;
+        std::string data;
+        bool ready = false;
+        std::exception_ptr error;
+    };
+    struct State {
+        uv_loop_s* loop = nullptr;
+        std::shared_ptr<OpenBlobFile> blob;
+        std::uint64_t next_read = 0, end = 0;
+        std::deque<std::shared_ptr<Batch>> batches; ///< in plaintext order
+        http::ResponseSink* sink = nullptr;
+        bool waiting = false; ///< a Pull is owed its Push
+        bool cancelled = false;
+        bool failed = false;
+    };
+
+    /// Pushes the front batch if a Pull waits for it and it is decrypted.
+    static void Deliver(const std::shared_ptr<State>& state) noexcept {
+        if (!state->waiting || state->batches.empty() || !state->batches.front()->ready)
+            return;
+        auto batch = std::move(state->batches.front());
+        state->batches.pop_front();
+        http::ResponseSink* out = state->sink;
+        state->waiting = false;
+        if (batch->error) {
+            try {
+                std::rethrow_exception(batch->error);
+            } catch (const std::exception& e) {
+                log::Error("download stopped: {}", e.what());
+            } catch (...) {
+            }
+            state->failed = true;
+            state->batches.clear();
+            out->Fail();
+            return;
+        }
+        const bool last = state->batches.empty() && state->next_read == state->end;
+        out->Push(std::move(batch->data), last);
+    }
+
+    static void Prefetch(const std::shared_ptr<State>& state) noexcept {
+        while (!state->cancelled && state->batches.size() < kPrefetch &&
+               state->next_read < state->end) {
+            // After the first batch every batch starts on a chunk boundary.
+            const std::uint64_t offset = state->next_read;
+            const std::uint64_t boundary = (offset / kBatchBytes + 1) * kBatchBytes;
+            const std::uint64_t n = std::min(boundary, state->end) - offset;
+            auto batch = std::make_shared<Batch>();
+            batch->offset = offset;
+            try {
+                batch->data.resize(static_cast<std::size_t>(n));
+                state->batches.push_back(batch);
+                state->next_read += n;
+                uv::QueueWork(
+                    state->loop,
+                    [blob = state->blob, batch] {
+                        ReadPlain(*blob, batch->offset,
+                                  std::span(reinterpret_cast<std::uint8_t*>(batch->data.data()),
+                                            batch->data.size()));
+                    },
+                    [state, batch](std::exception_ptr error) {
+                        batch->ready = true;
+                        batch->error = error;
+                        if (state->cancelled || state->failed)
+                            return;
+                        Deliver(state);
+                        if (!state->failed)
+                            Prefetch(state);
+                    });
+            } catch (...) {
+                if (!state->batches.empty() && state->batches.back() == batch)
+                    state->batches.pop_back();
+                if (state->waiting && state->batches.empty() && state->sink) {
+                    state->failed = true;
+                    state->waiting = false;
+                    state->sink->Fail();
+                }
+                return;
+            }
         }
     }
 
-    void Cancel() noexcept override { state_->sink = nullptr; }
-
-private:
-    struct State {
-        std::shared_ptr<OpenBlobFile> blob;
-        std::uint64_t next = 0, end = 0;
-        http::ResponseSink* sink = nullptr;
-    };
-    uv_loop_s* loop_;
     std::shared_ptr<State> state_;
 };
 

@@ -1,8 +1,8 @@
 // Decrypting readers of complete blobs for downloads. OpenBlob() verifies the
 // header with the transfer identity (threadpool); a BlobSource then streams a
-// plaintext byte range as an http::ResponseSource, reading and decrypting a
-// few chunks per Pull() on the threadpool. A chunk that fails authentication
-// ends the response with an error: tampered bytes are never sent as data.
+// plaintext byte range as an http::ResponseSource, keeping a few 1 MiB batches
+// read (one pread each) and decrypted ahead on the threadpool, in parallel. A chunk that fails
+// authentication ends the response with an error: tampered bytes are never sent as data.
 #pragma once
 
 #include "age/AgeIdentity.hxx"

@@ -34,6 +34,18 @@ int StatusFor(std::exception_ptr error, std::string& detail) {
     return 500;
 }
 
+/// This thread's output buffer for one sealed segment: allocated once per
+/// threadpool thread, never zero-filled.
+std::span<std::uint8_t> SealScratch(std::size_t size) {
+    thread_local std::unique_ptr<std::uint8_t[]> buffer;
+    thread_local std::size_t capacity = 0;
+    if (capacity < size) {
+        buffer.reset(new std::uint8_t[size]);
+        capacity = size;
+    }
+    return {buffer.get(), size};
+}
+
 } // namespace
 
 struct UploadSession::Segment {
@@ -92,6 +104,24 @@ std::unique_ptr<http::BodyConsumer> UploadSession::BeginBody(http::Exchange& exc
     return std::make_unique<Consumer>(shared_from_this());
 }
 
+std::vector<std::uint8_t> UploadSession::TakeBuffer() {
+    // Segment buffers are recycled: a fresh 512 KiB allocation per segment
+    // costs page faults (and zeroed pages from the kernel) on every one.
+    std::vector<std::uint8_t> buffer;
+    if (!spare_.empty()) {
+        buffer = std::move(spare_.back());
+        spare_.pop_back();
+        buffer.clear();
+    }
+    buffer.reserve(kSegmentChunks * kChunk);
+    return buffer;
+}
+
+void UploadSession::ReturnBuffer(std::vector<std::uint8_t> buffer) {
+    if (spare_.size() < kMaxInFlight && buffer.capacity() >= kSegmentChunks * kChunk)
+        spare_.push_back(std::move(buffer));
+}
+
 std::uint64_t UploadSession::DurableChunks() const noexcept {
     return record_.complete ? layout_.ChunkCount() : record_.offset / kChunk;
 }
@@ -115,7 +145,7 @@ bool UploadSession::Feed(std::span<const std::uint8_t> data) {
         if (!staging_) {
             staging_ = std::make_shared<Segment>();
             staging_->first_chunk = received_ / kChunk;
-            staging_->plain.reserve(kSegmentBytes);
+            staging_->plain = TakeBuffer();
         }
         const std::size_t room = kSegmentBytes - staging_->plain.size();
         const std::size_t take = static_cast<std::size_t>(
@@ -148,7 +178,7 @@ void UploadSession::Submit(bool at_body_end) {
         // Hold the last chunk back: only more bytes tell it is not the final one.
         auto held = std::make_shared<Segment>();
         held->first_chunk = segment->first_chunk + segment->plain.size() / kChunk - 1;
-        held->plain.reserve(kSegmentChunks * kChunk);
+        held->plain = TakeBuffer();
         held->plain.assign(segment->plain.end() - kChunk, segment->plain.end());
         segment->plain.resize(segment->plain.size() - kChunk);
         staging_ = std::move(held);
@@ -183,7 +213,7 @@ void UploadSession::Submit(bool at_body_end) {
         [segment, key, fd, layout] {
             const std::uint64_t count = segment->ChunkCount();
             // (an empty final segment seals one empty chunk)
-            std::vector<std::uint8_t> sealed(segment->keep + count * age::kChunkTagSize);
+            const auto sealed = SealScratch(segment->keep + count * age::kChunkTagSize);
             std::size_t in = 0, out = 0;
             for (std::uint64_t i = 0; i < count; ++i) {
                 const std::size_t n = std::min(kChunk, segment->keep - in);
@@ -191,7 +221,7 @@ void UploadSession::Submit(bool at_body_end) {
                 const bool last = segment->final && i + 1 == count;
                 const auto rc =
                     age::SealChunk(*key, index, last, std::span(segment->plain).subspan(in, n),
-                                   std::span(sealed).subspan(out, n + age::kChunkTagSize));
+                                   sealed.subspan(out, n + age::kChunkTagSize));
                 if (rc != age::AgeErrc::ok)
                     throw std::runtime_error("sealing a chunk failed");
                 in += n;
@@ -244,6 +274,7 @@ void UploadSession::OnSegmentDone() {
     while (!in_flight_.empty() && in_flight_.front()->written && in_flight_.front()->hashed) {
         auto segment = in_flight_.front();
         in_flight_.pop_front();
+        ReturnBuffer(std::move(segment->plain));
         if (segment->error && !failed_) {
             std::string detail;
             const int status = StatusFor(segment->error, detail);
@@ -321,6 +352,8 @@ void UploadSession::Finish() {
     if (finished_)
         return;
     finished_ = true;
+    spare_.clear(); // an idle session holds no segment buffers
+    spare_.shrink_to_fit();
     auto done = std::move(done_);
     done_ = nullptr;
     if (failed_) {

@@ -103,6 +103,8 @@ private:
     void Fail(int status, std::string detail);
     std::uint64_t SubmittedChunks() const noexcept;
     std::uint64_t DurableChunks() const noexcept;
+    std::vector<std::uint8_t> TakeBuffer();
+    void ReturnBuffer(std::vector<std::uint8_t> buffer);
 
     uv_loop_s* loop_;
     Index& index_;
@@ -132,8 +134,9 @@ private:
     std::uint64_t received_ = 0; ///< plaintext offset of the next byte
     std::shared_ptr<Segment> staging_;
     std::deque<std::shared_ptr<Segment>> in_flight_;
-    std::uint64_t written_through_ = 0; ///< chunks written and hashed, contiguous
-    std::uint64_t synced_bytes_ = 0;    ///< plaintext bytes written since the last sync
+    std::vector<std::vector<std::uint8_t>> spare_; ///< recycled segment buffers
+    std::uint64_t written_through_ = 0;            ///< chunks written and hashed, contiguous
+    std::uint64_t synced_bytes_ = 0;               ///< plaintext bytes written since the last sync
     /// One past the highest chunk index ever submitted for sealing under key_
     /// (its bytes may be on disk whether or not the write completed).
     std::uint64_t written_end_ = 0;
