@@ -139,11 +139,18 @@ async function checkRecipients(strict) {
   }
 }
 
+/// The policy's stable reason codes in words; others as the server gave them.
+function reasonText(failed) {
+  const key = `upload.reason.${failed.reason}`
+  const text = t(key)
+  return text !== key ? text : failed.message || failed.reason || ''
+}
+
 function showRefused(failed) {
   const box = $('recipients-error')
   box.replaceChildren(
     el('span', { text: t('upload.recipients.refused') }),
-    el('ul', {}, ...failed.map((f) => el('li', { 'data-email': f.email }, el('strong', { text: f.email }), f.reason ? ` — ${f.reason}` : ''))),
+    el('ul', {}, ...failed.map((f) => el('li', { 'data-email': f.email, 'data-reason': f.reason || '' }, el('strong', { text: f.email }), ` — ${reasonText(f)}`))),
   )
   box.hidden = false
   box.className = 'message error'

@@ -145,7 +145,12 @@ memlimit = "8MiB"
     this.child.stdout.pipe(this.log)
     this.child.stderr.pipe(this.log)
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })))
+    let gone = null
+    this.exited.then((result) => {
+      gone = result
+    })
     await waitFor('sealpost to listen', async () => {
+      if (gone) throw new Error(`sealpost serve exited (${JSON.stringify(gone)}); see ${path.join(artifacts, 'server.log')}`)
       try {
         const response = await fetch(`http://127.0.0.1:${this.port}/healthz`)
         return response.ok
