@@ -1,4 +1,7 @@
 #include "app/App.hxx"
+#include "admin/AdminRoutes.hxx"
+#include "admin/AdminUsers.hxx"
+#include "audit/AuditLog.hxx"
 #include "app/ServiceRoutes.hxx"
 #include "download/DownloadRoutes.hxx"
 #include "http/Exchange.hxx"
@@ -73,6 +76,7 @@ void App::Start() {
         static_cast<std::uint32_t>(config_.security.delete_after);
     storage_ = std::make_unique<store::Storage>(loop_.get(), storage_options);
     storage_->Start();
+    audit_ = std::make_unique<audit::AuditLog>(loop_.get(), config_.server.data_dir / "audit");
 
     OutboxOptions outbox_options;
     outbox_options.dir = OutboxDirectory(config_);
@@ -94,6 +98,16 @@ void App::Start() {
                                        CreateMessageTransport(config_), std::move(hooks));
     outbox_->Start();
     api_ = std::make_unique<transfer::ApiContext>(config_, *storage_, *outbox_);
+    api_->audit_hook = [this](transfer::AuditRecord r) {
+        try {
+            audit_->Append({std::move(r.event), std::move(r.transfer_id), std::move(r.email),
+                            std::move(r.ip), std::move(r.user_agent), std::move(r.detail)});
+        } catch (const std::exception& e) {
+            log::Error("audit event refused: {}", e.what());
+        }
+    };
+    admin_users_ = std::make_unique<admin::AdminUsers>(config_.server.data_dir / "admin");
+    admin_ = std::make_unique<admin::AdminContext>(config_, *storage_, *audit_, *admin_users_);
 
     static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
@@ -102,6 +116,7 @@ void App::Start() {
     transfer::AddSenderRoutes(router_, *api_);
     transfer::AddTransferRoutes(router_, *api_);
     download::AddDownloadRoutes(router_, *api_, server_->metrics());
+    admin::AddAdminRoutes(router_, *admin_);
     static_files_->AddRoutes(router_);
     server_->SetFallback([this](http::Exchange& ex) {
         const std::string& path = ex.request().path;
@@ -139,7 +154,11 @@ void App::Stop() {
     server_->Shutdown([this] {
         log::Info("all connections closed");
         storage_->Stop();
-        outbox_->Stop([] { log::Info("mail outbox stopped"); });
+        outbox_->Stop([this] {
+            log::Info("mail outbox stopped");
+            // Last: the outbox's delivery reports are audit events.
+            audit_->Stop([] { log::Info("audit log stopped"); });
+        });
     });
 }
 

@@ -27,6 +27,13 @@ class ApiContext;
 namespace sealpost {
 class Outbox;
 }
+namespace sealpost::audit {
+class AuditLog;
+}
+namespace sealpost::admin {
+class AdminUsers;
+class AdminContext;
+} // namespace sealpost::admin
 
 namespace sealpost::app {
 
@@ -44,6 +51,8 @@ public:
     int Port() const;
     store::Storage& storage() { return *storage_; }
     transfer::ApiContext& api() { return *api_; }
+    /// The audit log (data_dir/audit); Append() from any route on the loop thread.
+    audit::AuditLog& audit() { return *audit_; }
 
 private:
     void PrepareDataDir();
@@ -54,6 +63,9 @@ private:
     std::unique_ptr<store::Storage> storage_;
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<transfer::ApiContext> api_;
+    std::unique_ptr<audit::AuditLog> audit_;
+    std::unique_ptr<admin::AdminUsers> admin_users_;
+    std::unique_ptr<admin::AdminContext> admin_;
     std::unique_ptr<web::StaticFiles> static_files_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<uv::Signal> sigterm_, sigint_, sighup_;

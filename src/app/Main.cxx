@@ -1,4 +1,5 @@
 // sealpost command line: serve, check-config, --help, --version.
+#include "admin/AdminCli.hxx"
 #include "app/App.hxx"
 #include "transfer/TokenCli.hxx"
 #include "config/ConfigError.hxx"
@@ -26,6 +27,7 @@ Usage:
   sealpost serve [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
   sealpost check-config [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
   sealpost admin token create|list|revoke      (sealpost admin token --help)
+  sealpost admin ... | sealpost audit verify   (sealpost admin --help)
   sealpost --help | --version
 
 Without --config, sealpost runs on the embedded default: HTTP on
@@ -124,6 +126,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string_view command = args[0];
+    if (command == "admin" || command == "audit")
+        return admin::RunAdminCommand(args);
     if (command == "admin" && args.size() > 1 && args[1] == "token")
         return transfer::RunTokenCommand(std::span(args).subspan(2));
     Options options;

@@ -1,0 +1,382 @@
+#include "admin/AdminCli.hxx"
+
+#include "admin/AdminQueries.hxx"
+#include "admin/AdminUsers.hxx"
+#include "admin/Totp.hxx"
+#include "audit/AuditExport.hxx"
+#include "audit/AuditStore.hxx"
+#include "config/Config.hxx"
+#include "config/ConfigError.hxx"
+#include "config/LoadConfig.hxx"
+#include "lib/sodium/PasswordHash.hxx"
+#include "lib/uv/Loop.hxx"
+#include "store/Storage.hxx"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sealpost::admin {
+
+const char* const kAdminUsage =
+    R"(Administration (works on the data folder, also while the server runs):
+  sealpost admin user add NAME --role admin|auditor [--totp]
+  sealpost admin user list
+  sealpost admin user remove NAME
+  sealpost admin unlock TRANSFER_ID
+  sealpost admin delete TRANSFER_ID
+  sealpost admin audit [--verify] [--format json|csv] [--transfer ID] [--email ADDR]
+                       [--event NAME] [--since TIME] [--until TIME] [--limit N]
+  sealpost admin stats
+  sealpost audit verify
+Each also takes [--config FILE] [--data DIR]. `user add` reads the password
+without echo from a terminal (twice), or as one line from standard input.
+`admin audit` prints matching events newest first, as JSON lines (default) or CSV.
+
+Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,
+3 no such user or transfer, 4 the audit chain does not verify.
+)";
+
+namespace {
+
+constexpr std::size_t kMinPasswordLength = 12;
+
+struct Arguments {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string, std::less<>> values;
+    std::set<std::string, std::less<>> flags;
+};
+
+const std::set<std::string_view> kValueOptions{"--config",   "--data",  "--role",  "--format",
+                                               "--transfer", "--email", "--event", "--since",
+                                               "--until",    "--limit"};
+const std::set<std::string_view> kFlagOptions{"--totp", "--verify", "--help"};
+
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+Arguments Parse(std::span<const std::string_view> args) {
+    Arguments parsed;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        if (!arg.starts_with("--")) {
+            parsed.positional.emplace_back(arg);
+            continue;
+        }
+        std::optional<std::string_view> inline_value;
+        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+            inline_value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        }
+        if (kFlagOptions.count(arg) && !inline_value) {
+            parsed.flags.emplace(arg);
+        } else if (kValueOptions.count(arg)) {
+            if (inline_value)
+                parsed.values[std::string(arg)] = std::string(*inline_value);
+            else if (i + 1 < args.size())
+                parsed.values[std::string(arg)] = std::string(args[++i]);
+            else
+                throw UsageError(std::string(arg) + " needs a value");
+        } else {
+            throw UsageError("unknown option: " + std::string(args[i]));
+        }
+    }
+    return parsed;
+}
+
+std::optional<std::string> Value(const Arguments& args, std::string_view name) {
+    const auto it = args.values.find(name);
+    return it == args.values.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+Config LoadFor(const Arguments& args) {
+    const auto file = Value(args, "--config");
+    Config config = file ? LoadConfig(*file) : Config{};
+    const auto data = Value(args, "--data");
+    ApplyOverrides(config, std::nullopt,
+                   data ? std::optional<std::string_view>(*data) : std::nullopt, std::nullopt);
+    return config;
+}
+
+std::int64_t UnixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// Who ran the command, for the audit log.
+nlohmann::json CliActor() {
+    const char* user = std::getenv("USER");
+    return {{"via", "cli"}, {"os_user", user ? user : ""}};
+}
+
+void RecordCli(const Config& config, std::string event, std::string transfer_id,
+               std::string email) {
+    audit::AuditStore store(config.server.data_dir / "audit");
+    audit::TimedEvent timed{{std::move(event), std::move(transfer_id), std::move(email), "",
+                             "sealpost-cli", CliActor()},
+                            UnixNow()};
+    store.Append(std::span{&timed, 1});
+}
+
+/// A password line: without echo from a terminal (asked twice), else one line of in.
+std::string ReadPassword(std::istream& in, std::ostream& err) {
+    const bool tty = &in == &std::cin && ::isatty(STDIN_FILENO);
+    const auto read_line = [&](const char* prompt) {
+        std::string line;
+        if (!tty) {
+            std::getline(in, line);
+        } else {
+            termios old{};
+            ::tcgetattr(STDIN_FILENO, &old);
+            termios silent = old;
+            silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+            err << prompt << std::flush;
+            std::getline(in, line);
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+            err << "\n";
+        }
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        return line;
+    };
+    std::string password = read_line("Password: ");
+    if (tty && read_line("Repeat the password: ") != password)
+        throw UsageError("the passwords differ");
+    if (password.size() < kMinPasswordLength)
+        throw UsageError("the password needs at least " + std::to_string(kMinPasswordLength) +
+                         " characters");
+    return password;
+}
+
+void Expect(const Arguments& args, std::size_t positional) {
+    if (args.positional.size() != positional)
+        throw UsageError("wrong number of arguments");
+}
+
+int UserCommand(const Arguments& args, const Config& config, std::istream& in, std::ostream& out,
+                std::ostream& err) {
+    if (args.positional.size() < 3)
+        throw UsageError("admin user: expected add, list or remove");
+    const std::string& verb = args.positional[2];
+    AdminUsers users(config.server.data_dir / "admin");
+    if (verb == "list") {
+        Expect(args, 3);
+        for (const auto& user : users.List())
+            out << user.name << "\t" << ToString(user.role) << "\t"
+                << (user.totp_secret.empty() ? "password" : "password+totp") << "\t"
+                << audit::FormatRfc3339(user.created_at) << "\n";
+        return kExitOk;
+    }
+    if (verb == "remove") {
+        Expect(args, 4);
+        if (!users.Remove(args.positional[3])) {
+            err << "sealpost: no such user\n";
+            return kExitNotFound;
+        }
+        out << "removed " << args.positional[3] << "\n";
+        return kExitOk;
+    }
+    if (verb != "add")
+        throw UsageError("admin user: expected add, list or remove");
+    Expect(args, 4);
+    AdminUser user;
+    user.name = args.positional[3];
+    if (!IsValidUserName(user.name))
+        throw UsageError("user names are 1-64 characters of a-z, 0-9, '.', '_' and '-'");
+    const auto role = ParseRole(Value(args, "--role").value_or(""));
+    if (!role)
+        throw UsageError("--role admin|auditor is required");
+    user.role = *role;
+    if (users.Get(user.name)) {
+        err << "sealpost: the user " << user.name << " exists already\n";
+        return kExitUsage;
+    }
+    const std::string password = ReadPassword(in, err);
+    user.password_hash =
+        sodium::PasswordHashString(password, config.kdf.opslimit, config.kdf.memlimit);
+    if (args.flags.count("--totp"))
+        user.totp_secret = NewTotpSecret();
+    user.created_at = UnixNow();
+    if (!users.Add(user)) {
+        err << "sealpost: the user " << user.name << " exists already\n";
+        return kExitUsage;
+    }
+    out << "added " << user.name << " (" << ToString(user.role) << ")\n";
+    if (!user.totp_secret.empty())
+        out << "TOTP secret: " << user.totp_secret << "\n"
+            << "otpauth URI: " << OtpAuthUri("sealpost", user.name, user.totp_secret) << "\n";
+    return kExitOk;
+}
+
+store::StorageOptions StorageOptionsFor(const Config& config) {
+    store::StorageOptions options;
+    options.data_dir = config.server.data_dir;
+    options.max_transfer_size = config.limits.max_transfer_size;
+    options.min_free_disk = config.limits.min_free_disk;
+    options.kdf_opslimit = config.kdf.opslimit;
+    options.kdf_memlimit = config.kdf.memlimit;
+    return options;
+}
+
+int Unlock(const Arguments& args, const Config& config, std::ostream& out, std::ostream& err) {
+    Expect(args, 3);
+    const std::string& id = args.positional[2];
+    store::Index index(config.server.data_dir / "index");
+    const auto transfer = index.ClearLock(id);
+    if (!transfer) {
+        err << "sealpost: no such transfer\n";
+        return kExitNotFound;
+    }
+    RecordCli(config, "transfer_unlocked", id, "");
+    out << "unlocked " << id << "\n";
+    return kExitOk;
+}
+
+int Delete(const Arguments& args, const Config& config, std::ostream& out, std::ostream& err) {
+    Expect(args, 3);
+    const std::string& id = args.positional[2];
+    // Storage needs a loop for its asynchronous side; the blocking delete uses none.
+    uv::Loop loop;
+    int rc = kExitOk;
+    {
+        store::Storage storage(loop.get(), StorageOptionsFor(config));
+        const auto transfer = storage.index().GetTransfer(id);
+        if (!transfer) {
+            err << "sealpost: no such transfer\n";
+            rc = kExitNotFound;
+        } else {
+            storage.DeleteTransferNow(id, store::TransferStatus::deleted);
+            RecordCli(config, "admin_deleted", id, transfer->sender);
+            out << "deleted " << id << "\n";
+        }
+    }
+    loop.Close();
+    return rc;
+}
+
+int Verify(const Config& config, std::ostream& out, std::ostream& err) {
+    audit::AuditStore store(config.server.data_dir / "audit");
+    const auto result = store.Verify();
+    if (result.ok) {
+        out << "ok: " << result.events << " events, head " << result.head << "\n";
+        return kExitOk;
+    }
+    err << "audit chain broken at seq " << result.first_bad_seq.value_or(0) << ": "
+        << result.problem << " (" << result.events << " events)\n";
+    return kExitVerifyFailed;
+}
+
+int AuditCommand(const Arguments& args, const Config& config, std::ostream& out,
+                 std::ostream& err) {
+    Expect(args, 2);
+    if (args.flags.count("--verify"))
+        return Verify(config, out, err);
+    const auto format = audit::ParseExportFormat(Value(args, "--format").value_or("json"));
+    if (!format)
+        throw UsageError("--format: expected json or csv");
+    audit::AuditQuery query;
+    query.transfer_id = Value(args, "--transfer").value_or("");
+    query.email = Value(args, "--email").value_or("");
+    query.event = Value(args, "--event").value_or("");
+    if (!query.event.empty() && !audit::IsAuditEventName(query.event))
+        throw UsageError("--event: not an audit event name");
+    for (auto [name, target] : {std::pair{"--since", &query.since}, {"--until", &query.until}})
+        if (const auto text = Value(args, name)) {
+            *target = audit::ParseRfc3339(*text);
+            if (!*target)
+                throw UsageError(std::string(name) + ": expected an RFC 3339 time or a date");
+        }
+    std::size_t limit = 0;
+    if (const auto text = Value(args, "--limit")) {
+        try {
+            limit = std::stoul(*text);
+        } catch (const std::exception&) {
+            throw UsageError("--limit: expected a number");
+        }
+    }
+    audit::AuditStore store(config.server.data_dir / "audit");
+    out << audit::ExportHeader(*format);
+    std::size_t written = 0;
+    store.ForEach(query, [&](const audit::AuditRecord& record) {
+        out << audit::ExportRecord(*format, record);
+        return limit == 0 || ++written < limit;
+    });
+    out.flush();
+    return kExitOk;
+}
+
+int Stats(const Arguments& args, const Config& config, std::ostream& out) {
+    Expect(args, 2);
+    store::Index index(config.server.data_dir / "index");
+    audit::AuditStore audit_store(config.server.data_dir / "audit");
+    out << ComputeStats(index, &audit_store, config).dump(2) << "\n";
+    return kExitOk;
+}
+
+int Dispatch(const Arguments& args, const Config& config, std::istream& in, std::ostream& out,
+             std::ostream& err) {
+    const std::string& command = args.positional[0];
+    if (command == "audit") {
+        if (args.positional.size() != 2 || args.positional[1] != "verify")
+            throw UsageError("audit: expected verify");
+        return Verify(config, out, err);
+    }
+    if (args.positional.size() < 2)
+        throw UsageError("admin: expected a subcommand");
+    const std::string& sub = args.positional[1];
+    if (sub == "user")
+        return UserCommand(args, config, in, out, err);
+    if (sub == "unlock")
+        return Unlock(args, config, out, err);
+    if (sub == "delete")
+        return Delete(args, config, out, err);
+    if (sub == "audit")
+        return AuditCommand(args, config, out, err);
+    if (sub == "stats")
+        return Stats(args, config, out);
+    throw UsageError("admin: unknown subcommand " + sub);
+}
+
+} // namespace
+
+int RunAdminCommand(std::span<const std::string_view> args, std::istream& in, std::ostream& out,
+                    std::ostream& err) {
+    try {
+        const Arguments parsed = Parse(args);
+        if (parsed.flags.count("--help")) {
+            out << kAdminUsage;
+            return kExitOk;
+        }
+        if (parsed.positional.empty())
+            throw UsageError("expected admin or audit");
+        const Config config = LoadFor(parsed);
+        return Dispatch(parsed, config, in, out, err);
+    } catch (const UsageError& e) {
+        err << "sealpost: " << e.what() << "\n\n" << kAdminUsage;
+        return kExitUsage;
+    } catch (const ConfigError& e) {
+        err << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        err << "sealpost: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}
+
+int RunAdminCommand(std::span<const std::string_view> args) {
+    return RunAdminCommand(args, std::cin, std::cout, std::cerr);
+}
+
+} // namespace sealpost::admin

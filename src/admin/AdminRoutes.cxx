@@ -1,0 +1,474 @@
+#include "admin/AdminRoutes.hxx"
+
+#include "admin/AdminQueries.hxx"
+#include "admin/AdminUsers.hxx"
+#include "admin/Totp.hxx"
+#include "audit/AuditExport.hxx"
+#include "audit/AuditLog.hxx"
+#include "audit/AuditStore.hxx"
+#include "config/Config.hxx"
+#include "http/Exchange.hxx"
+#include "http/Router.hxx"
+#include "lib/sodium/PasswordHash.hxx"
+#include "lib/uv/Work.hxx"
+#include "log/Log.hxx"
+#include "security/ClientIp.hxx"
+#include "security/TooManyRequests.hxx"
+#include "store/Storage.hxx"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace sealpost::admin {
+
+namespace {
+
+using http::Exchange;
+using http::Response;
+
+constexpr std::string_view kCookiePath = "/api/v1/admin";
+constexpr std::size_t kMaxAuditPage = 1000;
+constexpr std::size_t kMaxAuditExport = 100'000;
+
+struct Caller {
+    std::string user;
+    Role role = Role::admin;
+};
+
+std::int64_t UnixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string Lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
+    return out;
+}
+
+/// The value of cookie `name` from the Cookie header fields (RFC 6265 §5.4).
+std::optional<std::string> CookieValue(const http::Request& request, std::string_view name) {
+    for (const auto& [field, value] : request.headers.fields()) {
+        if (!http::EqualsIgnoreCase(field, "Cookie"))
+            continue;
+        std::string_view rest = value;
+        while (!rest.empty()) {
+            const auto semi = rest.find(';');
+            std::string_view pair = rest.substr(0, semi);
+            rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+            while (!pair.empty() && pair.front() == ' ')
+                pair.remove_prefix(1);
+            const auto eq = pair.find('=');
+            if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+                return std::string(pair.substr(eq + 1));
+        }
+    }
+    return std::nullopt;
+}
+
+std::string SessionCookie(std::string_view value, std::int64_t max_age, bool tls) {
+    std::string cookie = std::string(kAdminCookie) + "=" + std::string(value) +
+                         "; Path=" + std::string(kCookiePath) +
+                         "; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict";
+    if (tls)
+        cookie += "; Secure";
+    return cookie;
+}
+
+/// "scheme://host[:port]" of an absolute URL, lower-cased.
+std::string OriginOf(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos)
+        return {};
+    return Lower(url.substr(0, url.find('/', scheme_end + 3)));
+}
+
+/// State-changing requests that carry an Origin must come from this service.
+bool OriginAllowed(const AdminContext& ctx, const http::Request& request) {
+    const auto origin = request.headers.Get("Origin");
+    if (!origin)
+        return true;
+    const std::string given = Lower(*origin);
+    if (given == OriginOf(ctx.config.server.public_url))
+        return true;
+    const auto host = request.headers.Get("Host");
+    return host &&
+           given == Lower(std::string(request.tls ? "https://" : "http://") + std::string(*host));
+}
+
+audit::AuditEvent EventFor(const AdminContext& ctx, const Exchange& ex, std::string name) {
+    audit::AuditEvent event;
+    event.event = std::move(name);
+    event.ip = security::ClientIp(ex, ctx.config.security.trusted_proxies);
+    event.user_agent = std::string(ex.request().headers.Get("User-Agent").value_or(""));
+    return event;
+}
+
+void Record(AdminContext& ctx, audit::AuditEvent event) {
+    try {
+        ctx.audit.Append(std::move(event));
+    } catch (const std::exception& e) {
+        log::Write(log::Level::error, "audit event refused", {{"error", e.what()}});
+    }
+}
+
+/// The caller of an admin route, or nullopt after answering 401/403.
+std::optional<Caller> Authorize(AdminContext& ctx, Exchange& ex, bool admin_only) {
+    const auto& request = ex.request();
+    if (request.method != "GET" && request.method != "HEAD" && !OriginAllowed(ctx, request)) {
+        ex.Respond(Response::Problem(403, "cross-origin request refused"));
+        return std::nullopt;
+    }
+    const auto id = CookieValue(request, kAdminCookie);
+    const auto name = id ? ctx.sessions.Touch(*id) : std::nullopt;
+    const auto user = name ? ctx.users.Get(*name) : std::nullopt;
+    if (!user) {
+        if (name)
+            ctx.sessions.EndUser(*name);
+        ex.Respond(Response::Problem(401, "an administrator session is required"));
+        return std::nullopt;
+    }
+    if (admin_only && user->role != Role::admin) {
+        ex.Respond(Response::Problem(403, "this needs the admin role"));
+        return std::nullopt;
+    }
+    return Caller{user->name, user->role};
+}
+
+/// Runs `work` on the threadpool and answers with its result (or 500).
+void Answer(Exchange& ex, std::function<Response()> work) {
+    auto result = std::make_shared<Response>();
+    uv::QueueWork(
+        ex.loop(), [result, work = std::move(work)] { *result = work(); },
+        [ref = ex.Ref(), result](std::exception_ptr error) {
+            Exchange* live = ref.get();
+            if (!live)
+                return;
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                    log::Write(log::Level::error, "admin request failed", {{"error", e.what()}});
+                } catch (...) {
+                }
+                live->Respond(Response::Problem(500, "the request could not be completed"));
+                return;
+            }
+            live->Respond(std::move(*result));
+        });
+}
+
+/// A hash to verify against when the user does not exist, so that the answer takes
+/// as long as for a real user. Computed once, on the threadpool.
+const std::string& DummyHash(std::uint64_t opslimit, std::uint64_t memlimit) {
+    static const std::string hash =
+        sodium::PasswordHashString("not a password of anyone", opslimit, memlimit);
+    return hash;
+}
+
+// --- session -------------------------------------------------------------------
+
+void Login(AdminContext& ctx, Exchange& ex) {
+    const auto& request = ex.request();
+    if (!OriginAllowed(ctx, request)) {
+        ex.Respond(Response::Problem(403, "cross-origin request refused"));
+        return;
+    }
+    std::string username, password, totp;
+    try {
+        const auto body = nlohmann::json::parse(ex.body());
+        username = body.at("username").get<std::string>();
+        password = body.at("password").get<std::string>();
+        if (const auto it = body.find("totp"); it != body.end() && !it->is_null())
+            totp = it->get<std::string>();
+    } catch (const nlohmann::json::exception&) {
+        ex.Respond(Response::Problem(400, "expected {\"username\",\"password\",\"totp\"?}"));
+        return;
+    }
+    username = Lower(username);
+    const std::string ip = security::ClientIp(ex, ctx.config.security.trusted_proxies);
+    const std::string user_key = IsValidUserName(username) ? username : std::string("?");
+    // Every attempt takes a token; a success gives them back.
+    if (const auto wait = std::max(ctx.login_by_ip.Take(ip), ctx.login_by_user.Take(user_key))) {
+        ex.Respond(security::TooManyRequests(wait));
+        return;
+    }
+
+    const auto found = ctx.users.Get(username);
+    auto ok = std::make_shared<bool>(false);
+    const std::uint64_t opslimit = ctx.config.kdf.opslimit;
+    const std::uint64_t memlimit = ctx.config.kdf.memlimit;
+    auto job = [ok, hash = found ? found->password_hash : std::string(), password, opslimit,
+                memlimit] {
+        *ok = sodium::PasswordVerifyString(hash.empty() ? DummyHash(opslimit, memlimit) : hash,
+                                           password) &&
+              !hash.empty();
+    };
+    auto done = [&ctx, ref = ex.Ref(), ok, username, user_key, ip, totp] {
+        Exchange* live = ref.get();
+        // The user may have been removed or changed while Argon2id ran.
+        const auto user = ctx.users.Get(username);
+        bool success = *ok && user.has_value();
+        std::optional<std::int64_t> step;
+        if (success && !user->totp_secret.empty()) {
+            step = MatchTotp(user->totp_secret, totp, UnixNow());
+            const auto last = ctx.last_totp_step.find(username);
+            success = step && (last == ctx.last_totp_step.end() || *step > last->second);
+        }
+        audit::AuditEvent event;
+        if (live) {
+            event = EventFor(ctx, *live, success ? "admin_login" : "admin_login_failed");
+        } else {
+            // The client is gone: no session is made, a failure is still recorded.
+            if (success)
+                return;
+            event.event = "admin_login_failed";
+            event.ip = ip;
+        }
+        // A name that is not a user may be a password typed into the wrong field.
+        event.detail =
+            user ? nlohmann::json{{"admin", username}} : nlohmann::json{{"known_user", false}};
+        if (!success) {
+            Record(ctx, std::move(event));
+            if (live)
+                live->Respond(Response::Problem(401, "wrong user name, password or code"));
+            return;
+        }
+        if (step)
+            ctx.last_totp_step[username] = *step;
+        ctx.login_by_ip.Reset(ip);
+        ctx.login_by_user.Reset(user_key);
+        event.detail["role"] = ToString(user->role);
+        event.detail["totp"] = step.has_value();
+        Record(ctx, std::move(event));
+        const std::string id = ctx.sessions.Create(username);
+        Response response =
+            Response::Json(200, {{"username", username},
+                                 {"role", ToString(user->role)},
+                                 {"idle_timeout", ctx.sessions.options().idle_timeout.count()}});
+        response.headers.Add("Set-Cookie", SessionCookie(id, ctx.sessions.options().max_age.count(),
+                                                         live->request().tls));
+        live->Respond(std::move(response));
+    };
+    ctx.storage.RunKdf(std::move(job), std::move(done));
+}
+
+void Logout(AdminContext& ctx, Exchange& ex) {
+    if (!OriginAllowed(ctx, ex.request())) {
+        ex.Respond(Response::Problem(403, "cross-origin request refused"));
+        return;
+    }
+    if (const auto id = CookieValue(ex.request(), kAdminCookie))
+        ctx.sessions.End(*id);
+    Response response = Response::Empty(204);
+    response.headers.Add("Set-Cookie", SessionCookie("", 0, ex.request().tls));
+    ex.Respond(std::move(response));
+}
+
+// --- transfers -----------------------------------------------------------------
+
+void ListTransfersRoute(AdminContext& ctx, Exchange& ex) {
+    if (!Authorize(ctx, ex, true))
+        return;
+    TransferFilter filter;
+    const auto& request = ex.request();
+    if (const auto status = request.QueryParam("status"); status && !status->empty()) {
+        filter.status = ParseTransferStatus(*status);
+        if (!filter.status) {
+            ex.Respond(Response::Problem(
+                400, "status: expected open, provided, revoked, expired or deleted"));
+            return;
+        }
+    }
+    filter.sender = request.QueryParam("sender").value_or("");
+    filter.recipient = request.QueryParam("recipient").value_or("");
+    Answer(ex, [&index = ctx.storage.index(), filter] {
+        return Response::Json(200, ListTransfers(index, filter));
+    });
+}
+
+void Unlock(AdminContext& ctx, Exchange& ex) {
+    const auto caller = Authorize(ctx, ex, true);
+    if (!caller)
+        return;
+    const std::string id(ex.request().Param("id"));
+    auto event = EventFor(ctx, ex, "transfer_unlocked");
+    event.transfer_id = id;
+    event.detail = {{"admin", caller->user}};
+    auto result = std::make_shared<std::optional<store::TransferRecord>>();
+    uv::QueueWork(
+        ex.loop(), [&index = ctx.storage.index(), id, result] { *result = index.ClearLock(id); },
+        [&ctx, ref = ex.Ref(), result, event = std::move(event)](std::exception_ptr error) {
+            if (!error && *result)
+                Record(ctx, event);
+            Exchange* live = ref.get();
+            if (!live)
+                return;
+            if (error)
+                live->Respond(Response::Problem(500, "the transfer could not be unlocked"));
+            else if (!*result)
+                live->Respond(Response::Problem(404, "no such transfer"));
+            else
+                live->Respond(
+                    Response::Json(200, {{"transfer", TransferSummary(**result, UnixNow())}}));
+        });
+}
+
+void Delete(AdminContext& ctx, Exchange& ex) {
+    const auto caller = Authorize(ctx, ex, true);
+    if (!caller)
+        return;
+    const std::string id(ex.request().Param("id"));
+    const auto transfer = ctx.storage.index().GetTransfer(id);
+    if (!transfer) {
+        ex.Respond(Response::Problem(404, "no such transfer"));
+        return;
+    }
+    auto event = EventFor(ctx, ex, "admin_deleted");
+    event.transfer_id = id;
+    event.email = transfer->sender;
+    event.detail = {{"admin", caller->user},
+                    {"previous_status", store::ToString(transfer->status)}};
+    ctx.storage.DeleteTransfer(id, store::TransferStatus::deleted,
+                               [&ctx, ref = ex.Ref(), event = std::move(event)] {
+                                   Record(ctx, event);
+                                   if (Exchange* live = ref.get())
+                                       live->Respond(Response::Empty(204));
+                               });
+}
+
+// --- audit -----------------------------------------------------------------------
+
+/// Parses the audit filters; answers 400 and returns nullopt when one is malformed.
+std::optional<audit::AuditQuery> AuditFilters(Exchange& ex) {
+    const auto& request = ex.request();
+    audit::AuditQuery query;
+    query.transfer_id = request.QueryParam("transfer").value_or("");
+    query.email = request.QueryParam("email").value_or("");
+    query.event = request.QueryParam("event").value_or("");
+    if (!query.event.empty() && !audit::IsAuditEventName(query.event)) {
+        ex.Respond(Response::Problem(400, "event: not an audit event name"));
+        return std::nullopt;
+    }
+    for (auto [name, target] : {std::pair{"since", &query.since}, {"until", &query.until}}) {
+        const auto text = request.QueryParam(name);
+        if (!text || text->empty())
+            continue;
+        *target = audit::ParseRfc3339(*text);
+        if (!*target) {
+            ex.Respond(Response::Problem(400, std::string(name) + ": expected an RFC 3339 time"));
+            return std::nullopt;
+        }
+    }
+    for (auto [name, target] : {std::pair{"cursor", 0}, {"limit", 1}}) {
+        const auto text = request.QueryParam(name);
+        if (!text || text->empty())
+            continue;
+        std::uint64_t value = 0;
+        const auto parsed = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (parsed.ec != std::errc{} || parsed.ptr != text->data() + text->size() || value == 0) {
+            ex.Respond(Response::Problem(400, std::string(name) + ": expected a positive number"));
+            return std::nullopt;
+        }
+        if (target == 0)
+            query.before = value;
+        else
+            query.limit = static_cast<std::size_t>(value);
+    }
+    return query;
+}
+
+void AuditRoute(AdminContext& ctx, Exchange& ex) {
+    if (!Authorize(ctx, ex, false))
+        return;
+    auto query = AuditFilters(ex);
+    if (!query)
+        return;
+    const auto format_name = ex.request().QueryParam("format").value_or("json");
+    const bool page_json = format_name == "json";
+    const auto format =
+        page_json ? audit::ExportFormat::json_lines
+                  : audit::ParseExportFormat(format_name).value_or(audit::ExportFormat::json_lines);
+    if (!page_json && !audit::ParseExportFormat(format_name)) {
+        ex.Respond(Response::Problem(400, "format: expected json, jsonl or csv"));
+        return;
+    }
+    const bool limit_given = ex.request().QueryParam("limit").has_value();
+    query->limit = std::min(query->limit, page_json ? kMaxAuditPage : kMaxAuditExport);
+    if (!page_json && !limit_given)
+        query->limit = kMaxAuditExport;
+    Answer(ex, [&store = ctx.audit.store(), query = *query, page_json, format] {
+        const auto page = store.Query(query);
+        if (page_json) {
+            nlohmann::json events = nlohmann::json::array();
+            for (const auto& record : page.events)
+                events.push_back(audit::ToJson(record));
+            return Response::Json(
+                200, {{"events", std::move(events)},
+                      {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor)
+                                                       : nlohmann::json(nullptr)}});
+        }
+        std::string body = audit::ExportHeader(format);
+        for (const auto& record : page.events)
+            body += audit::ExportRecord(format, record);
+        Response response = Response::Text(200, std::move(body), audit::ExportMediaType(format));
+        response.headers.Add("Content-Disposition",
+                             format == audit::ExportFormat::csv
+                                 ? "attachment; filename=\"sealpost-audit.csv\""
+                                 : "attachment; filename=\"sealpost-audit.jsonl\"");
+        if (page.next_cursor)
+            response.headers.Add("Sealpost-Next-Cursor", std::to_string(*page.next_cursor));
+        return response;
+    });
+}
+
+void VerifyRoute(AdminContext& ctx, Exchange& ex) {
+    if (!Authorize(ctx, ex, false))
+        return;
+    Answer(ex, [&store = ctx.audit.store()] {
+        const auto result = store.Verify();
+        return Response::Json(
+            200,
+            {{"ok", result.ok},
+             {"events", result.events},
+             {"head", result.head},
+             {"first_bad_seq", result.first_bad_seq ? nlohmann::json(*result.first_bad_seq)
+                                                    : nlohmann::json(nullptr)},
+             {"problem", result.ok ? nlohmann::json(nullptr) : nlohmann::json(result.problem)}});
+    });
+}
+
+void StatsRoute(AdminContext& ctx, Exchange& ex) {
+    if (!Authorize(ctx, ex, true))
+        return;
+    Answer(ex, [&index = ctx.storage.index(), &store = ctx.audit.store(), &config = ctx.config] {
+        return Response::Json(200, ComputeStats(index, &store, config));
+    });
+}
+
+} // namespace
+
+AdminContext::AdminContext(const Config& config_in, store::Storage& storage_in,
+                           audit::AuditLog& audit_in, AdminUsers& users_in, AdminOptions options)
+    : config(config_in), storage(storage_in), audit(audit_in), users(users_in),
+      sessions(options.sessions), login_by_ip(options.login_per_ip),
+      login_by_user(options.login_per_user) {}
+
+void AddAdminRoutes(http::Router& router, AdminContext& ctx) {
+    const auto route = [&ctx](void (*handler)(AdminContext&, Exchange&)) {
+        return [&ctx, handler](Exchange& ex) { handler(ctx, ex); };
+    };
+    router.Add("POST", "/api/v1/admin/session", route(Login));
+    router.Add("DELETE", "/api/v1/admin/session", route(Logout));
+    router.Add("GET", "/api/v1/admin/transfers", route(ListTransfersRoute));
+    router.Add("POST", "/api/v1/admin/transfers/{id}/unlock", route(Unlock));
+    router.Add("DELETE", "/api/v1/admin/transfers/{id}", route(Delete));
+    router.Add("GET", "/api/v1/admin/audit", route(AuditRoute));
+    router.Add("GET", "/api/v1/admin/audit/verify", route(VerifyRoute));
+    router.Add("GET", "/api/v1/admin/stats", route(StatsRoute));
+}
+
+} // namespace sealpost::admin
