@@ -75,11 +75,11 @@ void App::Start() {
     storage_options.attempts.delete_after =
         static_cast<std::uint32_t>(config_.security.delete_after);
     storage_ = std::make_unique<store::Storage>(loop_.get(), storage_options);
-    storage_->Start();
     audit_ = std::make_unique<audit::AuditLog>(loop_.get(), config_.server.data_dir / "audit");
 
     OutboxOptions outbox_options;
     outbox_options.dir = OutboxDirectory(config_);
+    outbox_options.retry.first_delay = config_.mail.retry_first_delay;
     OutboxHooks hooks;
     hooks.on_sent = [this](const OutboxReport& report) {
         log::Info("mail {} for {} sent", report.kind, report.reference);
@@ -106,6 +106,10 @@ void App::Start() {
             log::Error("audit event refused: {}", e.what());
         }
     };
+    // Started once expiries can be mailed and audited: Start() removes what
+    // expired while the service was down.
+    storage_->on_expired = [this](const store::TransferRecord& t) { api_->TransferExpired(t); };
+    storage_->Start();
     admin_users_ = std::make_unique<admin::AdminUsers>(config_.server.data_dir / "admin");
     admin_ = std::make_unique<admin::AdminContext>(config_, *storage_, *audit_, *admin_users_);
 
@@ -115,6 +119,7 @@ void App::Start() {
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
     transfer::AddSenderRoutes(router_, *api_);
     transfer::AddTransferRoutes(router_, *api_);
+    transfer::GuardUploads(router_, *api_);
     download::AddDownloadRoutes(router_, *api_, server_->metrics());
     admin::AddAdminRoutes(router_, *admin_);
     static_files_->AddRoutes(router_);

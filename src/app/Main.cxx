@@ -26,8 +26,8 @@ constexpr const char* kUsage = R"(sealpost — secure file transfer server
 Usage:
   sealpost serve [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
   sealpost check-config [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
-  sealpost admin token create|list|revoke      (sealpost admin token --help)
   sealpost admin ... | sealpost audit verify   (sealpost admin --help)
+  sealpost admin token create|list|revoke      (sealpost admin token --help)
   sealpost --help | --version
 
 Without --config, sealpost runs on the embedded default: HTTP on
@@ -126,10 +126,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string_view command = args[0];
-    if (command == "admin" || command == "audit")
-        return admin::RunAdminCommand(args);
     if (command == "admin" && args.size() > 1 && args[1] == "token")
         return transfer::RunTokenCommand(std::span(args).subspan(2));
+    if (command == "admin" || command == "audit")
+        return admin::RunAdminCommand(args);
     Options options;
     std::string error;
     if (!ParseOptions({args.begin() + 1, args.end()}, options, error)) {

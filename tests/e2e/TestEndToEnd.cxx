@@ -10,6 +10,7 @@
 #include "E2eSupport.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/Index.hxx"
+#include "identity/SenderStore.hxx"
 #include "store/Storage.hxx"
 
 #include <catch2/catch.hpp>
@@ -42,8 +43,16 @@ void RequireNodeModules() {
     REQUIRE(std::filesystem::exists(E2eDir() / "node_modules" / "tus-js-client" / "package.json"));
 }
 
+/// The sender's API token for the transfer CreateTransfer made last (the
+/// upload endpoints accept only the transfer's sender).
+std::string g_sender_token;
+
+std::string SenderAuthorization() {
+    return "Authorization: Bearer " + g_sender_token;
+}
+
 /// Opens the server's data dir in this process and creates a transfer with
-/// one recipient, as the transfer API will.
+/// one recipient, and an API token for its sender.
 store::TransferRecord CreateTransfer(const std::filesystem::path& data_dir) {
     uv::Loop loop;
     store::TransferRecord transfer;
@@ -59,6 +68,8 @@ store::TransferRecord CreateTransfer(const std::filesystem::path& data_dir) {
         request.retention_seconds = 3600;
         request.password = kPassword;
         transfer = storage.CreateTransfer(request);
+        identity::SenderStore senders(storage.index().env());
+        g_sender_token = senders.CreateToken(request.sender, "e2e", 0);
     }
     loop.Close();
     return transfer;
@@ -91,8 +102,9 @@ std::string Download(const std::string& url, const std::string& password,
 
 /// Upload-Offset from a tus HEAD, or nullopt when the server does not answer 200.
 std::optional<std::uint64_t> HeadOffset(const std::string& file_url) {
-    const std::string out = Shell("curl -sS -I --max-time 5 -H 'Tus-Resumable: 1.0.0' " +
-                                  Quote(file_url) + " 2>/dev/null");
+    const std::string out = Shell("curl -sS -I --max-time 5 -H 'Tus-Resumable: 1.0.0' -H " +
+                                  Quote(SenderAuthorization()) + " " + Quote(file_url) +
+                                  " 2>/dev/null");
     if (!out.starts_with("HTTP/1.1 200"))
         return std::nullopt;
     const auto at = out.find("Upload-Offset: ");
@@ -128,7 +140,8 @@ std::unique_ptr<ChildProcess> StartTusUpload(const std::string& endpoint,
                                      "--endpoint",   endpoint,
                                      "--file",       file.string(),
                                      "--filename",   file.filename().string(),
-                                     "--timeout-ms", std::to_string(timeout.count())};
+                                     "--timeout-ms", std::to_string(timeout.count()),
+                                     "--header",     SenderAuthorization()};
     if (chunk_size) {
         argv.push_back("--chunk-size");
         argv.push_back(std::to_string(*chunk_size));
@@ -348,7 +361,8 @@ TEST_CASE("curl PUT and download through the real binary; a wrong password gets 
     int code = -1;
     const std::string reply_text =
         Shell("curl -sS --fail-with-body --max-time 60 -T " + Quote(source.string()) +
-                  " -H 'Expect:' " + Quote(FilesUrl(server.Url(), t) + "/plain.bin"),
+                  " -H 'Expect:' -H " + Quote(SenderAuthorization()) + " " +
+                  Quote(FilesUrl(server.Url(), t) + "/plain.bin"),
               &code);
     INFO("PUT answered: " << reply_text);
     REQUIRE(code == 0);

@@ -343,6 +343,11 @@ def run(work, base, smtp, mailbox):
     tid = created["id"]
 
     step("upload two files with tus-js-client (sender cookie), then submit")
+    status, _, _ = Client(base).call("POST", created["upload_url"], raw=True,
+                                     headers={"Tus-Resumable": "1.0.0", "Upload-Length": "5"})
+    check(status == 401, f"a stranger cannot upload into the transfer: {status}")
+    status, _, _ = Client(base).call("PUT", created["upload_url"] + "/x.txt", raw=True)
+    check(status == 401, f"nor PUT a file: {status}")
     files = {"journal.pdf": 3 * 1024 * 1024 + 17, "röntgen bild.png": 200_001}
     cookie = f"Cookie: sp_client={anna.cookie('sp_client')}"
     for i, (name, size) in enumerate(files.items()):

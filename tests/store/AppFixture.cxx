@@ -1,6 +1,7 @@
 #include "AppFixture.hxx"
 #include "crypto/PasswordKek.hxx"
 #include "crypto/TransferKeys.hxx"
+#include "identity/SenderStore.hxx"
 
 #include <cstdio>
 #include <fstream>
@@ -64,10 +65,20 @@ AppFixture::~AppFixture() {
         Stop();
 }
 
+std::string current_sender_token;
+
+std::string SenderAuth() {
+    return "-H 'Authorization: Bearer " + current_sender_token + "' ";
+}
+
 void AppFixture::Start() {
     app_ = std::make_unique<app::App>(loop_, config);
     app_->Start();
     port_ = app_->Port();
+    // Uploads need the transfer's sender: an API token for CreateTransfer's.
+    identity::SenderStore senders(app_->storage().index().env());
+    sender_token = senders.CreateToken(kSender, "tests", 0);
+    current_sender_token = sender_token;
     task_async_ = std::make_unique<uv::Async>(loop_.get(), [this] {
         std::function<void()> task;
         {
@@ -111,7 +122,7 @@ store::TransferRecord AppFixture::CreateTransfer(const std::string& password,
                                                  std::int64_t retention_seconds,
                                                  std::optional<std::string> message) {
     store::NewTransfer request;
-    request.sender = "anna@regionuppsala.se";
+    request.sender = kSender;
     request.recipients = {{"bo@example.com", "to"}};
     request.retention_seconds = retention_seconds;
     request.password = password;

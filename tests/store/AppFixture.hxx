@@ -28,6 +28,13 @@ std::string Sha256Hex(const std::filesystem::path& file);
 /// Writes `size` bytes of seeded pseudo-random content.
 void MakeFile(const std::filesystem::path& file, std::uint64_t size, unsigned seed);
 
+/// The sender of AppFixture::CreateTransfer.
+inline constexpr const char* kSender = "anna@regionuppsala.se";
+
+/// curl arguments that authenticate as kSender with the API token of the
+/// most recently started fixture (the upload endpoints need the sender).
+std::string SenderAuth();
+
 class AppFixture {
 public:
     explicit AppFixture(std::filesystem::path data_dir);
@@ -49,6 +56,8 @@ public:
     std::string IdentityOf(const store::TransferRecord& transfer, const std::string& password);
 
     Config config;
+    /// An API token bound to kSender, made by Start().
+    std::string sender_token;
 
 private:
     uv::Loop loop_;

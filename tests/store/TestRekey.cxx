@@ -21,8 +21,9 @@ namespace {
 const std::string kPassword = "Rekey-Horse-Battery-17";
 constexpr std::uint64_t kChunk = age::kChunkSize;
 
+/// Every request as the transfer's sender (the upload endpoints need it).
 std::string Curl(const std::string& args) {
-    return Shell("curl -sS " + args);
+    return Shell("curl -sS " + SenderAuth() + args);
 }
 
 std::string ReadFile(const std::filesystem::path& path, std::uint64_t max = UINT64_MAX) {

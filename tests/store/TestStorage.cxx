@@ -17,8 +17,9 @@ namespace {
 
 const std::string kPassword = "Correct-Horse-Battery-92";
 
+/// Every request as the transfers' sender (downloads ignore it).
 std::string Curl(const std::string& args, int* code = nullptr) {
-    return Shell("curl -sS " + args, code);
+    return Shell("curl -sS " + SenderAuth() + args, code);
 }
 
 std::string PutFile(const AppFixture& app, const store::TransferRecord& t,
