@@ -3,6 +3,7 @@
 #include "http/Exchange.hxx"
 #include "http/Router.hxx"
 #include "http/Server.hxx"
+#include "openapi/OpenApi.hxx"
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,9 @@ void AddServiceRoutes(http::Router& router, http::Server& server, const Config& 
         };
         ex.Respond(http::Response::Json(200, body));
     });
+    // Load() checks the embedded document here, at start.
+    router.Add("GET", "/api/v1/openapi.json",
+               [&document = openapi::Load()](http::Exchange& ex) { openapi::Serve(document, ex); });
 }
 
 } // namespace sealpost::app

@@ -1,4 +1,5 @@
-// Operational endpoints: /healthz, /metrics and /api/v1/config.
+// Operational endpoints: /healthz, /metrics, /api/v1/config and
+// /api/v1/openapi.json.
 #pragma once
 
 namespace sealpost {
