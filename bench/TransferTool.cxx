@@ -6,7 +6,9 @@
 //                                  [--opslimit N] [--memlimit BYTES]
 //
 // prints one JSON object:
-//   {"id":…,"download_id":…,"upload_url":"/api/v1/transfers/ID/files"}
+//   {"id":…,"download_id":…,"upload_url":"/api/v1/transfers/ID/files","token":…}
+// token is an API token of the transfer's sender: the upload endpoints need
+// "Authorization: Bearer TOKEN".
 // upload_url is the tus creation URL; plain PUT appends "/NAME" to it; the
 // file downloads from /api/v1/downloads/DOWNLOAD_ID/files/FILE_ID.
 //
@@ -16,6 +18,7 @@
 // bench/run's configuration) set what every download's password check costs.
 // The data folder may be in use by a running `sealpost serve`: the LMDB index
 // allows a second process, and the server key file is shared.
+#include "identity/SenderStore.hxx"
 #include "lib/uv/Loop.hxx"
 #include "log/Log.hxx"
 #include "store/Storage.hxx"
@@ -93,9 +96,11 @@ int Create(const Options& options) {
     {
         store::Storage storage(loop.get(), storage_options);
         const store::TransferRecord transfer = storage.CreateTransfer(request);
+        identity::SenderStore senders(storage.index().env());
         out = {{"id", transfer.id},
                {"download_id", transfer.recipients.at(0).download_id},
-               {"upload_url", "/api/v1/transfers/" + transfer.id + "/files"}};
+               {"upload_url", "/api/v1/transfers/" + transfer.id + "/files"},
+               {"token", senders.CreateToken(request.sender, "bench", 0)}};
     }
     if (loop.Close() != 0) {
         std::fprintf(stderr, "sealpost-bench-transfer: handles left open at exit\n");
