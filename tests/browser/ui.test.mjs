@@ -86,7 +86,7 @@ async function provide(page, { to, files = [], message = '', password, screensho
     await shot(page, screenshots, topHeight ? { y: Math.max(0, Math.round(y)), height: topHeight } : 0)
   }
   await page.click('#start')
-  await page.waitForSelector('#done:not([hidden])', { timeout: 600000 })
+  await page.waitForSelector('#done:not([hidden])', { timeout: 120000 })
   return {
     id: await page.textContent('#done-id'),
     password: await page.textContent('#done-password'),
