@@ -1,11 +1,13 @@
 #include "app/App.hxx"
 #include "admin/AdminRoutes.hxx"
 #include "admin/AdminUsers.hxx"
-#include "audit/AuditLog.hxx"
 #include "app/ServiceRoutes.hxx"
+#include "audit/AuditLog.hxx"
+#include "crypto/ServerKey.hxx"
 #include "download/DownloadRoutes.hxx"
 #include "http/Exchange.hxx"
 #include "http/Server.hxx"
+#include "lib/sodium/Blake2b.hxx"
 #include "lib/ssl/TlsContext.hxx"
 #include "lib/uv/Loop.hxx"
 #include "lib/uv/Signal.hxx"
@@ -80,22 +82,36 @@ void App::Start() {
     OutboxOptions outbox_options;
     outbox_options.dir = OutboxDirectory(config_);
     outbox_options.retry.first_delay = config_.mail.retry_first_delay;
+    {
+        // Queued mail is sealed at rest under a key of its own, derived from
+        // the server key (a notification may list file names).
+        const auto server_key =
+            crypto::ServerKey::LoadOrCreate(config_.server.data_dir / "keys" / "server.key");
+        auto body_key = std::make_shared<sodium::SecretBytes<32>>();
+        constexpr std::string_view kPurpose = "sealpost/outbox/body";
+        sodium::Blake2b(body_key->Span(), server_key.Key().Span(),
+                        {reinterpret_cast<const std::uint8_t*>(kPurpose.data()), kPurpose.size()});
+        outbox_options.body_key = std::move(body_key);
+    }
     OutboxHooks hooks;
     hooks.on_sent = [this](const OutboxReport& report) {
         log::Info("mail {} for {} sent", report.kind, report.reference);
         if (api_)
-            api_->Audit({"notification_sent", report.reference, "", "", "",
-                         {{"kind", report.kind}, {"attempts", report.attempts}}});
+            api_->Audit({.event = "notification_sent",
+                         .transfer_id = report.reference,
+                         .detail = {{"kind", report.kind}, {"attempts", report.attempts}}});
     };
     hooks.on_failed = [this](const OutboxReport& report) {
         log::Error("mail {} for {} given up: {}", report.kind, report.reference, report.error);
         if (api_)
-            api_->Audit({"notification_failed", report.reference, "", "", "",
-                         {{"kind", report.kind}, {"attempts", report.attempts},
-                          {"error", report.error}}});
+            api_->Audit({.event = "notification_failed",
+                         .transfer_id = report.reference,
+                         .detail = {{"kind", report.kind},
+                                    {"attempts", report.attempts},
+                                    {"error", report.error}}});
     };
-    outbox_ = std::make_unique<Outbox>(loop_.get(), outbox_options,
-                                       CreateMessageTransport(config_), std::move(hooks));
+    outbox_ = std::make_unique<Outbox>(loop_.get(), outbox_options, CreateMessageTransport(config_),
+                                       std::move(hooks));
     outbox_->Start();
     api_ = std::make_unique<transfer::ApiContext>(config_, *storage_, *outbox_);
     api_->audit_hook = [this](transfer::AuditRecord r) {
@@ -109,6 +125,7 @@ void App::Start() {
     // Started once expiries can be mailed and audited: Start() removes what
     // expired while the service was down.
     storage_->on_expired = [this](const store::TransferRecord& t) { api_->TransferExpired(t); };
+    storage_->on_file_complete = [this](const store::FileRecord& f) { api_->FileUploaded(f); };
     storage_->Start();
     admin_users_ = std::make_unique<admin::AdminUsers>(config_.server.data_dir / "admin");
     admin_ = std::make_unique<admin::AdminContext>(config_, *storage_, *audit_, *admin_users_);

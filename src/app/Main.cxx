@@ -1,13 +1,13 @@
 // sealpost command line: serve, check-config, --help, --version.
 #include "admin/AdminCli.hxx"
 #include "app/App.hxx"
-#include "transfer/TokenCli.hxx"
 #include "config/ConfigError.hxx"
 #include "config/DescribeConfig.hxx"
 #include "config/LoadConfig.hxx"
 #include "lib/uv/Loop.hxx"
 #include "log/Log.hxx"
 #include "sealpost/Version.hxx"
+#include "transfer/TokenCli.hxx"
 
 #include <cstdio>
 #include <cstdlib>

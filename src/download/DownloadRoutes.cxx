@@ -2,22 +2,21 @@
 #include "download/ContentDisposition.hxx"
 #include "download/ZipDownload.hxx"
 #include "http/Cookie.hxx"
-#include "lib/lmdb/Env.hxx"
-#include "transfer/AccessGrants.hxx"
-#include "transfer/ApiContext.hxx"
-#include "transfer/Routes.hxx"
-#include "util/Time.hxx"
 #include "http/Exchange.hxx"
 #include "http/Metrics.hxx"
 #include "http/Range.hxx"
 #include "http/Router.hxx"
+#include "lib/lmdb/Env.hxx"
 #include "lib/uv/Work.hxx"
 #include "store/BlobSource.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
+#include "transfer/AccessGrants.hxx"
+#include "transfer/ApiContext.hxx"
+#include "transfer/Routes.hxx"
+#include "util/Time.hxx"
 
 #include <nlohmann/json.hpp>
-
 
 namespace sealpost::download {
 namespace {
@@ -85,7 +84,8 @@ void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
                   {{"route", route}, {"failed_attempts", t.failed_attempts}});
         ex.Respond(Response::Problem(
             401, "wrong password",
-            {{"attempts_left", policy.lock_after - std::min(policy.lock_after, t.consecutive_failures)},
+            {{"attempts_left",
+              policy.lock_after - std::min(policy.lock_after, t.consecutive_failures)},
              {"attempts_before_deletion",
               policy.delete_after - std::min(policy.delete_after, t.failed_attempts)}}));
         return;
@@ -149,17 +149,16 @@ void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
     if (!ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
         return;
     const http::ExchangeRef ref = ex.Ref();
-    storage.AttemptPassword(
-        *transfer, std::string(*password),
-        [&ctx, ref, before = *transfer, next = std::move(next)](
-            store::Storage::AttemptResult result) {
-            Exchange* e = ref.get();
-            if (!e)
-                return;
-            SettleAttempt(ctx, *e, before, result, "header");
-            if (result.outcome == store::Index::AttemptOutcome::unlocked)
-                next(*e, result.transfer, std::move(result.identity));
-        });
+    storage.AttemptPassword(*transfer, std::string(*password),
+                            [&ctx, ref, before = *transfer,
+                             next = std::move(next)](store::Storage::AttemptResult result) {
+                                Exchange* e = ref.get();
+                                if (!e)
+                                    return;
+                                SettleAttempt(ctx, *e, before, result, "header");
+                                if (result.outcome == store::Index::AttemptOutcome::unlocked)
+                                    next(*e, result.transfer, std::move(result.identity));
+                            });
 }
 
 /// Counts a retrieval for the recipient and sends the sender's receipt when
@@ -366,14 +365,15 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
                                          {"type", meta ? meta->second : std::string()},
                                          {"sha256", f->sha256}});
                     }
-                    Response r = Response::Json(200, {{"files", files},
-                                                      {"message", !t.message_file_id.empty()},
-                                                      {"expires_at", Rfc3339(t.expires_at)},
-                                                      {"access_expires_at", Rfc3339(access_expires)}});
-                    r.headers.Add("Set-Cookie",
-                                  http::SetCookieValue(transfer::kAccessCookie, job->cookie,
-                                                       {"/api/v1/downloads/" + download_id,
-                                                        access_expires - now, done->request().tls}));
+                    Response r =
+                        Response::Json(200, {{"files", files},
+                                             {"message", !t.message_file_id.empty()},
+                                             {"expires_at", Rfc3339(t.expires_at)},
+                                             {"access_expires_at", Rfc3339(access_expires)}});
+                    r.headers.Add("Set-Cookie", http::SetCookieValue(
+                                                    transfer::kAccessCookie, job->cookie,
+                                                    {"/api/v1/downloads/" + download_id,
+                                                     access_expires - now, done->request().tls}));
                     r.headers.Add("Cache-Control", "no-store");
                     done->Respond(std::move(r));
                 });
@@ -388,16 +388,16 @@ void AddDownloadRoutes(http::Router& router, ApiContext& ctx, http::Metrics& met
         const auto t = FindTransfer(ctx.storage(), ex);
         if (!t)
             return;
-        Response r = Response::Json(
-            200, {{"sender",
-                   {{"email", t->sender},
-                    {"name", t->options.value("sender_name", "")},
-                    {"phone", t->options.value("sender_phone", "")}}},
-                  {"expires_at", Rfc3339(t->expires_at)},
-                  {"password_required", true},
-                  {"locked_until", t->locked_until > UnixNow()
-                                       ? nlohmann::json(Rfc3339(t->locked_until))
-                                       : nlohmann::json(nullptr)}});
+        Response r =
+            Response::Json(200, {{"sender",
+                                  {{"email", t->sender},
+                                   {"name", t->options.value("sender_name", "")},
+                                   {"phone", t->options.value("sender_phone", "")}}},
+                                 {"expires_at", Rfc3339(t->expires_at)},
+                                 {"password_required", true},
+                                 {"locked_until", t->locked_until > UnixNow()
+                                                      ? nlohmann::json(Rfc3339(t->locked_until))
+                                                      : nlohmann::json(nullptr)}});
         r.headers.Add("Cache-Control", "no-store");
         ex.Respond(std::move(r));
     });

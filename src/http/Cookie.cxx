@@ -1,18 +1,11 @@
 #include "http/Cookie.hxx"
 #include "http/Headers.hxx"
+#include "util/Text.hxx"
 
 #include <stdexcept>
 
 namespace sealpost::http {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 bool IsCookieOctet(char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -31,12 +24,12 @@ std::optional<std::string> GetCookie(const Headers& headers, std::string_view na
         std::string_view rest = value;
         while (!rest.empty()) {
             const auto semi = rest.find(';');
-            const std::string_view pair = Trim(rest.substr(0, semi));
+            const std::string_view pair = TrimBlanks(rest.substr(0, semi));
             rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
             const auto eq = pair.find('=');
-            if (eq == std::string_view::npos || Trim(pair.substr(0, eq)) != name)
+            if (eq == std::string_view::npos || TrimBlanks(pair.substr(0, eq)) != name)
                 continue;
-            std::string_view v = Trim(pair.substr(eq + 1));
+            std::string_view v = TrimBlanks(pair.substr(eq + 1));
             if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
                 v = v.substr(1, v.size() - 2);
             return std::string(v);

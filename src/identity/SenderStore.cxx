@@ -52,10 +52,9 @@ std::optional<ClientRecord> ParseClient(std::string_view data) {
         ClientRecord r;
         r.created_at = j.at("created_at").get<std::int64_t>();
         for (const auto& i : j.at("identities"))
-            r.identities.push_back({i.at("email").get<std::string>(),
-                                    i.at("name").get<std::string>(),
-                                    i.at("phone").get<std::string>(),
-                                    i.at("verified_until").get<std::int64_t>()});
+            r.identities.push_back(
+                {i.at("email").get<std::string>(), i.at("name").get<std::string>(),
+                 i.at("phone").get<std::string>(), i.at("verified_until").get<std::int64_t>()});
         return r;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
@@ -329,8 +328,7 @@ std::string SenderStore::CreateToken(std::string_view email, std::string_view la
 
 bool SenderStore::DeleteToken(std::string_view id) {
     bool removed = false;
-    WriteTxn(env_,
-             [&](lmdb::Txn& txn) { removed = lmdb::Dbi::Open(txn, kTokens).Del(txn, id); });
+    WriteTxn(env_, [&](lmdb::Txn& txn) { removed = lmdb::Dbi::Open(txn, kTokens).Del(txn, id); });
     return removed;
 }
 

@@ -1,4 +1,5 @@
 #include "mail/MailTemplate.hxx"
+#include "util/Text.hxx"
 
 #include <fmt/format.h>
 
@@ -8,14 +9,6 @@
 namespace sealpost {
 
 namespace {
-
-std::string_view Trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 bool IsKey(std::string_view key) {
     return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
@@ -52,7 +45,7 @@ public:
             const std::size_t close = source_.find("}}", open + 2);
             if (close == source_.npos)
                 Fail(open, "\"{{\" without \"}}\"");
-            Tag(open, Trim(source_.substr(open + 2, close - open - 2)));
+            Tag(open, TrimBlanks(source_.substr(open + 2, close - open - 2)));
             pos = close + 2;
         }
         if (!stack_.empty())
@@ -87,9 +80,9 @@ private:
         if (tag.starts_with("#if ") || tag.starts_with("#if\t")) {
             const auto line = static_cast<std::size_t>(
                 1 + std::count(source_.begin(), source_.begin() + at, '\n'));
-            stack_.push_back(
-                OpenSection{Node{Node::Kind::section, CheckedKey(at, Trim(tag.substr(4))), {}, {}},
-                            false, line});
+            stack_.push_back(OpenSection{
+                Node{Node::Kind::section, CheckedKey(at, TrimBlanks(tag.substr(4))), {}, {}}, false,
+                line});
         } else if (tag == "else") {
             if (stack_.empty() || stack_.back().in_else)
                 Fail(at, "{{else}} outside an {{#if}} section");

@@ -1,4 +1,5 @@
 #include "mail/Mailbox.hxx"
+#include "util/Text.hxx"
 
 #include <fmt/format.h>
 
@@ -7,14 +8,6 @@
 namespace sealpost {
 
 namespace {
-
-std::string_view Trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 std::string Unquote(std::string_view name) {
     if (name.size() < 2 || name.front() != '"' || name.back() != '"')
@@ -40,14 +33,14 @@ Mailbox Mailbox::Make(std::string_view display_name, std::string_view address) {
 }
 
 Mailbox Mailbox::Parse(std::string_view text) {
-    text = Trim(text);
+    text = TrimBlanks(text);
     const std::size_t open = text.rfind('<');
     if (open == text.npos)
         return Make({}, text);
     if (text.back() != '>')
         throw std::invalid_argument(fmt::format("\"{}\" does not end with >", text));
-    return Make(Unquote(Trim(text.substr(0, open))),
-                Trim(text.substr(open + 1, text.size() - open - 2)));
+    return Make(Unquote(TrimBlanks(text.substr(0, open))),
+                TrimBlanks(text.substr(open + 1, text.size() - open - 2)));
 }
 
 } // namespace sealpost

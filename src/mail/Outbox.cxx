@@ -64,8 +64,8 @@ template <typename F, typename Arg> void Notify(const F& hook, const Arg& argume
 Outbox::Outbox(uv_loop_s* loop, OutboxOptions options, std::unique_ptr<MessageTransport> transport,
                OutboxHooks hooks)
     : loop_(loop), retry_(options.retry),
-      shared_(
-          std::make_shared<Shared>(OutboxStore(options.dir), std::move(transport), options.retry)),
+      shared_(std::make_shared<Shared>(OutboxStore(options.dir, options.body_key),
+                                       std::move(transport), options.retry)),
       hooks_(std::move(hooks)), timer_(std::make_unique<uv::Timer>(loop, [this] { Kick(); })) {
     if (!shared_->transport)
         throw std::invalid_argument("the outbox needs a transport");

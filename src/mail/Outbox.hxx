@@ -20,6 +20,7 @@
 // work already queued finishes on the threadpool without it.
 #pragma once
 
+#include "lib/sodium/SecretBytes.hxx"
 #include "mail/OutboxPass.hxx"
 #include "mail/RetryPolicy.hxx"
 
@@ -45,6 +46,8 @@ struct OutboxOptions {
     /// The outbox's own LMDB environment, normally data_dir/outbox.
     std::filesystem::path dir;
     RetryPolicy retry;
+    /// Seals message bodies at rest (OutboxStore.hxx); null stores them plain.
+    std::shared_ptr<const sodium::SecretBytes<32>> body_key;
 };
 
 /// What a queued message is, for logs and reports; never a secret.

@@ -1,4 +1,5 @@
 #include "mail/OutboxStore.hxx"
+#include "lib/sodium/XChaCha20Poly1305.hxx"
 
 #include "lib/lmdb/BigEndian.hxx"
 #include "lib/lmdb/Cursor.hxx"
@@ -90,10 +91,44 @@ template <typename F> void Write(lmdb::Env& env, F&& body) {
     txn.Commit();
 }
 
+std::span<const std::uint8_t> Bytes(std::string_view text) {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+std::string SealBody(const sodium::SecretBytes<32>* key, std::string_view id,
+                     std::string_view message) {
+    if (!key)
+        return std::string(message);
+    const auto nonce = sodium::XChaChaRandomNonce();
+    std::string out(1 + nonce.size() + message.size() + sodium::kXChaChaTagSize, '\0');
+    std::copy(nonce.begin(), nonce.end(), out.begin() + 1);
+    sodium::XChaChaSeal(key->Span(), nonce, Bytes(id), Bytes(message),
+                        {reinterpret_cast<std::uint8_t*>(out.data()) + 1 + nonce.size(),
+                         message.size() + sodium::kXChaChaTagSize});
+    return out;
+}
+
+/// A sealed body starts with 0x00, which no rendered message does.
+std::string OpenBody(const sodium::SecretBytes<32>* key, std::string_view id,
+                     std::string_view stored) {
+    if (stored.empty() || stored.front() != '\0')
+        return std::string(stored);
+    constexpr std::size_t kHead = 1 + sodium::kXChaChaNonceSize;
+    if (!key || stored.size() < kHead + sodium::kXChaChaTagSize)
+        throw std::runtime_error("sealed outbox message cannot be opened");
+    sodium::XChaChaNonce nonce{};
+    std::copy(stored.begin() + 1, stored.begin() + kHead, nonce.begin());
+    std::string message(stored.size() - kHead - sodium::kXChaChaTagSize, '\0');
+    if (!sodium::XChaChaOpen(key->Span(), nonce, Bytes(id), Bytes(stored.substr(kHead)),
+                             {reinterpret_cast<std::uint8_t*>(message.data()), message.size()}))
+        throw std::runtime_error("sealed outbox message does not authenticate");
+    return message;
+}
+
 } // namespace
 
-OutboxStore::OutboxStore(const std::filesystem::path& dir)
-    : env_([&] {
+OutboxStore::OutboxStore(const std::filesystem::path& dir, BodyKey body_key)
+    : body_key_(std::move(body_key)), env_([&] {
           std::filesystem::create_directories(dir);
           std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
                                        std::filesystem::perm_options::replace);
@@ -112,7 +147,8 @@ void OutboxStore::Add(const OutboxEntry& entry, std::string_view message) {
         if (!lmdb::Dbi::Open(txn, kMessages)
                  .Put(txn, entry.id, Serialize(entry), lmdb::kPutNoOverwrite))
             throw std::invalid_argument("outbox id already in use");
-        lmdb::Dbi::Open(txn, kBodies).Put(txn, entry.id, message);
+        lmdb::Dbi::Open(txn, kBodies)
+            .Put(txn, entry.id, SealBody(body_key_.get(), entry.id, message));
         lmdb::Dbi::Open(txn, kDue).Put(txn, DueKey(entry.next_attempt_ms, entry.id), {});
     });
 }
@@ -152,7 +188,7 @@ std::optional<OutboxStore::Loaded> OutboxStore::Load(std::string_view id) {
         return std::nullopt;
     if (!record || !body)
         throw std::runtime_error("damaged outbox record: half a message");
-    return Loaded{Parse(id, *record), std::string(*body)};
+    return Loaded{Parse(id, *record), OpenBody(body_key_.get(), id, *body)};
 }
 
 void OutboxStore::Reschedule(const OutboxEntry& entry, std::int64_t previous_next_attempt_ms) {

@@ -5,7 +5,13 @@
 //   messages  id → JSON {kind, reference, sender, recipients[], attempts,
 //                        created_at, next_attempt, last_error}   (times in ms
 //                        since the Unix epoch)
-//   bodies    id → the rendered RFC 5322 message, exactly as it is sent
+//   bodies    id → the rendered RFC 5322 message, exactly as it is sent; with
+//             a body key (the service uses one derived from its server key)
+//             stored sealed: 0x00 ‖ 24-byte nonce ‖ XChaCha20-Poly1305 of the
+//             message with the id as associated data. A sent message's pages
+//             are freed, not overwritten, so a sealed body keeps what a
+//             notification shows (file names when the sender allowed them)
+//             out of a stolen data folder.
 //   due       big-endian u64 next_attempt ‖ id → "" (the schedule, in time order)
 //
 // Ids are 32 lower-case hex digits from the CSPRNG. A record never holds a
@@ -19,10 +25,12 @@
 #pragma once
 
 #include "lib/lmdb/Env.hxx"
+#include "lib/sodium/SecretBytes.hxx"
 #include "mail/MessageTransport.hxx"
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,7 +60,9 @@ public:
 
     /// Opens (creating and migrating) the environment in dir. Throws
     /// lmdb::Error, lmdb::SchemaError or std::filesystem::filesystem_error.
-    explicit OutboxStore(const std::filesystem::path& dir);
+    using BodyKey = std::shared_ptr<const sodium::SecretBytes<32>>;
+    /// `body_key` null: bodies are stored as they are (tests, tools).
+    explicit OutboxStore(const std::filesystem::path& dir, BodyKey body_key = nullptr);
 
     /// A fresh id: 32 lower-case hex digits.
     static std::string NewId();
@@ -89,6 +99,7 @@ public:
     std::vector<OutboxEntry> List();
 
 private:
+    BodyKey body_key_;
     lmdb::Env env_;
 };
 

@@ -342,10 +342,15 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
                 done({500, "the file could not be created", std::nullopt});
                 return;
             }
-            if (job->result.file && !job->result.file->complete)
-                sessions_[job->result.file->id] = std::make_shared<UploadSession>(
+            if (job->result.file && !job->result.file->complete) {
+                auto session = std::make_shared<UploadSession>(
                     loop_, *index_, blobs_, *job->result.file, std::move(*job->key),
                     std::move(job->fd), std::make_unique<FileHashes>());
+                session->on_complete = on_file_complete;
+                sessions_[job->result.file->id] = std::move(session);
+            } else if (job->result.file && on_file_complete) {
+                on_file_complete(*job->result.file);
+            }
             done(std::move(job->result));
         });
 }
@@ -419,10 +424,12 @@ void Storage::WithSession(const FileRecord& file, SessionCallback done) {
                 detail = job->detail;
             } else {
                 auto& slot = sessions_[id];
-                if (!slot || slot->stale())
+                if (!slot || slot->stale()) {
                     slot = std::make_shared<UploadSession>(
                         loop_, *index_, blobs_, job->file, std::move(*job->part.key),
                         std::move(job->part.fd), std::move(job->part.hashes));
+                    slot->on_complete = on_file_complete;
+                }
                 session = slot;
             }
             for (auto& waiter : waiters)

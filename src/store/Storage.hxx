@@ -136,6 +136,9 @@ public:
     /// timer, or in Start() when it expired while the service was down —
     /// just before it is crypto-shredded (expiry notices, the audit log).
     std::function<void(const TransferRecord&)> on_expired;
+    /// Called on the loop thread with each uploaded file once it is complete
+    /// and durable (the audit log's file_uploaded).
+    std::function<void(const FileRecord&)> on_file_complete;
 
     /// Runs an Argon2id job on the threadpool within the bounded KDF
     /// concurrency (max_parallel_kdf); `done` runs on the loop thread.

@@ -427,6 +427,8 @@ void UploadSession::Finish() {
                 self->record_ = updated;
                 result.offset = updated.offset;
                 result.complete = updated.complete;
+                if (updated.complete && self->on_complete)
+                    self->on_complete(updated);
             }
             if (done)
                 done(result);

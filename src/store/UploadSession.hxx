@@ -79,6 +79,10 @@ public:
     /// full chunk is held back until more bytes show it is not the final one.
     void AllowOpenEnded(std::uint64_t limit);
 
+    /// Called on the loop thread with the record once the file is complete
+    /// and durable (before the request's `done`).
+    std::function<void(const FileRecord&)> on_complete;
+
     using Done = std::function<void(const UploadResult&)>;
     /// Returns the consumer for one request body that continues the file at
     /// record().offset; `done` runs when the bytes are durable (or failed).

@@ -37,9 +37,8 @@ std::optional<Grant> ParseGrant(std::string_view data) {
 
 } // namespace
 
-std::string CreateGrant(lmdb::Env& env, std::string_view transfer_id,
-                        std::string_view download_id, const age::AgeIdentity& identity,
-                        std::int64_t expires_at) {
+std::string CreateGrant(lmdb::Env& env, std::string_view transfer_id, std::string_view download_id,
+                        const age::AgeIdentity& identity, std::int64_t expires_at) {
     std::array<std::uint8_t, 16> id_bytes{};
     sodium::RandomBytes(id_bytes);
     const std::string grant_id = Base64Encode(id_bytes, Base64Alphabet::url, false);
@@ -59,8 +58,7 @@ std::string CreateGrant(lmdb::Env& env, std::string_view transfer_id,
 
 std::shared_ptr<const age::AgeIdentity> OpenGrant(lmdb::Env& env, std::string_view cookie,
                                                   std::string_view transfer_id,
-                                                  std::string_view download_id,
-                                                  std::int64_t now) {
+                                                  std::string_view download_id, std::int64_t now) {
     const auto dot = cookie.find('.');
     if (dot != 22 || cookie.size() != 22 + 1 + 43)
         return nullptr;
@@ -88,9 +86,9 @@ std::shared_ptr<const age::AgeIdentity> OpenGrant(lmdb::Env& env, std::string_vi
         grant->wrap);
     if (!secret || secret->size() != sodium::kX25519KeySize)
         return nullptr;
-    return std::make_shared<const age::AgeIdentity>(age::AgeIdentity::FromSecretKey(
-        std::span<const std::uint8_t, sodium::kX25519KeySize>(secret->data(),
-                                                              sodium::kX25519KeySize)));
+    return std::make_shared<const age::AgeIdentity>(
+        age::AgeIdentity::FromSecretKey(std::span<const std::uint8_t, sodium::kX25519KeySize>(
+            secret->data(), sodium::kX25519KeySize)));
 }
 
 std::size_t PruneGrants(lmdb::Env& env, std::int64_t now, std::string_view transfer_id) {

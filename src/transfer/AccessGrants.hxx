@@ -29,16 +29,14 @@ namespace sealpost::transfer {
 inline constexpr std::string_view kAccessCookie = "sp_access";
 
 /// Stores a grant and returns the cookie value "grant_id.AK" (base64url).
-std::string CreateGrant(lmdb::Env& env, std::string_view transfer_id,
-                        std::string_view download_id, const age::AgeIdentity& identity,
-                        std::int64_t expires_at);
+std::string CreateGrant(lmdb::Env& env, std::string_view transfer_id, std::string_view download_id,
+                        const age::AgeIdentity& identity, std::int64_t expires_at);
 
 /// The transfer identity a cookie value opens for this download, or null
 /// (unknown, expired, another download, or a forged key).
 std::shared_ptr<const age::AgeIdentity> OpenGrant(lmdb::Env& env, std::string_view cookie,
                                                   std::string_view transfer_id,
-                                                  std::string_view download_id,
-                                                  std::int64_t now);
+                                                  std::string_view download_id, std::int64_t now);
 
 /// Deletes expired grants and those of `transfer_id` (when given: the
 /// transfer was deleted); returns how many.

@@ -2,16 +2,16 @@
 #include "http/Cookie.hxx"
 #include "http/Exchange.hxx"
 #include "http/Response.hxx"
-#include "lib/uv/Work.hxx"
-#include "transfer/AccessGrants.hxx"
 #include "lib/sodium/Blake2b.hxx"
 #include "lib/sodium/Compare.hxx"
+#include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
+#include "mail/Outbox.hxx"
 #include "security/ClientIp.hxx"
 #include "security/TooManyRequests.hxx"
-#include "mail/Outbox.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
+#include "transfer/AccessGrants.hxx"
 #include "util/Hex.hxx"
 #include "util/Time.hxx"
 
@@ -97,12 +97,15 @@ void ApiContext::Send(Notification notification, std::string_view transfer_id) {
                                 what = e.what();
                             }
                             log::Error("mail {} for {} not queued: {}", kind, reference, what);
-                            Audit({"notification_failed", reference, "", "", "",
-                                   {{"kind", kind}, {"error", what}}});
+                            Audit({.event = "notification_failed",
+                                   .transfer_id = reference,
+                                   .detail = {{"kind", kind}, {"error", what}}});
                         });
     } catch (const std::exception& e) {
         log::Error("mail {} for {} not queued: {}", kind, reference, e.what());
-        Audit({"notification_failed", reference, "", "", "", {{"kind", kind}, {"error", e.what()}}});
+        Audit({.event = "notification_failed",
+               .transfer_id = reference,
+               .detail = {{"kind", kind}, {"error", e.what()}}});
     }
 }
 
@@ -181,7 +184,8 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
                     ex.Respond(http::Response::Problem(401, "unknown API token"));
                 return std::nullopt;
             }
-            if (!email.empty() && identity::LowerAscii(email) != identity::LowerAscii(token->email)) {
+            if (!email.empty() &&
+                identity::LowerAscii(email) != identity::LowerAscii(token->email)) {
                 ex.Respond(http::Response::Problem(
                     401, "this API token is bound to another sender address"));
                 return std::nullopt;
@@ -208,8 +212,9 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
     }
     if (!identity) {
         ex.Respond(http::Response::Problem(
-            401, email.empty() ? "this browser has no verified sender address"
-                               : "this sender address is not verified in this browser",
+            401,
+            email.empty() ? "this browser has no verified sender address"
+                          : "this sender address is not verified in this browser",
             {{"verification_required", true}}));
         return std::nullopt;
     }
@@ -219,8 +224,10 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
 }
 
 void ApiContext::TransferExpired(const store::TransferRecord& t) {
-    Audit({"transfer_expired", t.id, t.sender, "", "",
-           {{"status", std::string(store::ToString(t.status))}}});
+    Audit({.event = "transfer_expired",
+           .transfer_id = t.id,
+           .email = t.sender,
+           .detail = {{"status", std::string(store::ToString(t.status))}}});
     if (t.status != store::TransferStatus::provided)
         return;
     ExpiryNoticeMail mail{.language = t.options.value("language", "en"),
@@ -230,10 +237,18 @@ void ApiContext::TransferExpired(const store::TransferRecord& t) {
     for (const auto& r : t.recipients)
         mail.recipients.push_back(
             {r.email, r.downloads,
-             r.last_download_at ? std::optional<MailTime>(
-                                      MailTime{std::chrono::seconds(r.last_download_at)})
-                                : std::nullopt});
+             r.last_download_at
+                 ? std::optional<MailTime>(MailTime{std::chrono::seconds(r.last_download_at)})
+                 : std::nullopt});
     Send(notifications_.ExpiryNotice(mail), t.id);
+}
+
+void ApiContext::FileUploaded(const store::FileRecord& file) {
+    const auto t = storage_.index().GetTransfer(file.transfer_id);
+    Audit({.event = "file_uploaded",
+           .transfer_id = file.transfer_id,
+           .email = t ? t->sender : std::string(),
+           .detail = {{"file_id", file.id}, {"size", file.size}, {"sha256", file.sha256}}});
 }
 
 bool ApiContext::AuthorizeUpload(http::Exchange& ex) {

@@ -37,6 +37,7 @@ struct Response;
 namespace sealpost::store {
 class Storage;
 struct TransferRecord;
+struct FileRecord;
 } // namespace sealpost::store
 
 namespace sealpost::transfer {
@@ -51,7 +52,6 @@ struct AuditRecord {
     std::string user_agent;
     nlohmann::json detail = nlohmann::json::object();
 };
-
 
 /// Who is calling a sender-side route.
 struct SenderAuth {
@@ -111,6 +111,10 @@ public:
     /// A transfer expired (Storage::on_expired): audited, and its sender is
     /// told the final download status when it had been provided.
     void TransferExpired(const store::TransferRecord& transfer);
+
+    /// A file's upload completed (Storage::on_file_complete): audited with
+    /// its size, never its name.
+    void FileUploaded(const store::FileRecord& file);
 
     /// The guard of the upload endpoints (tus and PUT under
     /// /api/v1/transfers/{id}/files): only the transfer's sender, by cookie or

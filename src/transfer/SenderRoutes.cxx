@@ -32,9 +32,8 @@ std::optional<nlohmann::json> JsonBody(Exchange& ex) {
 namespace {
 
 /// A string member, or `fallback` when absent or null; nullopt after a 400.
-std::optional<std::string> StringField(Exchange& ex, const nlohmann::json& body,
-                                       const char* name, std::size_t max_size,
-                                       std::string fallback = {}) {
+std::optional<std::string> StringField(Exchange& ex, const nlohmann::json& body, const char* name,
+                                       std::size_t max_size, std::string fallback = {}) {
     const auto it = body.find(name);
     if (it == body.end() || it->is_null())
         return fallback;
@@ -109,8 +108,9 @@ void RequestVerification(ApiContext& ctx, Exchange& ex) {
                 return;
             }
             const auto& r = verification->record;
-            ctx.Send(ctx.notifications().VerificationCode(
-                {lang, Mailbox::Make(r.name, r.email), verification->code, std::chrono::minutes(15)}));
+            ctx.Send(ctx.notifications().VerificationCode({lang, Mailbox::Make(r.name, r.email),
+                                                           verification->code,
+                                                           std::chrono::minutes(15)}));
             if (!e)
                 return;
             ctx.Audit(*e, "verification_requested", "", r.email);
@@ -152,8 +152,8 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
             outcome->result = store->ConfirmCode(id, code, now, outcome->record);
             if (outcome->result != SenderStore::CodeResult::confirmed)
                 return;
-            outcome->identity = {outcome->record.email, outcome->record.name,
-                                 outcome->record.phone, until};
+            outcome->identity = {outcome->record.email, outcome->record.name, outcome->record.phone,
+                                 until};
             store->AddIdentity(cookie->Handle(), outcome->identity, now);
         },
         [&ctx, ref, cookie, outcome](std::exception_ptr error) {
@@ -168,11 +168,10 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
             switch (outcome->result) {
             case R::confirmed: {
                 ctx.Audit(*e, "verification_confirmed", "", outcome->identity.email);
-                Response r = Response::Json(
-                    200, {{"sender",
-                           {{"email", outcome->identity.email},
-                            {"name", outcome->identity.name},
-                            {"phone", outcome->identity.phone}}}});
+                Response r = Response::Json(200, {{"sender",
+                                                   {{"email", outcome->identity.email},
+                                                    {"name", outcome->identity.name},
+                                                    {"phone", outcome->identity.phone}}}});
                 r.headers.Add("Set-Cookie", ctx.ClientCookieHeader(*cookie, e->request().tls));
                 r.headers.Add("Cache-Control", "no-store");
                 e->Respond(std::move(r));

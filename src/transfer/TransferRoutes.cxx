@@ -52,9 +52,8 @@ std::optional<std::string> TextField(Exchange& ex, const nlohmann::json& body, c
     if (it == body.end() || it->is_null())
         return std::string();
     if (!it->is_string() || it->get_ref<const std::string&>().size() > max_size) {
-        ex.Respond(Response::Problem(
-            400, std::string(name) + " must be a string of at most " + std::to_string(max_size) +
-                     " bytes"));
+        ex.Respond(Response::Problem(400, std::string(name) + " must be a string of at most " +
+                                              std::to_string(max_size) + " bytes"));
         return std::nullopt;
     }
     return it->get<std::string>();
@@ -89,12 +88,12 @@ std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, Exchange& ex, bool al
 nlohmann::json StatusJson(const TransferRecord& t, store::Index& index) {
     nlohmann::json recipients = nlohmann::json::array();
     for (const auto& r : t.recipients)
-        recipients.push_back({{"email", r.email},
-                              {"kind", r.kind},
-                              {"downloads", r.downloads},
-                              {"last_download_at", r.last_download_at
-                                                       ? nlohmann::json(Rfc3339(r.last_download_at))
-                                                       : nlohmann::json(nullptr)}});
+        recipients.push_back(
+            {{"email", r.email},
+             {"kind", r.kind},
+             {"downloads", r.downloads},
+             {"last_download_at", r.last_download_at ? nlohmann::json(Rfc3339(r.last_download_at))
+                                                     : nlohmann::json(nullptr)}});
     nlohmann::json files = nlohmann::json::array();
     for (const auto& id : t.file_ids)
         if (const auto f = index.GetFile(id))
@@ -141,9 +140,9 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
             ex.Respond(Response::Problem(400, "some recipients are not usable addresses",
                                          {{"failed_recipients", FailedRecipients(invalid)}}));
         else
-            ex.Respond(Response::Problem(
-                403, "an external sender may send only to internal recipients",
-                {{"failed_recipients", FailedRecipients(refused)}}));
+            ex.Respond(Response::Problem(403,
+                                         "an external sender may send only to internal recipients",
+                                         {{"failed_recipients", FailedRecipients(refused)}}));
         return;
     }
 
@@ -152,9 +151,9 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     if (const auto it = body->find("retention_days"); it != body->end() && !it->is_null()) {
         if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
             it->get<std::int64_t>() > static_cast<std::int64_t>(config.policy.max_retention_days)) {
-            ex.Respond(Response::Problem(
-                400, "retention_days must be a whole number from 1 to " +
-                         std::to_string(config.policy.max_retention_days)));
+            ex.Respond(
+                Response::Problem(400, "retention_days must be a whole number from 1 to " +
+                                           std::to_string(config.policy.max_retention_days)));
             return;
         }
         retention_days = it->get<std::uint64_t>();
@@ -216,16 +215,18 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     } else if (*mode == "manual" || mode->empty()) {
         password = *given;
         if (password.empty()) {
-            ex.Respond(Response::Problem(400, "a password is required",
-                                         {{"violations", nlohmann::json::array(
-                                                             {{{"rule", "min_length"},
-                                                               {"message", "A password is required."}}})}}));
+            ex.Respond(Response::Problem(
+                400, "a password is required",
+                {{"violations",
+                  nlohmann::json::array(
+                      {{{"rule", "min_length"}, {"message", "A password is required."}}})}}));
             return;
         }
         const auto violations = ctx.password_policy().Check(password);
         if (!violations.empty()) {
-            ex.Respond(Response::Problem(400, "the password does not follow the password rules",
-                                         {{"violations", PasswordCheckToJson(violations)["violations"]}}));
+            ex.Respond(
+                Response::Problem(400, "the password does not follow the password rules",
+                                  {{"violations", PasswordCheckToJson(violations)["violations"]}}));
             return;
         }
     } else if (*mode == "quick") {
@@ -245,8 +246,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     auto request = std::make_shared<store::NewTransfer>();
     request->sender = auth->email;
     std::vector<std::string> seen;
-    for (const auto& [list, kind] : {std::pair{&to, "to"}, std::pair{&cc, "cc"},
-                                     std::pair{&bcc, "bcc"}}) {
+    for (const auto& [list, kind] :
+         {std::pair{&to, "to"}, std::pair{&cc, "cc"}, std::pair{&bcc, "bcc"}}) {
         for (const auto& address : list->addresses) {
             std::string email = address.ToString();
             const std::string key = identity::LowerAscii(email);
@@ -291,48 +292,49 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                 log::Error("transfer not created: {}", e.what());
             }
         },
-                    [&ctx, ref, created, auth = *auth, generated, password, retention_days,
-                     renew_until, loop] {
-                        Exchange* e = ref.get();
-                        if (created->id.empty()) {
-                            if (e)
-                                e->Respond(
-                                    Response::Problem(503, "the transfer cannot be created now"));
-                            return;
-                        }
-                        if (!auth.client_handle.empty()) {
-                            identity::SenderStore* store = &ctx.senders();
-                            uv::QueueWork(
-                                loop,
-                                [store, handle = auth.client_handle, email = auth.email,
-                                 renew_until] { store->Renew(handle, email, renew_until); },
-                                [](std::exception_ptr) {});
-                        }
-                        ctx.Audit(AuditRecord{
-                            "transfer_created", created->id, auth.email,
-                            e ? ctx.ClientIp(*e) : std::string(), "",
-                            {{"recipients", created->recipients.size()},
-                             {"retention_days", retention_days},
-                             {"message", !created->message_file_id.empty()},
-                             {"by_token", auth.by_token}}});
-                        if (!e)
-                            return;
-                        nlohmann::json out = {
-                            {"id", created->id},
-                            {"status", "open"},
-                            {"upload_url", "/api/v1/transfers/" + created->id + "/files"},
-                            {"expires_at", Rfc3339(created->expires_at)}};
-                        if (generated)
-                            out["password"] = password;
-                        Response r = Response::Json(201, out);
-                        r.headers.Add("Location", "/api/v1/transfers/" + created->id);
-                        r.headers.Add("Cache-Control", "no-store");
-                        if (!auth.client_handle.empty())
-                            if (const auto cookie = ctx.ClientOf(*e))
-                                r.headers.Add("Set-Cookie",
-                                              ctx.ClientCookieHeader(*cookie, e->request().tls));
-                        e->Respond(std::move(r));
-                    });
+        [&ctx, ref, created, auth = *auth, generated, password, retention_days, renew_until, loop] {
+            Exchange* e = ref.get();
+            if (created->id.empty()) {
+                if (e)
+                    e->Respond(Response::Problem(503, "the transfer cannot be created now"));
+                return;
+            }
+            if (!auth.client_handle.empty()) {
+                identity::SenderStore* store = &ctx.senders();
+                uv::QueueWork(
+                    loop,
+                    [store, handle = auth.client_handle, email = auth.email, renew_until] {
+                        store->Renew(handle, email, renew_until);
+                    },
+                    [](std::exception_ptr) {});
+            }
+            const nlohmann::json detail = {{"recipients", created->recipients.size()},
+                                           {"retention_days", retention_days},
+                                           {"message", !created->message_file_id.empty()},
+                                           {"by_token", auth.by_token}};
+            if (e)
+                ctx.Audit(*e, "transfer_created", created->id, auth.email, detail);
+            else
+                ctx.Audit({.event = "transfer_created",
+                           .transfer_id = created->id,
+                           .email = auth.email,
+                           .detail = detail});
+            if (!e)
+                return;
+            nlohmann::json out = {{"id", created->id},
+                                  {"status", "open"},
+                                  {"upload_url", "/api/v1/transfers/" + created->id + "/files"},
+                                  {"expires_at", Rfc3339(created->expires_at)}};
+            if (generated)
+                out["password"] = password;
+            Response r = Response::Json(201, out);
+            r.headers.Add("Location", "/api/v1/transfers/" + created->id);
+            r.headers.Add("Cache-Control", "no-store");
+            if (!auth.client_handle.empty())
+                if (const auto cookie = ctx.ClientOf(*e))
+                    r.headers.Add("Set-Cookie", ctx.ClientCookieHeader(*cookie, e->request().tls));
+            e->Respond(std::move(r));
+        });
 }
 
 std::vector<std::string> FileNames(ApiContext& ctx, const TransferRecord& t,
@@ -442,8 +444,9 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
             Exchange* e = ref.get();
             if (error || !job->refusal.empty()) {
                 if (e)
-                    e->Respond(error ? Response::Problem(503, "the transfer cannot be submitted now")
-                                     : Response::Problem(409, job->refusal));
+                    e->Respond(error
+                                   ? Response::Problem(503, "the transfer cannot be submitted now")
+                                   : Response::Problem(409, job->refusal));
                 return;
             }
             const TransferRecord& done = job->transfer;
@@ -451,10 +454,15 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
                                          : std::vector<std::string>{};
             job->keys.reset();
             NotifyProvided(ctx, done, names);
-            ctx.Audit(AuditRecord{"transfer_provided", done.id, done.sender,
-                                  e ? ctx.ClientIp(*e) : std::string(), "",
-                                  {{"files", done.file_ids.size()},
-                                   {"recipients", done.recipients.size()}}});
+            const nlohmann::json detail = {{"files", done.file_ids.size()},
+                                           {"recipients", done.recipients.size()}};
+            if (e)
+                ctx.Audit(*e, "transfer_provided", done.id, done.sender, detail);
+            else
+                ctx.Audit({.event = "transfer_provided",
+                           .transfer_id = done.id,
+                           .email = done.sender,
+                           .detail = detail});
             if (!e)
                 return;
             e->Respond(Response::Json(
@@ -484,9 +492,9 @@ void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
             const SenderIdentity sender{t.options.value("sender_name", ""), t.sender,
                                         t.options.value("sender_phone", "")};
             for (const auto& r : t.recipients)
-                ctx.Send(ctx.notifications().RevocationNotice(
-                             {t.options.value("language", "en"), Mailbox::Make("", r.email), t.id,
-                              sender, ToMailTime(UnixNow())}),
+                ctx.Send(ctx.notifications().RevocationNotice({t.options.value("language", "en"),
+                                                               Mailbox::Make("", r.email), t.id,
+                                                               sender, ToMailTime(UnixNow())}),
                          t.id);
         }
         if (Exchange* e = ref.get())

@@ -8,9 +8,9 @@
 // running server: LMDB serves both processes, and both read the same server
 // key. Everything listens on 127.0.0.1 only.
 #include "E2eSupport.hxx"
+#include "identity/SenderStore.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/Index.hxx"
-#include "identity/SenderStore.hxx"
 #include "store/Storage.hxx"
 
 #include <catch2/catch.hpp>
@@ -102,9 +102,9 @@ std::string Download(const std::string& url, const std::string& password,
 
 /// Upload-Offset from a tus HEAD, or nullopt when the server does not answer 200.
 std::optional<std::uint64_t> HeadOffset(const std::string& file_url) {
-    const std::string out = Shell("curl -sS -I --max-time 5 -H 'Tus-Resumable: 1.0.0' -H " +
-                                  Quote(SenderAuthorization()) + " " + Quote(file_url) +
-                                  " 2>/dev/null");
+    const std::string out =
+        Shell("curl -sS -I --max-time 5 -H 'Tus-Resumable: 1.0.0' -H " +
+              Quote(SenderAuthorization()) + " " + Quote(file_url) + " 2>/dev/null");
     if (!out.starts_with("HTTP/1.1 200"))
         return std::nullopt;
     const auto at = out.find("Upload-Offset: ");

@@ -450,6 +450,39 @@ def run(work, base, smtp, mailbox):
     status, st = anna.call("GET", f"/api/v1/transfers/{tid}")
     check(st["status"] == "revoked", f"status after revoke {st}")
 
+    step("the audit log: every step of the flow, with actor and IP; the chain verifies")
+    data = os.path.join(work, "data")
+    out = subprocess.run([EXE, "admin", "audit", "--transfer", tid, "--data", data],
+                         capture_output=True, text=True)
+    check(out.returncode == 0, f"admin audit {out.stderr}")
+    events = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    names = {e["event"] for e in events}
+    for name in ("transfer_created", "file_uploaded", "transfer_provided", "notification_sent",
+                 "download_unlocked", "file_downloaded", "zip_downloaded", "message_read",
+                 "password_failed", "transfer_revoked"):
+        check(name in names, f"audit event {name} recorded; got {sorted(names)}")
+    created_event = next(e for e in events if e["event"] == "transfer_created")
+    check(created_event["email"] == "anna@regionuppsala.se" and created_event["ip"] == "127.0.0.1",
+          f"actor and IP {created_event}")
+    unlocked = [e["email"] for e in events if e["event"] == "download_unlocked"]
+    check(sorted(set(unlocked)) == ["bo@example.com", "carl@akademiska.se"], f"unlocked by {unlocked}")
+    out = subprocess.run([EXE, "admin", "audit", "--event", "verification_confirmed",
+                          "--data", data], capture_output=True, text=True)
+    check("anna@regionuppsala.se" in out.stdout, "verification_confirmed recorded")
+    out = subprocess.run([EXE, "audit", "verify", "--data", data], capture_output=True, text=True)
+    check(out.returncode == 0, f"audit chain verifies: {out.stdout} {out.stderr}")
+
+    step("no file name or message text anywhere in the data folder or the logs")
+    secrets = [n.encode() for n in files] + ["röntgen".encode(), b"The confidential message"]
+    for root, _, names_ in os.walk(data):
+        for name in names_:
+            blob = open(os.path.join(root, name), "rb").read()
+            for secret in secrets:
+                check(secret not in blob, f"{secret!r} found in {os.path.join(root, name)}")
+    log_text = open(os.path.join(work, "server.log"), "rb").read()
+    for secret in secrets:
+        check(secret not in log_text, f"{secret!r} found in the server log")
+
     step("three wrong passwords lock the transfer; admin and sender are told")
     status, t3 = anna.call("POST", "/api/v1/transfers",
                            {"sender": "anna@regionuppsala.se", "recipients": "eva@example.com",
