@@ -1,0 +1,128 @@
+#include "transfer/TokenCli.hxx"
+#include "config/ConfigError.hxx"
+#include "config/LoadConfig.hxx"
+#include "identity/SenderStore.hxx"
+#include "policy/EmailAddress.hxx"
+#include "store/Index.hxx"
+#include "util/Time.hxx"
+
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sealpost::transfer {
+namespace {
+
+constexpr const char* kTokenUsage = R"(Usage:
+  sealpost admin token create --email ADDR [--label TEXT] [--config FILE] [--data DIR]
+  sealpost admin token list [--config FILE] [--data DIR]
+  sealpost admin token revoke ID [--config FILE] [--data DIR]
+
+create prints the new token once; send it as "Authorization: Bearer TOKEN".
+Exit codes: 0 success, 1 runtime failure, 2 usage error.
+)";
+
+struct TokenOptions {
+    std::optional<std::string> email, label, config, data;
+    std::vector<std::string> positional;
+};
+
+bool Parse(std::span<const std::string_view> args, TokenOptions& out, std::string& error) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        std::optional<std::string>* target = nullptr;
+        if (arg == "--email")
+            target = &out.email;
+        else if (arg == "--label")
+            target = &out.label;
+        else if (arg == "--config")
+            target = &out.config;
+        else if (arg == "--data")
+            target = &out.data;
+        else if (arg.starts_with("--")) {
+            error = "unknown option: " + std::string(arg);
+            return false;
+        } else {
+            out.positional.emplace_back(arg);
+            continue;
+        }
+        if (i + 1 >= args.size()) {
+            error = std::string(arg) + " needs a value";
+            return false;
+        }
+        *target = std::string(args[++i]);
+    }
+    return true;
+}
+
+} // namespace
+
+int RunTokenCommand(std::span<const std::string_view> args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << kTokenUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string_view action = args[0];
+    TokenOptions options;
+    std::string error;
+    if (!Parse(args.subspan(1), options, error)) {
+        std::cerr << "sealpost: " << error << "\n\n" << kTokenUsage;
+        return 2;
+    }
+    try {
+        Config config = options.config ? LoadConfig(*options.config) : Config{};
+        ApplyOverrides(config, std::nullopt, options.data, std::nullopt);
+        const auto index_dir = config.server.data_dir / "index";
+        if (action == "create") {
+            if (!options.email || !options.positional.empty()) {
+                std::cerr << "sealpost: token create needs --email ADDR\n\n" << kTokenUsage;
+                return 2;
+            }
+            AddressError invalid;
+            const auto address = EmailAddress::Parse(*options.email, &invalid);
+            if (!address) {
+                std::cerr << "sealpost: not a usable e-mail address: " << invalid.message << "\n";
+                return 2;
+            }
+            store::Index index(index_dir);
+            identity::SenderStore senders(index.env());
+            std::cout << senders.CreateToken(address->ToString(), options.label.value_or(""),
+                                             UnixNow())
+                      << "\n";
+            return 0;
+        }
+        if (action == "list") {
+            store::Index index(index_dir);
+            identity::SenderStore senders(index.env());
+            for (const auto& [id, token] : senders.ListTokens())
+                std::cout << id << "  " << token.email << "  " << Rfc3339(token.created_at)
+                          << (token.label.empty() ? "" : "  ") << token.label << "\n";
+            return 0;
+        }
+        if (action == "revoke") {
+            if (options.positional.size() != 1) {
+                std::cerr << "sealpost: token revoke needs the token's ID (from list)\n\n"
+                          << kTokenUsage;
+                return 2;
+            }
+            store::Index index(index_dir);
+            identity::SenderStore senders(index.env());
+            if (!senders.DeleteToken(options.positional[0])) {
+                std::cerr << "sealpost: no such token\n";
+                return 1;
+            }
+            return 0;
+        }
+    } catch (const ConfigError& e) {
+        std::cerr << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "sealpost: " << e.what() << "\n";
+        return 1;
+    }
+    std::cerr << "sealpost: unknown token command " << action << "\n\n" << kTokenUsage;
+    return 2;
+}
+
+} // namespace sealpost::transfer
