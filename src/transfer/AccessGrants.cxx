@@ -94,13 +94,16 @@ std::shared_ptr<const age::AgeIdentity> OpenGrant(lmdb::Env& env, std::string_vi
 std::size_t PruneGrants(lmdb::Env& env, std::int64_t now, std::string_view transfer_id) {
     std::size_t removed = 0;
     auto txn = lmdb::Txn::BeginWrite(env);
-    lmdb::Cursor cursor(txn, lmdb::Dbi::Open(txn, kAccess));
-    for (auto e = cursor.First(); e; e = cursor.Next()) {
-        const auto grant = ParseGrant(e->value);
-        if (!grant || grant->expires_at <= now ||
-            (!transfer_id.empty() && grant->transfer_id == transfer_id)) {
-            cursor.DelCurrent();
-            ++removed;
+    {
+        // A write transaction frees its cursors at commit: close it first.
+        lmdb::Cursor cursor(txn, lmdb::Dbi::Open(txn, kAccess));
+        for (auto e = cursor.First(); e; e = cursor.Next()) {
+            const auto grant = ParseGrant(e->value);
+            if (!grant || grant->expires_at <= now ||
+                (!transfer_id.empty() && grant->transfer_id == transfer_id)) {
+                cursor.DelCurrent();
+                ++removed;
+            }
         }
     }
     txn.Commit();
