@@ -270,7 +270,10 @@ int Verify(const Config& config, std::ostream& out, std::ostream& err) {
     audit::AuditStore store(config.server.data_dir / "audit");
     const auto result = store.Verify();
     if (result.ok) {
-        out << "ok: " << result.events << " events, head " << result.head << "\n";
+        out << "ok: " << result.events << " events, head " << result.head;
+        if (result.first_seq > 1)
+            out << " (records before seq " << result.first_seq << " removed after retention)";
+        out << "\n";
         return kExitOk;
     }
     err << "audit chain broken at seq " << result.first_bad_seq.value_or(0) << ": "

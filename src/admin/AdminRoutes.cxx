@@ -434,6 +434,7 @@ void VerifyRoute(AdminContext& ctx, Exchange& ex) {
             200,
             {{"ok", result.ok},
              {"events", result.events},
+             {"first_seq", result.first_seq},
              {"head", result.head},
              {"first_bad_seq", result.first_bad_seq ? nlohmann::json(*result.first_bad_seq)
                                                     : nlohmann::json(nullptr)},

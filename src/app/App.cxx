@@ -127,6 +127,11 @@ void App::Start() {
     storage_->on_expired = [this](const store::TransferRecord& t) { api_->TransferExpired(t); };
     storage_->on_file_complete = [this](const store::FileRecord& f) { api_->FileUploaded(f); };
     storage_->Start();
+    // Audit records stay audit.retention_days, and that long after their transfer is gone.
+    audit_->StartRetention(static_cast<std::int64_t>(config_.audit.retention_days) * 86400,
+                           [&index = storage_->index()](std::string_view transfer_id) {
+                               return index.GetTransfer(transfer_id).has_value();
+                           });
     admin_users_ = std::make_unique<admin::AdminUsers>(config_.server.data_dir / "admin");
     admin_ = std::make_unique<admin::AdminContext>(config_, *storage_, *audit_, *admin_users_);
 

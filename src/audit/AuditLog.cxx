@@ -36,6 +36,7 @@ std::string ErrorText(std::exception_ptr error) {
 AuditLog::AuditLog(uv_loop_s* loop, std::filesystem::path dir)
     : loop_(loop), store_(std::make_shared<AuditStore>(dir)),
       retry_timer_(std::make_unique<uv::Timer>(loop, [this] { Flush(); })),
+      retention_timer_(std::make_unique<uv::Timer>(loop, [this] { Prune(); })),
       queued_(std::make_shared<std::vector<TimedEvent>>()),
       writing_(std::make_shared<std::vector<TimedEvent>>()) {}
 
@@ -59,17 +60,74 @@ void AuditLog::SetStoredHook(std::function<void(std::size_t)> hook) {
     stored_hook_ = std::move(hook);
 }
 
+void AuditLog::SetPrunedHook(std::function<void(std::uint64_t)> hook) {
+    pruned_hook_ = std::move(hook);
+}
+
+void AuditLog::StartRetention(std::int64_t retention_seconds,
+                              std::function<bool(std::string_view)> transfer_exists,
+                              std::uint64_t interval_ms) {
+    retention_seconds_ = retention_seconds;
+    transfer_exists_ = std::move(transfer_exists);
+    if (retention_seconds_ <= 0 || stopping_)
+        return;
+    retention_timer_->Start(0, interval_ms);
+}
+
+void AuditLog::Prune() {
+    if (prune_in_flight_ || stopping_)
+        return;
+    prune_in_flight_ = true;
+    AuditRetention retention{.cutoff = NowSeconds() - retention_seconds_,
+                             .transfer_exists = transfer_exists_};
+    auto pruned = std::make_shared<AuditPruneResult>();
+    std::weak_ptr<int> alive = alive_;
+    uv::QueueWork(
+        loop_,
+        [store = store_, retention = std::move(retention), pruned] {
+            // One write transaction per batch, so appends are not held up for long.
+            for (;;) {
+                const auto batch = store->Prune(retention);
+                pruned->pruned += batch.pruned;
+                pruned->anchor = batch.anchor;
+                if (batch.pruned < retention.max_records)
+                    return;
+            }
+        },
+        [this, alive, pruned](std::exception_ptr error) {
+            if (alive.expired())
+                return;
+            prune_in_flight_ = false;
+            if (error)
+                log::Write(log::Level::error, "audit pruning failed",
+                           {{"error", ErrorText(error)}});
+            else if (pruned->pruned > 0)
+                log::Write(
+                    log::Level::info, "audit records past retention removed",
+                    {{"count", std::to_string(pruned->pruned)},
+                     {"anchor_seq", std::to_string(pruned->anchor ? pruned->anchor->seq : 0)}});
+            if (!error && pruned_hook_)
+                pruned_hook_(pruned->pruned);
+            FinishStop();
+        });
+}
+
 void AuditLog::Stop(std::function<void()> stopped) {
     stopping_ = true;
+    retention_timer_->Stop();
+    stopped_ = std::move(stopped);
     if (!write_in_flight_ && Pending() == 0) {
         retry_timer_->Stop();
-        if (stopped)
-            stopped();
+        FinishStop();
         return;
     }
-    stopped_ = std::move(stopped);
     if (!write_in_flight_ && !retry_timer_->IsActive())
         Flush();
+}
+
+void AuditLog::FinishStop() {
+    if (stopping_ && !write_in_flight_ && !prune_in_flight_ && Pending() == 0 && stopped_)
+        std::exchange(stopped_, nullptr)();
 }
 
 void AuditLog::Flush() {
@@ -121,8 +179,7 @@ void AuditLog::WriteDone(std::size_t count, std::exception_ptr error) {
         Flush();
         return;
     }
-    if (stopping_ && stopped_)
-        std::exchange(stopped_, nullptr)();
+    FinishStop();
 }
 
 } // namespace sealpost::audit

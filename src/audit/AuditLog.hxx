@@ -4,6 +4,8 @@
 // per write transaction (whatever arrived while the previous write ran), one write at
 // a time. A failed write (disk full) keeps its events and is retried after a second.
 // Stop() calls back once everything appended before it is stored.
+// StartRetention() prunes records whose retention has passed (AuditStore::Prune) at
+// once and then every hour, also on the threadpool.
 //
 // Threads: the AuditLog lives on the event loop thread, which calls every method and
 // receives the Stop() callback. The blocking readers (Query, Verify, ForEach, Head)
@@ -16,9 +18,11 @@
 
 #include "audit/AuditRecord.hxx"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 struct uv_loop_s;
@@ -57,16 +61,38 @@ public:
     /// Called on the loop thread after each stored batch (tests, metrics).
     void SetStoredHook(std::function<void(std::size_t count)> hook);
 
+    /// Keeps records `retention_seconds` (audit.retention_days) and, for a transfer's
+    /// records, that long after the transfer is gone: transfer_exists answers whether a
+    /// transfer is still in the index (called on the threadpool; it must stay valid
+    /// until Stop() has called back). Prunes now, then every interval_ms. A retention
+    /// of 0 keeps everything.
+    void StartRetention(std::int64_t retention_seconds,
+                        std::function<bool(std::string_view transfer_id)> transfer_exists,
+                        std::uint64_t interval_ms = kRetentionIntervalMs);
+
+    /// Called on the loop thread after each pruning pass with the records removed.
+    void SetPrunedHook(std::function<void(std::uint64_t count)> hook);
+
+    static constexpr std::uint64_t kRetentionIntervalMs = 3600 * 1000;
+
     /// The blocking reader/writer underneath; not on the loop thread.
     AuditStore& store() noexcept { return *store_; }
 
 private:
     void Flush();
     void WriteDone(std::size_t count, std::exception_ptr error);
+    void Prune();
+    /// Calls the Stop() callback once nothing is pending or running.
+    void FinishStop();
 
     uv_loop_s* loop_;
     std::shared_ptr<AuditStore> store_;
     std::unique_ptr<uv::Timer> retry_timer_;
+    std::unique_ptr<uv::Timer> retention_timer_;
+    std::int64_t retention_seconds_ = 0;
+    std::function<bool(std::string_view)> transfer_exists_;
+    bool prune_in_flight_ = false;
+    std::function<void(std::uint64_t)> pruned_hook_;
     /// Appended, not yet handed to the threadpool.
     std::shared_ptr<std::vector<TimedEvent>> queued_;
     /// Handed to the threadpool (kept for a retry until the write succeeded).

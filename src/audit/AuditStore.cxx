@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 namespace sealpost::audit {
@@ -66,14 +67,29 @@ std::optional<AuditHead> ParseHead(std::string_view text) {
     }
 }
 
-AuditHead ReadHead(lmdb::Txn& txn) {
-    const auto text = lmdb::Dbi::Open(txn, kChainDatabase).Get(txn, kHeadKey);
+/// A {seq, hash, time} entry of the chain database (head or anchor).
+std::optional<AuditHead> ReadChainEntry(lmdb::Txn& txn, const char* key) {
+    const auto text = lmdb::Dbi::Open(txn, kChainDatabase).Get(txn, key);
     if (!text)
-        return {};
-    auto head = ParseHead(*text);
-    if (!head)
-        throw std::runtime_error("the audit log's head record is damaged");
-    return *head;
+        return std::nullopt;
+    auto entry = ParseHead(*text);
+    if (!entry)
+        throw std::runtime_error(std::string("the audit log's ") + key + " record is damaged");
+    return entry;
+}
+
+void WriteChainEntry(lmdb::Txn& txn, const char* key, const AuditHead& entry) {
+    const nlohmann::json value{{"seq", entry.seq}, {"hash", entry.hash}, {"time", entry.time}};
+    lmdb::Dbi::Open(txn, kChainDatabase).Put(txn, key, value.dump());
+}
+
+AuditHead ReadHead(lmdb::Txn& txn) {
+    return ReadChainEntry(txn, kHeadKey).value_or(AuditHead{});
+}
+
+/// Where the stored chain starts: after the anchor, or at the genesis.
+AuditHead ChainStart(lmdb::Txn& txn) {
+    return ReadChainEntry(txn, kAnchorKey).value_or(AuditHead{});
 }
 
 std::optional<AuditRecord> ParseStored(std::string_view text) {
@@ -151,10 +167,8 @@ std::vector<AuditRecord> AuditStore::Append(std::span<const TimedEvent> events) 
         head = {record.seq, record.hash, record.time};
         records.push_back(std::move(record));
     }
-    if (!records.empty()) {
-        const nlohmann::json value{{"seq", head.seq}, {"hash", head.hash}, {"time", head.time}};
-        lmdb::Dbi::Open(txn, kChainDatabase).Put(txn, kHeadKey, value.dump());
-    }
+    if (!records.empty())
+        WriteChainEntry(txn, kHeadKey, head);
     txn.Commit();
     return records;
 }
@@ -226,8 +240,11 @@ AuditVerifyResult AuditStore::Verify() {
     AuditVerifyResult result;
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto events_db = lmdb::Dbi::Open(txn, kEventsDatabase);
-    std::uint64_t expected = 1;
-    std::string prev(kGenesisHash);
+    const AuditHead start = ChainStart(txn);
+    std::uint64_t expected = start.seq + 1;
+    std::string prev = start.hash;
+    result.first_seq = expected;
+    result.head = prev;
     const auto fail = [&](std::uint64_t seq, std::string problem) {
         if (result.ok) {
             result.ok = false;
@@ -244,6 +261,10 @@ AuditVerifyResult AuditStore::Verify() {
         const auto key_seq = lmdb::DecodeU64(entry->key);
         if (!key_seq) {
             fail(expected, "a record has a malformed key");
+            continue;
+        }
+        if (*key_seq <= start.seq) {
+            fail(*key_seq, "a record the pruning anchor says was removed remains");
             continue;
         }
         if (*key_seq != expected) {
@@ -288,6 +309,82 @@ AuditVerifyResult AuditStore::Verify() {
 AuditHead AuditStore::Head() {
     auto txn = lmdb::Txn::BeginRead(env_);
     return ReadHead(txn);
+}
+
+std::optional<AuditHead> AuditStore::Anchor() {
+    auto txn = lmdb::Txn::BeginRead(env_);
+    return ReadChainEntry(txn, kAnchorKey);
+}
+
+AuditPruneResult AuditStore::Prune(const AuditRetention& retention) {
+    AuditPruneResult result;
+    auto txn = lmdb::Txn::BeginWrite(env_);
+    const auto events_db = lmdb::Dbi::Open(txn, kEventsDatabase);
+    const auto by_transfer = lmdb::Dbi::Open(txn, kByTransfer);
+    const auto by_email = lmdb::Dbi::Open(txn, kByEmail);
+    const auto by_event = lmdb::Dbi::Open(txn, kByEvent);
+    result.anchor = ReadChainEntry(txn, kAnchorKey);
+    AuditHead last = result.anchor.value_or(AuditHead{});
+
+    // Whether a transfer's whole trail is due; asked once per transfer per call.
+    std::map<std::string, bool, std::less<>> transfer_due;
+    const auto trail_due = [&](const std::string& transfer_id) {
+        if (const auto it = transfer_due.find(transfer_id); it != transfer_due.end())
+            return it->second;
+        bool due = !retention.transfer_exists || !retention.transfer_exists(transfer_id);
+        if (due) {
+            const std::string prefix = IndexPrefix(transfer_id);
+            ReverseScan(txn, by_transfer, prefix, std::numeric_limits<std::uint64_t>::max(),
+                        [&](std::string_view key) {
+                            const auto seq = lmdb::DecodeU64(key.substr(prefix.size()));
+                            const auto text =
+                                seq ? events_db.Get(txn, lmdb::EncodeU64(*seq)) : std::nullopt;
+                            const auto newest = text ? ParseStored(*text) : std::nullopt;
+                            due = newest && newest->time < retention.cutoff;
+                            return false;
+                        });
+        }
+        transfer_due.emplace(transfer_id, due);
+        return due;
+    };
+
+    // The due records, oldest first, up to the first one that must stay. A record that
+    // does not continue the chain is never removed: pruning must not hide tampering.
+    std::vector<AuditRecord> due;
+    {
+        lmdb::Cursor cursor(txn, events_db);
+        for (auto entry = cursor.First(); entry && due.size() < retention.max_records;
+             entry = cursor.Next()) {
+            const auto record = ParseStored(entry->value);
+            if (!record || record->seq != last.seq + 1 || record->prev_hash != last.hash ||
+                lmdb::DecodeU64(entry->key) != record->seq ||
+                ComputeHash(*record) != record->hash || CanonicalText(*record) != entry->value)
+                break;
+            if (record->time >= retention.cutoff)
+                break;
+            if (!record->event.transfer_id.empty() && !trail_due(record->event.transfer_id))
+                break;
+            last = {record->seq, record->hash, record->time};
+            due.push_back(std::move(*record));
+        }
+    } // a write transaction's cursors must be closed before it commits
+
+    for (const AuditRecord& record : due) {
+        const std::string key = lmdb::EncodeU64(record.seq);
+        events_db.Del(txn, key);
+        if (!record.event.transfer_id.empty())
+            by_transfer.Del(txn, IndexPrefix(record.event.transfer_id) + key);
+        if (!record.event.email.empty())
+            by_email.Del(txn, IndexPrefix(LowerAscii(record.event.email)) + key);
+        by_event.Del(txn, IndexPrefix(record.event.event) + key);
+    }
+    if (!due.empty()) {
+        WriteChainEntry(txn, kAnchorKey, last);
+        result.anchor = last;
+    }
+    result.pruned = due.size();
+    txn.Commit();
+    return result;
 }
 
 } // namespace sealpost::audit

@@ -1,7 +1,8 @@
 // The audit log's storage: an append-only, hash-chained LMDB environment of its own
 // (data_dir/audit/, schema version kept by lmdb::OpenIndex). Databases:
 //   events       be64(seq) → canonical record text with its hash (AuditRecord.hxx)
-//   chain        "head" → {"seq","hash","time"} of the newest record
+//   chain        "head" → {"seq","hash","time"} of the newest record;
+//                "anchor" → {"seq","hash","time"} of the last pruned record (if any)
 //   by_transfer  transfer_id '\0' be64(seq) → ""   (secondary indexes for queries;
 //   by_email     lower-case email '\0' be64(seq) → "" values longer than 256 bytes are
 //   by_event     event '\0' be64(seq) → ""          cut in the key, never in the record)
@@ -9,9 +10,14 @@
 // that steps back repeats the last time). The head record is written in the same
 // transaction as the events, so Verify() also notices events cut from the end.
 //
-// Retention: nothing is pruned yet; every record is kept (audit.retention_days is
-// the minimum). A future pruning pass will store an anchor {seq, hash} of the last
-// pruned record so that the remaining chain still verifies.
+// Retention (product.md §5: kept audit.retention_days after the transfer is gone):
+// Prune() removes records from the old end of the chain only, oldest first, and stops
+// at the first record that must be kept, so what remains is one unbroken chain. The
+// last removed record's {seq, hash} is stored as the anchor: Verify() then expects
+// the first remaining record to be anchor.seq + 1 with prev_hash = anchor.hash. The
+// anchor makes pruning visible (first_seq > 1), not undoable: like any hash chain kept
+// by the server itself, it proves order and completeness against edits, and an
+// external copy of a head hash (export, verify output) pins the history before it.
 //
 // Blocking: every method waits on the disk. Call it from the libuv threadpool (the
 // AuditLog does), the command line or tests — never on the loop thread. Any thread;
@@ -28,6 +34,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sealpost::audit {
@@ -61,6 +68,8 @@ struct AuditVerifyResult {
     bool ok = true;
     /// Records in the log.
     std::uint64_t events = 0;
+    /// The oldest record kept: 1, or the anchor's seq + 1 after pruning.
+    std::uint64_t first_seq = 1;
     /// Hash of the newest record that verified (kGenesisHash for an empty log).
     std::string head = std::string(kGenesisHash);
     /// The first record that is missing, altered, out of order or unreadable.
@@ -73,6 +82,25 @@ struct AuditHead {
     std::uint64_t seq = 0;
     std::string hash = std::string(kGenesisHash);
     std::int64_t time = 0;
+};
+
+/// What Prune() may remove. A record is due when it is older than `cutoff` and, if it
+/// names a transfer, that transfer no longer exists and the newest record naming it is
+/// older than `cutoff` as well (so a transfer's trail goes as a whole, retention after
+/// the transfer is gone).
+struct AuditRetention {
+    /// Unix seconds: records at or after it are kept.
+    std::int64_t cutoff = 0;
+    /// Whether the transfer still exists (in the transfer index); blocking is fine.
+    std::function<bool(std::string_view transfer_id)> transfer_exists;
+    /// Records removed per call at most (one write transaction).
+    std::size_t max_records = 10000;
+};
+
+struct AuditPruneResult {
+    std::uint64_t pruned = 0;
+    /// The anchor after the call (the last record ever pruned), if any.
+    std::optional<AuditHead> anchor;
 };
 
 class AuditStore {
@@ -100,6 +128,13 @@ public:
 
     AuditHead Head();
 
+    /// The last pruned record's seq, hash and time; nullopt when nothing was pruned.
+    std::optional<AuditHead> Anchor();
+
+    /// Removes due records from the old end of the chain (see AuditRetention), in one
+    /// write transaction, with their index entries, and moves the anchor.
+    AuditPruneResult Prune(const AuditRetention& retention);
+
     /// The environment, for tests that tamper with it.
     lmdb::Env& env() noexcept { return env_; }
 
@@ -111,5 +146,6 @@ private:
 inline constexpr const char* kEventsDatabase = "events";
 inline constexpr const char* kChainDatabase = "chain";
 inline constexpr const char* kHeadKey = "head";
+inline constexpr const char* kAnchorKey = "anchor";
 
 } // namespace sealpost::audit

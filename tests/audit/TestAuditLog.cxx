@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 using namespace sealpost;
 using namespace sealpost::audit;
 
@@ -83,6 +85,38 @@ TEST_CASE("Stop with nothing pending calls back at once; events survive a restar
         log.Stop({});
         loop.Run();
         CHECK(log.store().Verify().events == 2);
+    }
+    CHECK(loop.Close() == 0);
+}
+
+TEST_CASE("retention prunes on the threadpool at start; Stop waits for it", "[audit][retention]") {
+    test::TempDir dir;
+    uv::Loop loop;
+    {
+        AuditLog log(loop.get(), dir.Path());
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        const auto old = [&](std::string event, std::string transfer, std::int64_t days_ago) {
+            return TimedEvent{{std::move(event), std::move(transfer), "", "192.0.2.1", "", {}},
+                              now - days_ago * 86400};
+        };
+        // Three days old: a sign-in and a gone transfer's trail; then one still there.
+        log.store().Append(std::vector{old("admin_login", "", 3), old("transfer_created", "A", 3),
+                                       old("transfer_expired", "A", 3),
+                                       old("transfer_created", "B", 3), old("admin_login", "", 0)});
+        std::vector<std::uint64_t> passes;
+        log.SetPrunedHook([&](std::uint64_t n) {
+            passes.push_back(n);
+            log.Stop({});
+        });
+        log.StartRetention(2 * 86400, [](std::string_view id) { return id == "B"; });
+        loop.Run();
+        CHECK(passes == std::vector<std::uint64_t>{3});
+        const auto verified = log.store().Verify();
+        CHECK(verified.ok);
+        CHECK(verified.first_seq == 4);
+        CHECK(verified.events == 2);
     }
     CHECK(loop.Close() == 0);
 }

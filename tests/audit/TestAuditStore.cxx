@@ -312,3 +312,149 @@ TEST_CASE("RFC 3339 times", "[audit]") {
     CHECK_FALSE(ParseRfc3339("yesterday"));
     CHECK_FALSE(ParseRfc3339("2026-11-26T13:15:37+02:00"));
 }
+
+namespace {
+
+/// Queries everything (newest first) and returns the sequence numbers.
+std::vector<std::uint64_t> AllSeqs(AuditStore& store, AuditQuery query = {}) {
+    query.limit = 0;
+    std::vector<std::uint64_t> seqs;
+    for (const auto& record : store.Query(query).events)
+        seqs.push_back(record.seq);
+    return seqs;
+}
+
+} // namespace
+
+TEST_CASE("retention removes old records from the start and the rest still verifies",
+          "[audit][retention]") {
+    test::TempDir dir;
+    AuditStore store(dir.Path());
+    const std::int64_t t0 = 1'700'000'000;
+    // seq 1-4: sign-ins without a transfer; 5-6: transfer T1 (gone); 7: T2 (still
+    // there); 8-9: no transfer again.
+    const std::vector<TimedEvent> events{
+        Event("admin_login", "", "ann@example.org", t0),
+        Event("verification_requested", "", "bo@example.org", t0 + 10),
+        Event("verification_confirmed", "", "bo@example.org", t0 + 20),
+        Event("admin_login_failed", "", "ann@example.org", t0 + 30),
+        Event("transfer_created", "T1", "bo@example.org", t0 + 40),
+        Event("transfer_expired", "T1", "", t0 + 50),
+        Event("transfer_created", "T2", "bo@example.org", t0 + 60),
+        Event("admin_login", "", "ann@example.org", t0 + 70),
+        Event("admin_login", "", "ann@example.org", t0 + 80),
+    };
+    store.Append(events);
+    const std::string head = store.Head().hash;
+    const auto exists = [](std::string_view id) { return id == "T2"; };
+
+    SECTION("nothing is due before the cutoff") {
+        const auto result = store.Prune({.cutoff = t0, .transfer_exists = exists});
+        CHECK(result.pruned == 0);
+        CHECK_FALSE(result.anchor);
+        CHECK(store.Verify().first_seq == 1);
+    }
+
+    SECTION("records older than the cutoff go, oldest first, with their index entries") {
+        const auto result = store.Prune({.cutoff = t0 + 25, .transfer_exists = exists});
+        CHECK(result.pruned == 3);
+        REQUIRE(result.anchor);
+        CHECK(result.anchor->seq == 3);
+        CHECK(result.anchor->time == t0 + 20);
+        CHECK(store.Anchor()->hash == result.anchor->hash);
+
+        const auto verified = store.Verify();
+        CHECK(verified.ok);
+        CHECK(verified.events == 6);
+        CHECK(verified.first_seq == 4);
+        CHECK(verified.head == head);
+        CHECK(AllSeqs(store) == std::vector<std::uint64_t>{9, 8, 7, 6, 5, 4});
+        CHECK(AllSeqs(store, {.email = "bo@example.org"}) == std::vector<std::uint64_t>{7, 5});
+        CHECK(AllSeqs(store, {.event = "verification_confirmed"}).empty());
+
+        // The chain goes on from the same head, also after reopening.
+        store.Append(std::vector{Event("admin_login", "", "ann@example.org", t0 + 90)});
+        AuditStore reopened(dir.Path());
+        const auto again = reopened.Verify();
+        CHECK(again.ok);
+        CHECK(again.events == 7);
+        CHECK(again.first_seq == 4);
+    }
+
+    SECTION("a transfer's records stay while it exists, then go as a whole") {
+        // T1 is gone and its newest record is older than the cutoff; T2 still exists
+        // and stops pruning at its first record, keeping everything after it.
+        auto result = store.Prune({.cutoff = t0 + 1000, .transfer_exists = exists});
+        CHECK(result.pruned == 6);
+        CHECK(store.Verify().first_seq == 7);
+        CHECK(AllSeqs(store, {.transfer_id = "T1"}).empty());
+        CHECK(AllSeqs(store, {.transfer_id = "T2"}) == std::vector<std::uint64_t>{7});
+
+        result = store.Prune(
+            {.cutoff = t0 + 1000, .transfer_exists = [](std::string_view) { return false; }});
+        CHECK(result.pruned == 3);
+        const auto verified = store.Verify();
+        CHECK(verified.ok);
+        CHECK(verified.events == 0);
+        CHECK(verified.first_seq == 10);
+        CHECK(verified.head == head);
+    }
+
+    SECTION("a gone transfer's trail is kept until its newest record is past the cutoff") {
+        // T1's last record (t0 + 50) is newer than this cutoff, so seq 5 stops pruning
+        // although it is older itself.
+        const auto result = store.Prune({.cutoff = t0 + 45, .transfer_exists = exists});
+        CHECK(result.pruned == 4);
+        CHECK(store.Verify().first_seq == 5);
+    }
+
+    SECTION("at most max_records per call") {
+        const auto result =
+            store.Prune({.cutoff = t0 + 25, .transfer_exists = exists, .max_records = 2});
+        CHECK(result.pruned == 2);
+        CHECK(store.Prune({.cutoff = t0 + 25, .transfer_exists = exists}).pruned == 1);
+        CHECK(store.Verify().ok);
+    }
+
+    SECTION("pruning does not remove an altered record, and Verify still names it") {
+        Tamper(store, [&](lmdb::Txn& txn, const lmdb::Dbi& dbi) {
+            std::string text = Stored(store, 2);
+            text.replace(text.find("bo@example.org"), 2, "eve");
+            dbi.Put(txn, lmdb::EncodeU64(2), text);
+        });
+        const auto result = store.Prune({.cutoff = t0 + 1000, .transfer_exists = exists});
+        CHECK(result.pruned == 1);
+        const auto verified = store.Verify();
+        CHECK_FALSE(verified.ok);
+        REQUIRE(verified.first_bad_seq);
+        CHECK(*verified.first_bad_seq == 2);
+    }
+
+    SECTION("records removed behind the anchor's back, or the anchor itself, are noticed") {
+        store.Prune({.cutoff = t0 + 25, .transfer_exists = exists});
+        SECTION("the next record deleted") {
+            Tamper(store,
+                   [&](lmdb::Txn& txn, const lmdb::Dbi& dbi) { dbi.Del(txn, lmdb::EncodeU64(4)); });
+            const auto verified = store.Verify();
+            CHECK_FALSE(verified.ok);
+            CHECK(verified.first_bad_seq == std::optional<std::uint64_t>{4});
+        }
+        SECTION("the anchor deleted") {
+            auto txn = lmdb::Txn::BeginWrite(store.env());
+            lmdb::Dbi::Open(txn, kChainDatabase).Del(txn, kAnchorKey);
+            txn.Commit();
+            const auto verified = store.Verify();
+            CHECK_FALSE(verified.ok);
+            CHECK(verified.first_bad_seq == std::optional<std::uint64_t>{1});
+        }
+        SECTION("the anchor moved forward over a record") {
+            auto txn = lmdb::Txn::BeginWrite(store.env());
+            const nlohmann::json moved{{"seq", 4}, {"hash", store.Anchor()->hash}, {"time", t0}};
+            lmdb::Dbi::Open(txn, kChainDatabase).Put(txn, kAnchorKey, moved.dump());
+            txn.Commit();
+            const auto verified = store.Verify();
+            CHECK_FALSE(verified.ok);
+            CHECK(verified.first_bad_seq == std::optional<std::uint64_t>{4});
+        }
+    }
+}

@@ -510,6 +510,45 @@ def run(work, base, smtp, mailbox):
     status, st = anna.call("GET", f"/api/v1/transfers/{t3['id']}")
     check(st["failed_attempts"] == 3 and st["locked_until"], f"sender sees the lock {st}")
 
+    step("admin unlock restores access; the 10th wrong password deletes, admin and sender are told")
+    data_dir = os.path.join(work, "data")
+
+    def admin_unlock():
+        out = subprocess.run([EXE, "admin", "unlock", t3["id"], "--data", data_dir],
+                             capture_output=True, text=True)
+        check(out.returncode == 0 and t3["id"] in out.stdout, f"admin unlock {out.stderr}")
+
+    admin_unlock()
+    status, body = eva.call("POST", f"/api/v1/downloads/{eva_dl}/unlock", {"password": password})
+    check(status == 200, f"the right password works after an admin unlock: {status} {body}")
+    wrong = 3
+    for _ in range(2):
+        for n in range(3):
+            wrong += 1
+            status, body = eva.call("POST", f"/api/v1/downloads/{eva_dl}/unlock",
+                                    {"password": "Nope-Wrong-%d" % wrong})
+            check(status == (423 if n == 2 else 401), f"wrong password {wrong}: {status} {body}")
+        check(body["attempts_before_deletion"] == 10 - wrong, f"after {wrong}: {body}")
+        admin_unlock()
+    script = Client(base, {"X-Sealpost-Password": "Nope-Wrong-10"})
+    status, body = script.call("GET", f"/api/v1/downloads/{eva_dl}/message")
+    check(status == 410, f"the 10th wrong password (by header this time) deletes: {status} {body}")
+    status, _ = eva.call("POST", f"/api/v1/downloads/{eva_dl}/unlock", {"password": password})
+    check(status in (404, 410), f"the deleted transfer stays gone, also for the right password: {status}")
+    for address in ("security@regionuppsala.se", "anna@regionuppsala.se"):
+        mailbox.wait(lambda m, g, r, a=address: a in m["rcpt_tos"] and t3["id"] in text_of(g)
+                     and ("deleted" in text_of(g) or "raderades" in text_of(g))
+                     and "10" in text_of(g))
+    out = subprocess.run([EXE, "admin", "audit", "--transfer", t3["id"], "--data", data_dir],
+                         capture_output=True, text=True)
+    trail = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    count = lambda name: sum(1 for e in trail if e["event"] == name)
+    check(count("password_failed") == 10 and count("transfer_locked") == 3
+          and count("transfer_unlocked") == 3 and count("transfer_deleted_attempts") == 1,
+          f"the lockouts, unlocks and deletion are audited: {[e['event'] for e in trail]}")
+    out = subprocess.run([EXE, "audit", "verify", "--data", data_dir], capture_output=True, text=True)
+    check(out.returncode == 0, f"audit chain verifies after the deletion: {out.stdout} {out.stderr}")
+
     step("API token instead of the cookie")
     out = subprocess.run([EXE, "admin", "token", "create", "--email", "robot@regionuppsala.se",
                           "--data", os.path.join(work, "data")], capture_output=True, text=True)
