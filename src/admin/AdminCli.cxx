@@ -11,6 +11,7 @@
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/Storage.hxx"
+#include "util/Time.hxx"
 
 #include <termios.h>
 #include <unistd.h>
@@ -176,7 +177,7 @@ int UserCommand(const Arguments& args, const Config& config, std::istream& in, s
         for (const auto& user : users.List())
             out << user.name << "\t" << ToString(user.role) << "\t"
                 << (user.totp_secret.empty() ? "password" : "password+totp") << "\t"
-                << audit::FormatRfc3339(user.created_at) << "\n";
+                << Rfc3339(user.created_at) << "\n";
         return kExitOk;
     }
     if (verb == "remove") {
@@ -297,7 +298,7 @@ int AuditCommand(const Arguments& args, const Config& config, std::ostream& out,
         throw UsageError("--event: not an audit event name");
     for (auto [name, target] : {std::pair{"--since", &query.since}, {"--until", &query.until}})
         if (const auto text = Value(args, name)) {
-            *target = audit::ParseRfc3339(*text);
+            *target = ParseRfc3339OrDate(*text);
             if (!*target)
                 throw UsageError(std::string(name) + ": expected an RFC 3339 time or a date");
         }

@@ -4,6 +4,7 @@
 #include "audit/AuditStore.hxx"
 #include "config/Config.hxx"
 #include "store/Index.hxx"
+#include "util/Time.hxx"
 
 #include <algorithm>
 #include <chrono>
@@ -26,8 +27,7 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 }
 
 nlohmann::json TimeOrNull(std::int64_t unix_seconds) {
-    return unix_seconds > 0 ? nlohmann::json(audit::FormatRfc3339(unix_seconds))
-                            : nlohmann::json(nullptr);
+    return unix_seconds > 0 ? nlohmann::json(Rfc3339(unix_seconds)) : nlohmann::json(nullptr);
 }
 
 std::int64_t Now() {

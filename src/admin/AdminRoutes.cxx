@@ -7,14 +7,18 @@
 #include "audit/AuditLog.hxx"
 #include "audit/AuditStore.hxx"
 #include "config/Config.hxx"
+#include "http/Cookie.hxx"
 #include "http/Exchange.hxx"
 #include "http/Router.hxx"
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "security/ClientIp.hxx"
+#include "security/Origin.hxx"
 #include "security/TooManyRequests.hxx"
 #include "store/Storage.hxx"
+#include "util/Text.hxx"
+#include "util/Time.hxx"
 
 #include <nlohmann/json.hpp>
 
@@ -42,61 +46,14 @@ std::int64_t UnixNow() {
         .count();
 }
 
-std::string Lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-    return out;
-}
-
-/// The value of cookie `name` from the Cookie header fields (RFC 6265 §5.4).
-std::optional<std::string> CookieValue(const http::Request& request, std::string_view name) {
-    for (const auto& [field, value] : request.headers.fields()) {
-        if (!http::EqualsIgnoreCase(field, "Cookie"))
-            continue;
-        std::string_view rest = value;
-        while (!rest.empty()) {
-            const auto semi = rest.find(';');
-            std::string_view pair = rest.substr(0, semi);
-            rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
-            while (!pair.empty() && pair.front() == ' ')
-                pair.remove_prefix(1);
-            const auto eq = pair.find('=');
-            if (eq != std::string_view::npos && pair.substr(0, eq) == name)
-                return std::string(pair.substr(eq + 1));
-        }
-    }
-    return std::nullopt;
-}
-
 std::string SessionCookie(std::string_view value, std::int64_t max_age, bool tls) {
-    std::string cookie = std::string(kAdminCookie) + "=" + std::string(value) +
-                         "; Path=" + std::string(kCookiePath) +
-                         "; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict";
-    if (tls)
-        cookie += "; Secure";
-    return cookie;
-}
-
-/// "scheme://host[:port]" of an absolute URL, lower-cased.
-std::string OriginOf(std::string_view url) {
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos)
-        return {};
-    return Lower(url.substr(0, url.find('/', scheme_end + 3)));
+    return http::SetCookieValue(
+        kAdminCookie, value, {.path = std::string(kCookiePath), .max_age = max_age, .secure = tls});
 }
 
 /// State-changing requests that carry an Origin must come from this service.
 bool OriginAllowed(const AdminContext& ctx, const http::Request& request) {
-    const auto origin = request.headers.Get("Origin");
-    if (!origin)
-        return true;
-    const std::string given = Lower(*origin);
-    if (given == OriginOf(ctx.config.server.public_url))
-        return true;
-    const auto host = request.headers.Get("Host");
-    return host &&
-           given == Lower(std::string(request.tls ? "https://" : "http://") + std::string(*host));
+    return security::FromOwnOrigin(request, ctx.config.server.public_url).value_or(true);
 }
 
 audit::AuditEvent EventFor(const AdminContext& ctx, const Exchange& ex, std::string name) {
@@ -122,7 +79,7 @@ std::optional<Caller> Authorize(AdminContext& ctx, Exchange& ex, bool admin_only
         ex.Respond(Response::Problem(403, "cross-origin request refused"));
         return std::nullopt;
     }
-    const auto id = CookieValue(request, kAdminCookie);
+    const auto id = http::GetCookie(request.headers, kAdminCookie);
     const auto name = id ? ctx.sessions.Touch(*id) : std::nullopt;
     const auto user = name ? ctx.users.Get(*name) : std::nullopt;
     if (!user) {
@@ -188,7 +145,7 @@ void Login(AdminContext& ctx, Exchange& ex) {
         ex.Respond(Response::Problem(400, "expected {\"username\",\"password\",\"totp\"?}"));
         return;
     }
-    username = Lower(username);
+    username = LowerAscii(username);
     const std::string ip = security::ClientIp(ex, ctx.config.security.trusted_proxies);
     const std::string user_key = IsValidUserName(username) ? username : std::string("?");
     // Every attempt takes a token; a success gives them back.
@@ -261,7 +218,7 @@ void Logout(AdminContext& ctx, Exchange& ex) {
         ex.Respond(Response::Problem(403, "cross-origin request refused"));
         return;
     }
-    if (const auto id = CookieValue(ex.request(), kAdminCookie))
+    if (const auto id = http::GetCookie(ex.request().headers, kAdminCookie))
         ctx.sessions.End(*id);
     Response response = Response::Empty(204);
     response.headers.Add("Set-Cookie", SessionCookie("", 0, ex.request().tls));
@@ -357,7 +314,7 @@ std::optional<audit::AuditQuery> AuditFilters(Exchange& ex) {
         const auto text = request.QueryParam(name);
         if (!text || text->empty())
             continue;
-        *target = audit::ParseRfc3339(*text);
+        *target = ParseRfc3339OrDate(*text);
         if (!*target) {
             ex.Respond(Response::Problem(400, std::string(name) + ": expected an RFC 3339 time"));
             return std::nullopt;

@@ -85,8 +85,7 @@ void App::Start() {
     {
         // Queued mail is sealed at rest under a key of its own, derived from
         // the server key (a notification may list file names).
-        const auto server_key =
-            crypto::ServerKey::LoadOrCreate(config_.server.data_dir / "keys" / "server.key");
+        const crypto::ServerKey& server_key = storage_->server_key();
         auto body_key = std::make_shared<sodium::SecretBytes<32>>();
         constexpr std::string_view kPurpose = "sealpost/outbox/body";
         sodium::Blake2b(body_key->Span(), server_key.Key().Span(),

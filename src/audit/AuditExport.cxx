@@ -1,5 +1,7 @@
 #include "audit/AuditExport.hxx"
 
+#include "util/Time.hxx"
+
 namespace sealpost::audit {
 
 std::optional<ExportFormat> ParseExportFormat(std::string_view name) noexcept {
@@ -39,7 +41,7 @@ std::string ToCsvRow(const AuditRecord& record) {
     const AuditEvent& e = record.event;
     std::string row = std::to_string(record.seq);
     for (const std::string& field :
-         {FormatRfc3339(record.time), e.event, e.transfer_id, e.email, e.ip, e.user_agent,
+         {Rfc3339(record.time), e.event, e.transfer_id, e.email, e.ip, e.user_agent,
           e.detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), record.prev_hash,
           record.hash}) {
         row += ',';

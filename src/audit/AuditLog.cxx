@@ -4,8 +4,7 @@
 #include "lib/uv/Timer.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
-
-#include <chrono>
+#include "util/Time.hxx"
 
 namespace sealpost::audit {
 
@@ -14,12 +13,6 @@ namespace {
 /// Events per write transaction at most; a burst is split into several writes.
 constexpr std::size_t kMaxBatch = 512;
 constexpr std::uint64_t kRetryDelayMs = 1000;
-
-std::int64_t NowSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string ErrorText(std::exception_ptr error) {
     try {
@@ -48,7 +41,7 @@ AuditLog::~AuditLog() {
 
 void AuditLog::Append(AuditEvent event) {
     CheckAuditEvent(event);
-    queued_->push_back({std::move(event), NowSeconds()});
+    queued_->push_back({std::move(event), UnixNow()});
     Flush();
 }
 
@@ -78,7 +71,7 @@ void AuditLog::Prune() {
     if (prune_in_flight_ || stopping_)
         return;
     prune_in_flight_ = true;
-    AuditRetention retention{.cutoff = NowSeconds() - retention_seconds_,
+    AuditRetention retention{.cutoff = UnixNow() - retention_seconds_,
                              .transfer_exists = transfer_exists_};
     auto pruned = std::make_shared<AuditPruneResult>();
     std::weak_ptr<int> alive = alive_;

@@ -3,6 +3,7 @@
 #include "lib/evp/Digest.hxx"
 #include "policy/Utf8.hxx"
 #include "util/Hex.hxx"
+#include "util/Time.hxx"
 
 #include <array>
 #include <charconv>
@@ -77,11 +78,6 @@ nlohmann::json RepairJson(const nlohmann::json& value) {
     return value;
 }
 
-bool ParseDigits(std::string_view text, int& out) {
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), out);
-    return result.ec == std::errc{} && result.ptr == text.data() + text.size();
-}
-
 } // namespace
 
 std::span<const std::string_view> AuditEventNames() noexcept {
@@ -114,58 +110,10 @@ AuditEvent SanitizeAuditEvent(AuditEvent event) {
     return event;
 }
 
-std::string FormatRfc3339(std::int64_t unix_seconds) {
-    const std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::array<char, 32> buffer{};
-    const std::size_t n = std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return std::string(buffer.data(), n);
-}
-
-std::optional<std::int64_t> ParseRfc3339(std::string_view text) {
-    // YYYY-MM-DD[THH:MM:SS[.fff](Z|+00:00)]
-    if (text.size() < 10 || text[4] != '-' || text[7] != '-')
-        return std::nullopt;
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!ParseDigits(text.substr(0, 4), year) || !ParseDigits(text.substr(5, 2), month) ||
-        !ParseDigits(text.substr(8, 2), day))
-        return std::nullopt;
-    if (text.size() > 10) {
-        if (text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-            text[13] != ':' || text[16] != ':')
-            return std::nullopt;
-        if (!ParseDigits(text.substr(11, 2), hour) || !ParseDigits(text.substr(14, 2), minute) ||
-            !ParseDigits(text.substr(17, 2), second))
-            return std::nullopt;
-        std::string_view rest = text.substr(19);
-        if (!rest.empty() && rest[0] == '.') {
-            std::size_t i = 1;
-            while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
-                ++i;
-            if (i == 1)
-                return std::nullopt;
-            rest = rest.substr(i);
-        }
-        if (rest != "Z" && rest != "z" && rest != "+00:00")
-            return std::nullopt;
-    }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-        return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    return static_cast<std::int64_t>(timegm(&tm));
-}
-
 nlohmann::json ToJson(const AuditRecord& record) {
     nlohmann::json value = {
         {"seq", record.seq},
-        {"time", FormatRfc3339(record.time)},
+        {"time", Rfc3339(record.time)},
         {"event", record.event.event},
         {"transfer_id", record.event.transfer_id},
         {"email", record.event.email},

@@ -62,12 +62,6 @@ void CheckAuditEvent(const AuditEvent& event);
 /// length of the free-text fields, so the canonical encoding always exists.
 AuditEvent SanitizeAuditEvent(AuditEvent event);
 
-/// "2026-11-26T13:15:37Z".
-std::string FormatRfc3339(std::int64_t unix_seconds);
-/// Accepts "YYYY-MM-DDTHH:MM:SSZ" (also with fractional seconds, or "+00:00") and
-/// "YYYY-MM-DD" (midnight UTC); nullopt otherwise.
-std::optional<std::int64_t> ParseRfc3339(std::string_view text);
-
 /// The record as a JSON object (with hash).
 nlohmann::json ToJson(const AuditRecord& record);
 /// The inverse of ToJson; nullopt if a member is missing or has the wrong type.

@@ -6,6 +6,7 @@
 #include "lib/lmdb/Flags.hxx"
 #include "lib/lmdb/Schema.hxx"
 #include "lib/lmdb/Txn.hxx"
+#include "util/Text.hxx"
 
 #include <algorithm>
 #include <array>
@@ -38,13 +39,6 @@ lmdb::Migration CreateDatabases() {
         for (const char* name : {kEventsDatabase, kChainDatabase, kByTransfer, kByEmail, kByEvent})
             lmdb::Dbi::Open(txn, name, lmdb::kDbCreate);
     };
-}
-
-std::string LowerAscii(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-    return out;
 }
 
 /// The key prefix of one value in a secondary index.

@@ -1,5 +1,7 @@
 #include "NumberWithUnit.hxx"
 
+#include "util/Text.hxx"
+
 #include <algorithm>
 #include <charconv>
 
@@ -9,10 +11,6 @@ namespace {
 
 bool IsAsciiLetter(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-char LowerAscii(char c) noexcept {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 } // namespace

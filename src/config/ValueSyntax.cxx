@@ -1,5 +1,6 @@
 #include "ValueSyntax.hxx"
 #include "IpNetwork.hxx"
+#include "util/Text.hxx"
 
 #include <fmt/format.h>
 
@@ -15,14 +16,6 @@ namespace {
 
 [[noreturn]] void Fail(std::string message) {
     throw std::invalid_argument(std::move(message));
-}
-
-std::string LowerAscii(std::string_view text) {
-    std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
-    return lower;
 }
 
 bool IsLabelChar(char c) noexcept {

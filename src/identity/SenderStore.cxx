@@ -8,6 +8,7 @@
 #include "lib/sodium/Wipe.hxx"
 #include "util/Base64.hxx"
 #include "util/Hex.hxx"
+#include "util/Text.hxx"
 
 #include <nlohmann/json.hpp>
 
@@ -119,14 +120,6 @@ template <typename F> void WriteTxn(lmdb::Env& env, F&& body) {
 }
 
 } // namespace
-
-std::string LowerAscii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 const SenderIdentity* ClientRecord::Find(std::string_view email, std::int64_t now) const {
     const std::string wanted = LowerAscii(email);

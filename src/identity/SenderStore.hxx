@@ -121,7 +121,4 @@ private:
     lmdb::Env& env_;
 };
 
-/// Lower-cases ASCII letters (addresses compare case-insensitively here).
-std::string LowerAscii(std::string_view text);
-
 } // namespace sealpost::identity

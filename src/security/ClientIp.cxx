@@ -2,6 +2,7 @@
 
 #include "http/Exchange.hxx"
 #include "http/Request.hxx"
+#include "util/Text.hxx"
 
 #include <optional>
 
@@ -16,17 +17,9 @@ bool IsTrusted(std::string_view ip, std::span<const IpNetwork> trusted) {
     return false;
 }
 
-std::string_view Trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 /// The IP literal of one hop, without brackets or port; nullopt if it is none.
 std::optional<std::string_view> HopAddress(std::string_view hop) {
-    hop = Trim(hop);
+    hop = TrimBlanks(hop);
     if (hop.starts_with('[')) {
         const auto close = hop.find(']');
         if (close == std::string_view::npos)
@@ -55,7 +48,7 @@ std::string ClientIp(std::string_view peer, std::string_view forwarded_for,
         const std::string_view hop =
             comma == std::string_view::npos ? rest : rest.substr(comma + 1);
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
-        if (Trim(hop).empty())
+        if (TrimBlanks(hop).empty())
             continue;
         const auto address = HopAddress(hop);
         if (!address)

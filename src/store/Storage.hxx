@@ -65,6 +65,8 @@ public:
     Index& index() noexcept { return *index_; }
     const BlobStore& blobs() const noexcept { return blobs_; }
     const StorageOptions& options() const noexcept { return options_; }
+    /// The server key (data_dir/keys/server.key), loaded once for the whole process.
+    const crypto::ServerKey& server_key() const noexcept { return *server_key_; }
 
     /// Removes overdue transfers and uploads, sweeps orphaned blob files, and
     /// arms the expiry timer. Blocking; call once at start.

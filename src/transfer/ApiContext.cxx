@@ -8,11 +8,13 @@
 #include "log/Log.hxx"
 #include "mail/Outbox.hxx"
 #include "security/ClientIp.hxx"
+#include "security/Origin.hxx"
 #include "security/TooManyRequests.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
 #include "transfer/AccessGrants.hxx"
 #include "util/Hex.hxx"
+#include "util/Text.hxx"
 #include "util/Time.hxx"
 
 namespace sealpost::transfer {
@@ -33,15 +35,6 @@ std::map<std::string, std::string> Hints(const Config& config) {
     return config.policy.sender_domain_hints;
 }
 
-/// "scheme://host[:port]" of an absolute URL, lower-cased.
-std::string OriginOf(std::string_view url) {
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos)
-        return {};
-    const auto host_end = url.find('/', scheme_end + 3);
-    return identity::LowerAscii(url.substr(0, host_end));
-}
-
 bool IsStateChanging(std::string_view method) {
     return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
@@ -59,7 +52,7 @@ void ForgetGrants(ApiContext& context, uv_loop_s* loop, std::string transfer_id)
 }
 
 std::string NormaliseLanguage(std::string_view language) {
-    const std::string lower = identity::LowerAscii(language);
+    const std::string lower = LowerAscii(language);
     if (lower == "sv" || lower.starts_with("sv-"))
         return "sv";
     return "en";
@@ -69,9 +62,7 @@ ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& ou
     : config_(config), storage_(storage), outbox_(outbox), senders_(storage.index().env()),
       sender_policy_(config.policy.internal_domains, Hints(config)),
       password_policy_(PasswordPolicyFrom(config)),
-      notifications_(Notifications::SettingsFrom(config)),
-      server_key_(std::make_unique<crypto::ServerKey>(
-          crypto::ServerKey::LoadOrCreate(config.server.data_dir / "keys" / "server.key"))) {
+      notifications_(Notifications::SettingsFrom(config)) {
     using std::chrono::minutes;
     limiters_.emplace("verification_ip", security::RateLimit{20, minutes(60)});
     limiters_.emplace("verification_email", security::RateLimit{5, minutes(60)});
@@ -109,10 +100,20 @@ void ApiContext::Send(Notification notification, std::string_view transfer_id) {
     }
 }
 
+const crypto::ServerKey& ApiContext::server_key() const noexcept {
+    return storage_.server_key();
+}
+
 void ApiContext::Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
                        std::string email, nlohmann::json detail) {
-    const auto agent = ex.request().headers.Get("user-agent");
-    Audit({std::move(event), std::move(transfer_id), std::move(email), ClientIp(ex),
+    Audit(&ex, std::move(event), std::move(transfer_id), std::move(email), std::move(detail));
+}
+
+void ApiContext::Audit(const http::Exchange* ex, std::string event, std::string transfer_id,
+                       std::string email, nlohmann::json detail) {
+    const auto agent = ex ? ex->request().headers.Get("user-agent") : std::nullopt;
+    Audit({std::move(event), std::move(transfer_id), std::move(email),
+           ex ? ClientIp(*ex) : std::string(),
            agent ? std::string(agent->substr(0, 512)) : std::string(), std::move(detail)});
 }
 
@@ -140,20 +141,15 @@ bool ApiContext::CheckOrigin(http::Exchange& ex, bool cookie_auth) {
     const auto& req = ex.request();
     if (!IsStateChanging(req.method))
         return true;
-    const auto origin = req.headers.Get("origin");
-    if (!origin) {
+    const auto own = security::FromOwnOrigin(req, config_.server.public_url);
+    if (!own) {
         if (!cookie_auth)
             return true;
         ex.Respond(http::Response::Problem(403, "a browser request must carry its Origin"));
         return false;
     }
-    const std::string given = identity::LowerAscii(*origin);
-    if (given == OriginOf(config_.server.public_url))
+    if (*own)
         return true;
-    if (const auto host = req.headers.Get("host"))
-        if (given == identity::LowerAscii(std::string(req.tls ? "https://" : "http://") +
-                                          std::string(*host)))
-            return true;
     ex.Respond(http::Response::Problem(403, "cross-origin request refused"));
     return false;
 }
@@ -176,7 +172,7 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
     if (const auto authorization = req.headers.Get("authorization")) {
         constexpr std::string_view kBearer = "Bearer ";
         if (authorization->size() > kBearer.size() &&
-            identity::LowerAscii(authorization->substr(0, kBearer.size())) == "bearer ") {
+            LowerAscii(authorization->substr(0, kBearer.size())) == "bearer ") {
             const auto token = senders_.GetToken(authorization->substr(kBearer.size()));
             if (!token) {
                 // Only failures count: automation with a valid token is not slowed.
@@ -184,8 +180,7 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
                     ex.Respond(http::Response::Problem(401, "unknown API token"));
                 return std::nullopt;
             }
-            if (!email.empty() &&
-                identity::LowerAscii(email) != identity::LowerAscii(token->email)) {
+            if (!email.empty() && LowerAscii(email) != LowerAscii(token->email)) {
                 ex.Respond(http::Response::Problem(
                     401, "this API token is bound to another sender address"));
                 return std::nullopt;
@@ -266,7 +261,7 @@ std::string ApiContext::RevokeToken(std::string_view transfer_id) const {
     std::string message = "sealpost/revoke-token";
     message += '\0';
     message.append(transfer_id);
-    sodium::Blake2b(out, server_key_->Key().Span(),
+    sodium::Blake2b(out, server_key().Key().Span(),
                     {reinterpret_cast<const std::uint8_t*>(message.data()), message.size()});
     return HexEncode(out);
 }

@@ -74,7 +74,7 @@ public:
     const SenderPolicy& sender_policy() const noexcept { return sender_policy_; }
     const PasswordPolicy& password_policy() const noexcept { return password_policy_; }
     const Notifications& notifications() const noexcept { return notifications_; }
-    const crypto::ServerKey& server_key() const noexcept { return *server_key_; }
+    const crypto::ServerKey& server_key() const noexcept;
 
     std::function<void(AuditRecord)> audit_hook;
 
@@ -83,6 +83,9 @@ public:
 
     /// Reports an audit event with the request's IP and user agent.
     void Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
+               std::string email, nlohmann::json detail = nlohmann::json::object());
+    /// The same when the request may be gone (nullptr: no IP and user agent).
+    void Audit(const http::Exchange* ex, std::string event, std::string transfer_id,
                std::string email, nlohmann::json detail = nlohmann::json::object());
     /// The same for events without a request (expiry, mail delivery).
     void Audit(AuditRecord record);
@@ -144,7 +147,6 @@ private:
     SenderPolicy sender_policy_;
     PasswordPolicy password_policy_;
     Notifications notifications_;
-    std::unique_ptr<crypto::ServerKey> server_key_;
     std::map<std::string, security::RateLimiter, std::less<>> limiters_;
 };
 

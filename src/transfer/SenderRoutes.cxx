@@ -5,6 +5,7 @@
 #include "policy/PolicyJson.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
+#include "util/Text.hxx"
 #include "util/Time.hxx"
 
 #include <nlohmann/json.hpp>
@@ -88,7 +89,7 @@ void RequestVerification(ApiContext& ctx, Exchange& ex) {
     }
     const std::string canonical = address->ToString();
     if (!ctx.CheckRate(ex, "verification_ip", ctx.ClientIp(ex)) ||
-        !ctx.CheckRate(ex, "verification_email", identity::LowerAscii(canonical)))
+        !ctx.CheckRate(ex, "verification_email", LowerAscii(canonical)))
         return;
     const std::int64_t now = UnixNow();
     auto verification = std::make_shared<identity::NewVerification>(
@@ -244,10 +245,10 @@ void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
             auto client = store->GetClient(handle);
             if (!client)
                 return;
-            const std::string wanted = identity::LowerAscii(email);
+            const std::string wanted = LowerAscii(email);
             auto& ids = client->identities;
             for (auto it = ids.begin(); it != ids.end(); ++it) {
-                if (identity::LowerAscii(it->email) != wanted)
+                if (LowerAscii(it->email) != wanted)
                     continue;
                 if (name)
                     it->name = *name;

@@ -10,6 +10,7 @@
 #include "transfer/AccessGrants.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
+#include "util/Text.hxx"
 #include "util/Time.hxx"
 
 #include <nlohmann/json.hpp>
@@ -250,7 +251,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
          {std::pair{&to, "to"}, std::pair{&cc, "cc"}, std::pair{&bcc, "bcc"}}) {
         for (const auto& address : list->addresses) {
             std::string email = address.ToString();
-            const std::string key = identity::LowerAscii(email);
+            const std::string key = LowerAscii(email);
             if (std::find(seen.begin(), seen.end(), key) != seen.end())
                 continue;
             seen.push_back(key);
@@ -312,13 +313,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                                            {"retention_days", retention_days},
                                            {"message", !created->message_file_id.empty()},
                                            {"by_token", auth.by_token}};
-            if (e)
-                ctx.Audit(*e, "transfer_created", created->id, auth.email, detail);
-            else
-                ctx.Audit({.event = "transfer_created",
-                           .transfer_id = created->id,
-                           .email = auth.email,
-                           .detail = detail});
+            ctx.Audit(e, "transfer_created", created->id, auth.email, detail);
             if (!e)
                 return;
             nlohmann::json out = {{"id", created->id},
@@ -456,13 +451,7 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
             NotifyProvided(ctx, done, names);
             const nlohmann::json detail = {{"files", done.file_ids.size()},
                                            {"recipients", done.recipients.size()}};
-            if (e)
-                ctx.Audit(*e, "transfer_provided", done.id, done.sender, detail);
-            else
-                ctx.Audit({.event = "transfer_provided",
-                           .transfer_id = done.id,
-                           .email = done.sender,
-                           .detail = detail});
+            ctx.Audit(e, "transfer_provided", done.id, done.sender, detail);
             if (!e)
                 return;
             e->Respond(Response::Json(

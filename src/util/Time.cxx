@@ -81,4 +81,10 @@ std::optional<std::int64_t> ParseRfc3339(std::string_view text) {
     return static_cast<std::int64_t>(timegm(&tm)) - offset;
 }
 
+std::optional<std::int64_t> ParseRfc3339OrDate(std::string_view text) {
+    if (text.size() != 10)
+        return ParseRfc3339(text);
+    return ParseRfc3339(std::string(text) + "T00:00:00Z");
+}
+
 } // namespace sealpost

@@ -19,4 +19,7 @@ std::string Rfc3339(std::int64_t unix_seconds);
 /// nullopt when malformed.
 std::optional<std::int64_t> ParseRfc3339(std::string_view text);
 
+/// ParseRfc3339, or a bare "YYYY-MM-DD" (midnight UTC), as query filters take it.
+std::optional<std::int64_t> ParseRfc3339OrDate(std::string_view text);
+
 } // namespace sealpost

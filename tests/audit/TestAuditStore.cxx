@@ -8,6 +8,7 @@
 #include "lib/lmdb/Dbi.hxx"
 #include "lib/lmdb/Txn.hxx"
 #include "util/Hex.hxx"
+#include "util/Time.hxx"
 
 #include "../lmdb/TempDir.hxx"
 
@@ -303,14 +304,15 @@ TEST_CASE("exports: JSON lines re-hash on their own, CSV quotes per RFC 4180", "
                                   std::string(kGenesisHash) + "," + record.hash + "\r\n");
 }
 
-TEST_CASE("RFC 3339 times", "[audit]") {
-    CHECK(FormatRfc3339(0) == "1970-01-01T00:00:00Z");
-    CHECK(ParseRfc3339("2026-11-26T13:15:37Z") == 1'795'698'937);
-    CHECK(ParseRfc3339("2026-11-26T13:15:37.25Z") == 1'795'698'937);
-    CHECK(ParseRfc3339("2026-11-26") == 1'795'651'200);
-    CHECK_FALSE(ParseRfc3339("2026-13-01"));
-    CHECK_FALSE(ParseRfc3339("yesterday"));
-    CHECK_FALSE(ParseRfc3339("2026-11-26T13:15:37+02:00"));
+TEST_CASE("RFC 3339 times of records and query filters", "[audit]") {
+    CHECK(Rfc3339(0) == "1970-01-01T00:00:00Z");
+    CHECK(ParseRfc3339OrDate("2026-11-26T13:15:37Z") == 1'795'698'937);
+    CHECK(ParseRfc3339OrDate("2026-11-26T13:15:37.25Z") == 1'795'698'937);
+    CHECK(ParseRfc3339OrDate("2026-11-26T15:15:37+02:00") == 1'795'698'937);
+    CHECK(ParseRfc3339OrDate("2026-11-26") == 1'795'651'200);
+    CHECK_FALSE(ParseRfc3339OrDate("2026-13-01"));
+    CHECK_FALSE(ParseRfc3339OrDate("yesterday"));
+    CHECK_FALSE(ParseRfc3339OrDate("2026-11-26T13:15"));
 }
 
 namespace {

@@ -1,0 +1,27 @@
+#include "security/Origin.hxx"
+
+#include "http/Request.hxx"
+#include "util/Text.hxx"
+
+namespace sealpost::security {
+
+std::string OriginOf(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos)
+        return {};
+    return LowerAscii(url.substr(0, url.find('/', scheme_end + 3)));
+}
+
+std::optional<bool> FromOwnOrigin(const http::Request& request, std::string_view public_url) {
+    const auto origin = request.headers.Get("origin");
+    if (!origin)
+        return std::nullopt;
+    const std::string given = LowerAscii(*origin);
+    if (given == OriginOf(public_url))
+        return true;
+    const auto host = request.headers.Get("host");
+    return host && given == LowerAscii(std::string(request.tls ? "https://" : "http://") +
+                                       std::string(*host));
+}
+
+} // namespace sealpost::security
