@@ -117,3 +117,27 @@ TEST_CASE("Cursor on an empty database finds nothing", "[lmdb]") {
     CHECK_FALSE(cursor.Seek("x").has_value());
     CHECK_FALSE(cursor.Find("").has_value());
 }
+
+TEST_CASE("A cursor may outlive its write transaction's commit or abort", "[lmdb]") {
+    // LMDB frees a write transaction's cursors when it ends; the Cursor must not close
+    // its handle again (ASan reports the double free if it does).
+    TempDir dir;
+    Env env(dir.Path());
+    for (const bool commit : {true, false}) {
+        Txn txn = Txn::BeginWrite(env);
+        const Dbi dbi = Dbi::Open(txn, "outlived", kDbCreate);
+        dbi.Put(txn, "k", "v");
+        Cursor cursor(txn, dbi);
+        REQUIRE(cursor.First());
+        Cursor moved(std::move(cursor));
+        if (commit)
+            txn.Commit();
+        else
+            txn.Abort();
+    }
+    // A read transaction's cursor is closed by the Cursor itself, also after the end.
+    Txn read = Txn::BeginRead(env);
+    Cursor cursor(read, Dbi::Open(read, "outlived"));
+    CHECK(cursor.First()->value == "v");
+    read.Abort();
+}

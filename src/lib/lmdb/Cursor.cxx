@@ -5,20 +5,28 @@
 
 namespace sealpost::lmdb {
 
-Cursor::Cursor(Txn& txn, const Dbi& dbi) : cursor_(call::CursorOpen(txn.Handle(), dbi.Handle())) {}
+Cursor::Cursor(Txn& txn, const Dbi& dbi)
+    : cursor_(call::CursorOpen(txn.Handle(), dbi.Handle())), write_txn_live_(txn.write_live_) {}
+
+void Cursor::Close() noexcept {
+    // After its write transaction ended, LMDB has freed the cursor already.
+    if (cursor_ != nullptr && (!write_txn_live_ || *write_txn_live_))
+        mdb_cursor_close(cursor_);
+    cursor_ = nullptr;
+    write_txn_live_.reset();
+}
 
 Cursor& Cursor::operator=(Cursor&& other) noexcept {
     if (this != &other) {
-        if (cursor_ != nullptr)
-            mdb_cursor_close(cursor_);
+        Close();
         cursor_ = std::exchange(other.cursor_, nullptr);
+        write_txn_live_ = std::move(other.write_txn_live_);
     }
     return *this;
 }
 
 Cursor::~Cursor() {
-    if (cursor_ != nullptr)
-        mdb_cursor_close(cursor_);
+    Close();
 }
 
 std::optional<Entry> Cursor::Move(int op, std::string_view key) {

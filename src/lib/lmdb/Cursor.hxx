@@ -2,12 +2,13 @@
 // seek to the first key >= a given key, iterate a key prefix or a half-open key range,
 // and delete while iterating (expiry sweeps). Move-only; the destructor closes the cursor.
 //
-// Lifetime: declare the Cursor after its Txn so it is destroyed first. LMDB frees a write
-// transaction's cursors when the transaction ends, so a Cursor must never outlive a write
-// Txn; keys and values it returns are valid until the Txn ends or the database is
-// modified. Threads: the thread that uses the Txn (see Txn.hxx).
+// Lifetime: declare the Cursor after its Txn so it is destroyed first. A Cursor of a write
+// Txn that has ended (LMDB freed it with the transaction) may still be destroyed safely
+// but not used; keys and values it returns are valid until the Txn ends or the database
+// is modified. Threads: the thread that uses the Txn (see Txn.hxx).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -28,10 +29,16 @@ struct Entry {
 
 class Cursor {
     MDB_cursor* cursor_ = nullptr;
+    /// A write Txn's liveness; null for read transactions, whose cursors LMDB never frees.
+    std::shared_ptr<const bool> write_txn_live_;
+
+    void Close() noexcept;
 
 public:
     Cursor(Txn& txn, const Dbi& dbi);
-    Cursor(Cursor&& other) noexcept : cursor_(std::exchange(other.cursor_, nullptr)) {}
+    Cursor(Cursor&& other) noexcept
+        : cursor_(std::exchange(other.cursor_, nullptr)),
+          write_txn_live_(std::move(other.write_txn_live_)) {}
     Cursor& operator=(Cursor&& other) noexcept;
     Cursor(const Cursor&) = delete;
     Cursor& operator=(const Cursor&) = delete;
