@@ -120,7 +120,7 @@ namespace {
 // decrypt one response and the next piece is usually ready when the HTTP
 // core asks for it. Memory per download: kPrefetch * kBatchBytes plus one
 // sealed batch per busy worker thread.
-constexpr std::size_t kBatchBytes = 16 * age::kChunkSize; // 1 MiB
+constexpr std::size_t kBatchBytes = 8 * age::kChunkSize; // 512 KiB
 constexpr std::size_t kPrefetch = 3;
 
 class BlobSource final : public http::ResponseSource {

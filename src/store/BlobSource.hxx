@@ -1,6 +1,6 @@
 // Decrypting readers of complete blobs for downloads. OpenBlob() verifies the
 // header with the transfer identity (threadpool); a BlobSource then streams a
-// plaintext byte range as an http::ResponseSource, keeping a few 1 MiB batches
+// plaintext byte range as an http::ResponseSource, keeping a few 512 KiB batches
 // read (one pread each) and decrypted ahead on the threadpool, in parallel. A chunk that fails
 // authentication ends the response with an error: tampered bytes are never sent as data.
 #pragma once
