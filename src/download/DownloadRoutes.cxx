@@ -1,5 +1,6 @@
 #include "download/DownloadRoutes.hxx"
 #include "download/ContentDisposition.hxx"
+#include "download/OpenedFiles.hxx"
 #include "download/ZipDownload.hxx"
 #include "http/Cookie.hxx"
 #include "http/Exchange.hxx"
@@ -30,14 +31,6 @@ using transfer::AuditRecord;
 
 MailTime ToMailTime(std::int64_t unix_seconds) {
     return MailTime{std::chrono::seconds(unix_seconds)};
-}
-
-/// The recipient behind a download id.
-const store::RecipientRecord* RecipientOf(const TransferRecord& t, std::string_view download_id) {
-    for (const auto& r : t.recipients)
-        if (r.download_id == download_id)
-            return &r;
-    return nullptr;
 }
 
 /// The transfer behind a download id, or a response already sent.
@@ -71,7 +64,7 @@ void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
     const auto& policy = ctx.storage().options().attempts;
     const TransferRecord& t = result.transfer.id.empty() ? before : result.transfer;
     const std::string download_id(ex.request().Param("download_id"));
-    const auto* recipient = RecipientOf(before, download_id);
+    const auto* recipient = before.FindRecipient(download_id);
     const std::string email = recipient ? recipient->email : std::string();
     const std::string language = before.options.value("language", "en");
     const std::int64_t now = UnixNow();
@@ -179,7 +172,7 @@ void CountDownload(ApiContext& ctx, Exchange& ex, const TransferRecord& t, std::
             const TransferRecord& after = **updated;
             if (!after.options.value("notify_on_download", false))
                 return;
-            const auto* recipient = RecipientOf(after, download_id);
+            const auto* recipient = after.FindRecipient(download_id);
             const DownloadReceiptMail mail{
                 .language = after.options.value("language", "en"),
                 .to = Mailbox::Make(after.options.value("sender_name", ""), after.sender),
@@ -193,7 +186,7 @@ void CountDownload(ApiContext& ctx, Exchange& ex, const TransferRecord& t, std::
 }
 
 std::string RecipientEmail(const TransferRecord& t, const Exchange& ex) {
-    const auto* r = RecipientOf(t, ex.request().Param("download_id"));
+    const auto* r = t.FindRecipient(ex.request().Param("download_id"));
     return r ? r->email : std::string();
 }
 
@@ -354,17 +347,12 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
                         return;
                     }
                     nlohmann::json files = nlohmann::json::array();
-                    for (const auto& id : t.file_ids) {
-                        const auto f = ctx.storage().index().GetFile(id);
-                        if (!f || !f->complete)
-                            continue;
-                        const auto meta = ctx.storage().FileMetadata(*f, *identity);
-                        files.push_back({{"id", f->id},
-                                         {"name", meta ? meta->first : f->id},
-                                         {"size", f->size},
-                                         {"type", meta ? meta->second : std::string()},
-                                         {"sha256", f->sha256}});
-                    }
+                    for (const auto& f : CompleteFiles(ctx.storage(), t, *identity))
+                        files.push_back({{"id", f.record.id},
+                                         {"name", f.name},
+                                         {"size", f.record.size},
+                                         {"type", f.type},
+                                         {"sha256", f.record.sha256}});
                     Response r =
                         Response::Json(200, {{"files", files},
                                              {"message", !t.message_file_id.empty()},
@@ -410,15 +398,9 @@ void AddDownloadRoutes(http::Router& router, ApiContext& ctx, http::Metrics& met
     });
     router.Add("GET", base + "/checksums", [&ctx](Exchange& ex) {
         WithAccess(ctx, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
-            store::Storage& storage = ctx.storage();
             std::string text;
-            for (const auto& file_id : t.file_ids) {
-                const auto file = storage.index().GetFile(file_id);
-                if (!file || !file->complete)
-                    continue;
-                const auto meta = storage.FileMetadata(*file, *id);
-                text += file->sha256 + "  " + (meta ? meta->first : file->id) + "\n";
-            }
+            for (const auto& f : CompleteFiles(ctx.storage(), t, *id))
+                text += f.record.sha256 + "  " + f.name + "\n";
             Response r = Response::Text(200, std::move(text));
             r.headers.Add("Cache-Control", "no-store");
             e.Respond(std::move(r));

@@ -18,7 +18,6 @@ class ApiContext;
 
 namespace sealpost::download {
 
-void AddDownloadRoutes(http::Router& router, transfer::ApiContext& context,
-                       http::Metrics& metrics);
+void AddDownloadRoutes(http::Router& router, transfer::ApiContext& context, http::Metrics& metrics);
 
 } // namespace sealpost::download

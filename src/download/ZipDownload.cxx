@@ -1,5 +1,6 @@
 #include "download/ZipDownload.hxx"
 #include "download/ContentDisposition.hxx"
+#include "download/OpenedFiles.hxx"
 #include "http/Exchange.hxx"
 #include "http/Metrics.hxx"
 #include "lib/uv/Work.hxx"
@@ -84,10 +85,6 @@ private:
 
 void SendZip(store::Storage& storage, http::Metrics& metrics, http::Exchange& ex,
              const store::TransferRecord& transfer, store::Identity identity) {
-    std::vector<store::FileRecord> files;
-    for (const auto& id : transfer.file_ids)
-        if (auto f = storage.index().GetFile(id); f && f->complete)
-            files.push_back(std::move(*f));
     std::optional<store::FileRecord> message;
     if (!transfer.message_file_id.empty())
         message = storage.index().GetFile(transfer.message_file_id);
@@ -95,10 +92,11 @@ void SendZip(store::Storage& storage, http::Metrics& metrics, http::Exchange& ex
     UniqueNameSet names;
     if (message)
         names.Reserve("message.txt");
+    std::vector<store::FileRecord> files;
     std::vector<ZipEntry> entries;
-    for (const auto& f : files) {
-        const auto meta = storage.FileMetadata(f, *identity);
-        entries.push_back({names.Add(meta ? meta->first : f.id), f.size, f.crc32, f.created_at});
+    for (auto& f : CompleteFiles(storage, transfer, *identity)) {
+        entries.push_back({names.Add(f.name), f.record.size, f.record.crc32, f.record.created_at});
+        files.push_back(std::move(f.record));
     }
     if (message) {
         files.push_back(*message);

@@ -310,11 +310,10 @@ std::optional<TransferRecord> Index::RecordDownload(std::string_view transfer_id
         auto transfer = value ? ParseTransfer(*value) : std::nullopt;
         if (!transfer || !HasExpiry(*transfer))
             return;
-        for (auto& recipient : transfer->recipients)
-            if (recipient.download_id == download_id) {
-                ++recipient.downloads;
-                recipient.last_download_at = now;
-            }
+        if (auto* recipient = transfer->FindRecipient(download_id)) {
+            ++recipient->downloads;
+            recipient->last_download_at = now;
+        }
         PutTransferIn(txn, *transfer);
         result = std::move(transfer);
     });

@@ -39,6 +39,17 @@ std::string_view ToString(TransferStatus status) noexcept {
     return "deleted";
 }
 
+RecipientRecord* TransferRecord::FindRecipient(std::string_view download_id) noexcept {
+    for (auto& recipient : recipients)
+        if (recipient.download_id == download_id)
+            return &recipient;
+    return nullptr;
+}
+
+const RecipientRecord* TransferRecord::FindRecipient(std::string_view download_id) const noexcept {
+    return const_cast<TransferRecord*>(this)->FindRecipient(download_id);
+}
+
 std::string Serialize(const TransferRecord& r) {
     json recipients = json::array();
     for (const auto& rc : r.recipients)

@@ -46,6 +46,10 @@ struct TransferRecord {
     std::uint32_t consecutive_failures = 0;
     std::int64_t locked_until = 0;
     nlohmann::json options = nlohmann::json::object(); ///< workflow options (language, …)
+
+    /// The recipient whose link carries download_id, or nullptr.
+    RecipientRecord* FindRecipient(std::string_view download_id) noexcept;
+    const RecipientRecord* FindRecipient(std::string_view download_id) const noexcept;
 };
 
 struct FileRecord {
