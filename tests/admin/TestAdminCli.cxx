@@ -174,3 +174,39 @@ TEST_CASE("unlock, delete, audit and stats from the command line while the serve
     CHECK(Sealpost(dir.path, "admin frobnicate").code == 2);
     CHECK(Sealpost(dir.path, "admin --help").code == 0);
 }
+
+TEST_CASE("audit records past audit.retention_days go when the server starts", "[admin][cli]") {
+    TempDir dir;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto days_ago = [&](std::int64_t days) { return now - days * 86400; };
+    {
+        // Written before the App opens the environment (once per process).
+        audit::AuditStore store(dir.path / "audit");
+        const std::vector<audit::TimedEvent> events{
+            {{"admin_login", "", "", "192.0.2.1", "", {{"username", "root"}}}, days_ago(400)},
+            {{"transfer_created", "TGONE", "a@example.org", "192.0.2.1", "", {}}, days_ago(390)},
+            {{"transfer_expired", "TGONE", "", "", "", {}}, days_ago(380)},
+            {{"admin_login", "", "", "192.0.2.1", "", {{"username", "root"}}}, days_ago(10)},
+        };
+        store.Append(events);
+    }
+    AppFixture app(dir.path); // audit.retention_days = 365, the default
+    app.Start();
+    // Pruned on the threadpool right after the start.
+    Run run;
+    for (int i = 0; i < 100; ++i) {
+        run = Sealpost(dir.path, "audit verify");
+        if (run.out.find("before seq 4 removed") != std::string::npos)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(run.code == 0);
+    CHECK(run.out.find("ok: 1 events") != std::string::npos);
+    CHECK(run.out.find("records before seq 4 removed after retention") != std::string::npos);
+    run = Sealpost(dir.path, "admin audit --transfer TGONE");
+    CHECK(run.code == 0);
+    CHECK(run.out.empty());
+    CHECK(app.Stop() == 0);
+}
