@@ -109,23 +109,18 @@ Config LoadFor(const Arguments& args) {
     return config;
 }
 
-std::int64_t UnixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 /// Who ran the command, for the audit log.
 nlohmann::json CliActor() {
     const char* user = std::getenv("USER");
     return {{"via", "cli"}, {"os_user", user ? user : ""}};
 }
 
-void RecordCli(const Config& config, std::string event, std::string transfer_id,
-               std::string email) {
+void RecordCli(const Config& config, std::string event, std::string transfer_id, std::string email,
+               nlohmann::json detail = nlohmann::json::object()) {
     audit::AuditStore store(config.server.data_dir / "audit");
+    detail.update(CliActor());
     audit::TimedEvent timed{{std::move(event), std::move(transfer_id), std::move(email), "",
-                             "sealpost-cli", CliActor()},
+                             "sealpost-cli", std::move(detail)},
                             UnixNow()};
     store.Append(std::span{&timed, 1});
 }
@@ -186,6 +181,7 @@ int UserCommand(const Arguments& args, const Config& config, std::istream& in, s
             err << "sealpost: no such user\n";
             return kExitNotFound;
         }
+        RecordCli(config, "admin_user_removed", "", "", {{"username", args.positional[3]}});
         out << "removed " << args.positional[3] << "\n";
         return kExitOk;
     }
@@ -214,6 +210,10 @@ int UserCommand(const Arguments& args, const Config& config, std::istream& in, s
         err << "sealpost: the user " << user.name << " exists already\n";
         return kExitUsage;
     }
+    RecordCli(config, "admin_user_added", "", "",
+              {{"username", user.name},
+               {"role", std::string(ToString(user.role))},
+               {"totp", !user.totp_secret.empty()}});
     out << "added " << user.name << " (" << ToString(user.role) << ")\n";
     if (!user.totp_secret.empty())
         out << "TOTP secret: " << user.totp_secret << "\n"

@@ -14,7 +14,7 @@ namespace sealpost::audit {
 
 namespace {
 
-constexpr std::array<std::string_view, 23> kNames{
+constexpr std::array<std::string_view, 25> kNames{
     "verification_requested",
     "verification_confirmed",
     "verification_failed",
@@ -38,6 +38,9 @@ constexpr std::array<std::string_view, 23> kNames{
     "admin_login",
     "admin_login_failed",
     "admin_deleted",
+    // Beyond api.md's list: administrators added and removed (command line).
+    "admin_user_added",
+    "admin_user_removed",
 };
 
 /// Longest stored value of a free-text field (bytes, before repair).

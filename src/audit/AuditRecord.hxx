@@ -49,7 +49,8 @@ struct AuditRecord {
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The event names of api.md, in the order listed there.
+/// The event names of api.md, in the order listed there, then admin_user_added and
+/// admin_user_removed (user administration, which api.md does not name).
 std::span<const std::string_view> AuditEventNames() noexcept;
 bool IsAuditEventName(std::string_view name) noexcept;
 

@@ -97,6 +97,19 @@ TEST_CASE("admin users from the command line", "[admin][cli]") {
     }
     run = Sealpost(dir.path, "admin user list");
     CHECK(run.out.find("alice") == std::string::npos);
+
+    // Adding and removing administrators is audited, without the password or secret.
+    run = Sealpost(dir.path, "admin audit --event admin_user_added");
+    REQUIRE(run.code == 0);
+    CHECK(run.out.find("\"username\":\"alice\"") != std::string::npos);
+    CHECK(run.out.find("\"role\":\"auditor\",\"totp\":true,\"username\":\"carol\"") !=
+          std::string::npos);
+    CHECK(run.out.find("\"via\":\"cli\"") != std::string::npos);
+    CHECK(run.out.find("password") == std::string::npos);
+    CHECK(run.out.find(secret) == std::string::npos);
+    run = Sealpost(dir.path, "admin audit --event admin_user_removed");
+    CHECK(run.out.find("\"username\":\"alice\"") != std::string::npos);
+    CHECK(Sealpost(dir.path, "audit verify").code == 0);
 }
 
 TEST_CASE("unlock, delete, audit and stats from the command line while the server runs",

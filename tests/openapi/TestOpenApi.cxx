@@ -87,6 +87,8 @@ const std::vector<std::string> kAuditEvents = {
     "admin_login",
     "admin_login_failed",
     "admin_deleted",
+    "admin_user_added",
+    "admin_user_removed",
 };
 
 const std::set<std::string> kMethods = {"get",  "put",     "post",  "delete",
