@@ -1,6 +1,6 @@
 // sealpost-bench-transfer: opens a transfer in a sealpost data folder through
 // the storage's internal interface, for benchmarks that upload and download
-// over HTTP while no HTTP API creates transfers.
+// over HTTP without the sender verification by mail that the HTTP API needs.
 //
 //   sealpost-bench-transfer create --data DIR --password PW
 //                                  [--opslimit N] [--memlimit BYTES]
@@ -12,8 +12,9 @@
 // upload_url is the tus creation URL; plain PUT appends "/NAME" to it; the
 // file downloads from /api/v1/downloads/DOWNLOAD_ID/files/FILE_ID.
 //
-// The transfer is open (uploads accepted, files downloadable) with one
-// recipient and the given password. The Argon2id cost is stored with the
+// The transfer is open (uploads accepted) with one recipient and the given
+// password; its files download once the sender submits it
+// (POST /api/v1/transfers/ID/submit with the token). The Argon2id cost is stored with the
 // password wrap, so --opslimit/--memlimit (default 1 and 8 MiB, the values of
 // bench/run's configuration) set what every download's password check costs.
 // The data folder may be in use by a running `sealpost serve`: the LMDB index

@@ -42,11 +42,12 @@ std::optional<TransferRecord> FindTransfer(store::Storage& storage, Exchange& ex
     }
     const auto transfer_id = storage.index().TransferOfDownload(id);
     auto transfer = transfer_id ? storage.index().GetTransfer(*transfer_id) : std::nullopt;
-    if (!transfer) {
+    // A link goes live when its sender submits the transfer (and it is mailed).
+    if (!transfer || transfer->status == TransferStatus::open) {
         ex.Respond(Response::Problem(404, "no such download"));
         return std::nullopt;
     }
-    if (transfer->status != TransferStatus::provided && transfer->status != TransferStatus::open) {
+    if (transfer->status != TransferStatus::provided) {
         ex.Respond(Response::Problem(410, "this transfer is no longer available",
                                      {{"status", std::string(store::ToString(transfer->status))}}));
         return std::nullopt;

@@ -210,13 +210,24 @@ UploadLog Analyse(const std::vector<json>& events) {
     return log;
 }
 
-/// The downloaded plaintext equals the source, and the index holds its SHA-256.
+/// The sender submits the transfer over the API: its download links go live.
+void Submit(const ServerProcess& server, const store::TransferRecord& t) {
+    const std::string status =
+        Shell("curl -sS -o /dev/null -w '%{http_code}' -X POST -H " + Quote(SenderAuthorization()) +
+              " " + Quote(server.Url() + "/api/v1/transfers/" + t.id + "/submit"));
+    REQUIRE(status == "200");
+}
+
+/// Submits the transfer; then the downloaded plaintext equals the source, and the
+/// index holds its SHA-256. Before the submit the download link does not exist.
 void CheckDownloadAndIndex(const ServerProcess& server, const store::TransferRecord& t,
                            const std::string& file_id, const std::filesystem::path& source,
                            const std::filesystem::path& work) {
     const std::string expected = Sha256Hex(source);
     const auto out = work / "downloaded";
     const auto headers = work / "headers";
+    CHECK(Download(DownloadUrl(server, t, file_id), kPassword, out, headers) == "404");
+    Submit(server, t);
     CHECK(Download(DownloadUrl(server, t, file_id), kPassword, out, headers) == "200");
     CHECK(std::filesystem::file_size(out) == std::filesystem::file_size(source));
     CHECK(Sha256Hex(out) == expected);

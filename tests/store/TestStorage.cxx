@@ -33,6 +33,11 @@ std::string DownloadUrl(const AppFixture& app, const store::TransferRecord& t,
     return app.Url() + "/api/v1/downloads/" + t.recipients.at(0).download_id + "/" + what;
 }
 
+/// Provides the transfer (as the sender's submit does): its download links go live.
+void Submit(AppFixture& app, const store::TransferRecord& t) {
+    app.RunOnLoop([&] { app.storage().SubmitTransfer(t.id); });
+}
+
 std::string ReadFile(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -44,15 +49,19 @@ TEST_CASE("PUT uploads of edge sizes round-trip through curl, age -d and Range d
     TempDir dir;
     AppFixture app(dir.path / "data");
     app.Start();
-    auto t = app.CreateTransfer(kPassword);
-    const std::string identity = app.IdentityOf(t, kPassword);
-    REQUIRE(identity.starts_with("AGE-SECRET-KEY-1"));
-    {
+    // The transfer's identity, for age -d.
+    const auto write_key = [&](const store::TransferRecord& transfer) {
+        const std::string identity = app.IdentityOf(transfer, kPassword);
+        REQUIRE(identity.starts_with("AGE-SECRET-KEY-1"));
         std::ofstream key(dir.path / "key.txt");
         key << identity << "\n";
-    }
+    };
+    store::TransferRecord t;
     for (const std::uint64_t size : {0ull, 1ull, 65535ull, 65536ull, 65537ull, 5ull << 20}) {
         INFO("size " << size);
+        // A transfer per file: uploads close when it is provided, downloads open.
+        t = app.CreateTransfer(kPassword);
+        write_key(t);
         const auto source = dir.path / ("in-" + std::to_string(size));
         MakeFile(source, size, static_cast<unsigned>(size));
         const auto reply =
@@ -71,8 +80,12 @@ TEST_CASE("PUT uploads of edge sizes round-trip through curl, age -d and Range d
         CHECK(code == 0);
         CHECK(Sha256Hex(dir.path / "out-age") == Sha256Hex(source));
 
-        // Download with the password header.
+        // Download with the password header, once the transfer is provided: before,
+        // the link does not exist yet.
         const auto url = DownloadUrl(app, t, "files/" + file_id);
+        CHECK(Curl("-o /dev/null -w '%{http_code}' -H 'X-Sealpost-Password: " + kPassword + "' '" +
+                   url + "'") == "404");
+        Submit(app, t);
         Curl("-o '" + (dir.path / "out-http").string() + "' -H 'X-Sealpost-Password: " + kPassword +
              "' '" + url + "'");
         CHECK(Sha256Hex(dir.path / "out-http") == Sha256Hex(source));
@@ -93,13 +106,15 @@ TEST_CASE("PUT uploads of edge sizes round-trip through curl, age -d and Range d
         }
     }
     // A chunked PUT (no Content-Length) of sizes around chunk boundaries.
+    const auto chunked = app.CreateTransfer(kPassword);
+    write_key(chunked);
     for (const std::uint64_t size : {0ull, 65536ull, 8ull * 65536 + 1, 3ull << 20}) {
         INFO("chunked size " << size);
         const auto source = dir.path / ("chunked-" + std::to_string(size));
         MakeFile(source, size, static_cast<unsigned>(size) + 99);
-        const auto reply = nlohmann::json::parse(
-            Curl("-T - -H 'Transfer-Encoding: chunked' -H 'Expect:' '" + app.Url() +
-                 "/api/v1/transfers/" + t.id + "/files/chunked' < '" + source.string() + "'"));
+        const auto reply = nlohmann::json::parse(Curl(
+            "-T - -H 'Transfer-Encoding: chunked' -H 'Expect:' '" + app.Url() +
+            "/api/v1/transfers/" + chunked.id + "/files/chunked' < '" + source.string() + "'"));
         CHECK(reply.at("size") == size);
         CHECK(reply.at("sha256") == Sha256Hex(source));
         const auto blob = dir.path / "data" / "blobs" / (std::string(reply.at("id")) + ".age");
@@ -235,13 +250,6 @@ TEST_CASE("tus: creation, partial PATCH, HEAD, checksum, version and offset erro
     REQUIRE(record);
     CHECK(record->complete);
     CHECK(record->sha256 == Sha256Hex(source));
-    const std::string body = Curl("-H 'X-Sealpost-Password: " + kPassword + "' '" +
-                                  DownloadUrl(app, t, "files/" + file_id) + "'");
-    CHECK(body == original);
-    out = Curl("-sI -H 'X-Sealpost-Password: " + kPassword + "' '" +
-               DownloadUrl(app, t, "files/" + file_id) + "'");
-    CHECK(out.find("filename=\"report.pdf\"") != std::string::npos);
-
     // Termination of a second, unfinished upload.
     out = Curl("-i -X POST -H 'Tus-Resumable: 1.0.0' -H 'Upload-Length: 10' '" + files + "'");
     const auto l2 = out.find("Location: ") + 10;
@@ -250,6 +258,15 @@ TEST_CASE("tus: creation, partial PATCH, HEAD, checksum, version and offset erro
                "'") == "204");
     CHECK(Curl("-o /dev/null -w '%{http_code}' -I -H 'Tus-Resumable: 1.0.0' '" + second + "'") ==
           "404");
+
+    Submit(app, t);
+    const std::string body = Curl("-H 'X-Sealpost-Password: " + kPassword + "' '" +
+                                  DownloadUrl(app, t, "files/" + file_id) + "'");
+    CHECK(body == original);
+    out = Curl("-sI -H 'X-Sealpost-Password: " + kPassword + "' '" +
+               DownloadUrl(app, t, "files/" + file_id) + "'");
+    CHECK(out.find("filename=\"report.pdf\"") != std::string::npos);
+
     CHECK(app.Stop() == 0);
 }
 
@@ -312,6 +329,7 @@ TEST_CASE("ZIP of all files and the message passes unzip -t and 7z t; checksums;
         MakeFile(f, 70000u * static_cast<unsigned>(i + 1), static_cast<unsigned>(i + 40));
         PutFile(app, t, f, i == 2 ? "journal%20%C3%A5%C3%A4%C3%B6.pdf" : "doc" + std::to_string(i));
     }
+    Submit(app, t);
     const std::string zip = (dir.path / "all.zip").string();
     const std::string status = Curl("-o '" + zip +
                                     "' -w '%{http_code} %{size_download}' -H "
@@ -350,7 +368,7 @@ TEST_CASE("a stolen data folder reveals no file name, content or message") {
             out << "Patient-Record-Marker-0815 line " << i << "\n";
     }
     PutFile(app, t, f, "Secret-Filename-Marker-2342.txt");
-    app.RunOnLoop([&] { app.storage().SubmitTransfer(t.id); });
+    Submit(app, t);
     CHECK(app.Stop() == 0);
     // The whole folder: index, blobs and server key.
     const std::string data = (dir.path / "data").string();
@@ -416,6 +434,7 @@ TEST_CASE("wrong passwords lock the transfer, then delete it; locked attempts ar
     const auto f = dir.path / "x";
     MakeFile(f, 70000, 5);
     const auto reply = nlohmann::json::parse(PutFile(app, t, f, "x"));
+    Submit(app, t);
     const std::string url = DownloadUrl(app, t, "files/" + std::string(reply.at("id")));
     auto attempt = [&](const std::string& password) {
         return Curl("-w '\\n%{http_code}' -H 'X-Sealpost-Password: " + password + "' '" + url +
