@@ -11,6 +11,7 @@
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/Storage.hxx"
+#include "store/StorageConfig.hxx"
 #include "util/Time.hxx"
 
 #include <termios.h>
@@ -221,16 +222,6 @@ int UserCommand(const Arguments& args, const Config& config, std::istream& in, s
     return kExitOk;
 }
 
-store::StorageOptions StorageOptionsFor(const Config& config) {
-    store::StorageOptions options;
-    options.data_dir = config.server.data_dir;
-    options.max_transfer_size = config.limits.max_transfer_size;
-    options.min_free_disk = config.limits.min_free_disk;
-    options.kdf_opslimit = config.kdf.opslimit;
-    options.kdf_memlimit = config.kdf.memlimit;
-    return options;
-}
-
 int Unlock(const Arguments& args, const Config& config, std::ostream& out, std::ostream& err) {
     Expect(args, 3);
     const std::string& id = args.positional[2];
@@ -252,7 +243,7 @@ int Delete(const Arguments& args, const Config& config, std::ostream& out, std::
     uv::Loop loop;
     int rc = kExitOk;
     {
-        store::Storage storage(loop.get(), StorageOptionsFor(config));
+        store::Storage storage(loop.get(), store::StorageOptionsFrom(config));
         const auto transfer = storage.index().GetTransfer(id);
         if (!transfer) {
             err << "sealpost: no such transfer\n";

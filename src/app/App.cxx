@@ -15,6 +15,7 @@
 #include "mail/Outbox.hxx"
 #include "mail/TransportFactory.hxx"
 #include "store/Storage.hxx"
+#include "store/StorageConfig.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
 #include "tus/TusRoutes.hxx"
@@ -65,18 +66,7 @@ void App::Start() {
         tls =
             std::make_shared<ssl::TlsContext>(config_.tls.cert.string(), config_.tls.key.string());
 
-    store::StorageOptions storage_options;
-    storage_options.data_dir = config_.server.data_dir;
-    storage_options.max_transfer_size = config_.limits.max_transfer_size;
-    storage_options.min_free_disk = config_.limits.min_free_disk;
-    storage_options.kdf_opslimit = config_.kdf.opslimit;
-    storage_options.kdf_memlimit = config_.kdf.memlimit;
-    storage_options.attempts.lock_after = static_cast<std::uint32_t>(config_.security.lock_after);
-    storage_options.attempts.lock_seconds =
-        static_cast<std::int64_t>(config_.security.lock_minutes) * 60;
-    storage_options.attempts.delete_after =
-        static_cast<std::uint32_t>(config_.security.delete_after);
-    storage_ = std::make_unique<store::Storage>(loop_.get(), storage_options);
+    storage_ = std::make_unique<store::Storage>(loop_.get(), store::StorageOptionsFrom(config_));
     audit_ = std::make_unique<audit::AuditLog>(loop_.get(), config_.server.data_dir / "audit");
 
     OutboxOptions outbox_options;

@@ -6,6 +6,7 @@
 #include "log/Log.hxx"
 #include "store/BlobStore.hxx"
 #include "store/Records.hxx"
+#include "store/ThreadScratch.hxx"
 
 #include <algorithm>
 #include <deque>
@@ -52,15 +53,10 @@ void OpenBlob(uv_loop_s* loop, const BlobStore& blobs, const FileRecord& file,
 namespace {
 
 /// This thread's buffer for sealed chunks read from a blob (no zero-filling,
-/// no allocation per batch); grows to the largest batch asked for.
+/// no allocation per batch).
+struct SealedReadTag;
 std::span<std::uint8_t> SealedScratch(std::size_t size) {
-    thread_local std::unique_ptr<std::uint8_t[]> buffer;
-    thread_local std::size_t capacity = 0;
-    if (capacity < size) {
-        buffer.reset(new std::uint8_t[size]);
-        capacity = size;
-    }
-    return {buffer.get(), size};
+    return ThreadScratch<SealedReadTag>(size);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "log/Log.hxx"
 #include "store/BlobStore.hxx"
 #include "store/Index.hxx"
+#include "store/ThreadScratch.hxx"
 #include "util/Hex.hxx"
 
 #include "lib/sodium/Compare.hxx"
@@ -36,14 +37,9 @@ int StatusFor(std::exception_ptr error, std::string& detail) {
 
 /// This thread's output buffer for one sealed segment: allocated once per
 /// threadpool thread, never zero-filled.
+struct SealWriteTag;
 std::span<std::uint8_t> SealScratch(std::size_t size) {
-    thread_local std::unique_ptr<std::uint8_t[]> buffer;
-    thread_local std::size_t capacity = 0;
-    if (capacity < size) {
-        buffer.reset(new std::uint8_t[size]);
-        capacity = size;
-    }
-    return {buffer.get(), size};
+    return ThreadScratch<SealWriteTag>(size);
 }
 
 } // namespace
