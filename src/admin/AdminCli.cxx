@@ -10,6 +10,7 @@
 #include "config/LoadConfig.hxx"
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Loop.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Storage.hxx"
 #include "store/WrapFiles.hxx"
 #include "store/StorageConfig.hxx"
@@ -227,7 +228,7 @@ int Unlock(const Arguments& args, const Config& config, std::ostream& out, std::
     Expect(args, 3);
     const std::string& id = args.positional[2];
     const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
-    store::Index index(config.server.data_dir / "index", wraps);
+    store::LmdbIndex index(config.server.data_dir / "index", wraps);
     const auto transfer = index.ClearLock(id);
     if (!transfer) {
         err << "sealpost: no such transfer\n";
@@ -317,7 +318,7 @@ int AuditCommand(const Arguments& args, const Config& config, std::ostream& out,
 int Stats(const Arguments& args, const Config& config, std::ostream& out) {
     Expect(args, 2);
     const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
-    store::Index index(config.server.data_dir / "index", wraps);
+    store::LmdbIndex index(config.server.data_dir / "index", wraps);
     audit::AuditStore audit_store(config.server.data_dir / "audit");
     out << ComputeStats(index, &audit_store, config).dump(2) << "\n";
     return kExitOk;

@@ -11,8 +11,6 @@
 #include "store/Storage.hxx"
 #include "util/Time.hxx"
 
-#include <unistd.h>
-
 #include <set>
 
 namespace sealpost::store {
@@ -35,7 +33,7 @@ void Storage::Start() {
         if (entry.kind == ExpiryKind::upload) {
             if (const auto f = index_->GetFile(entry.id)) {
                 index_->RemoveFile(*f);
-                blobs_.Remove(f->id);
+                blobs_->Remove(f->id);
             }
             continue;
         }
@@ -76,16 +74,14 @@ void Storage::Start() {
     grants_.DestroyOrphanWraps();
     index_->ForEachFile(
         [&](const FileRecord& f) { (f.complete ? known_complete : known_partial).insert(f.id); });
-    for (const auto& id : blobs_.ListIds()) {
+    for (const auto& id : blobs_->ListIds()) {
         const bool complete = known_complete.count(id) > 0;
         const bool partial = known_partial.count(id) > 0;
         if (!complete && !partial) {
-            blobs_.Remove(id);
+            blobs_->Remove(id);
             continue;
         }
-        if (complete)
-            ::unlink(blobs_.PartPath(id).c_str());
-        ::unlink(blobs_.RekeyPath(id).c_str()); // an interrupted re-key
+        blobs_->RemoveLeftovers(id, complete); // an interrupted commit or re-key
     }
     ArmExpiry();
 }

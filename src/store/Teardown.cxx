@@ -27,7 +27,7 @@ void Storage::Teardown(const TransferRecord& gone) {
         ids.push_back(gone.message_file_id);
     for (const auto& id : ids)
         if (IsValidId(id))
-            blobs_.Remove(id);
+            blobs_->Remove(id);
     index_->DropFiles(gone);
 }
 

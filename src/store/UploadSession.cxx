@@ -1,3 +1,4 @@
+#include "store/FileIo.hxx"
 #include "store/UploadSession.hxx"
 #include "age/Chunk.hxx"
 #include "lib/uv/Work.hxx"
@@ -223,8 +224,8 @@ void UploadSession::Submit(bool at_body_end) {
                 out += n + age::kChunkTagSize;
             }
             const std::uint64_t offset = layout.ChunkOffset(segment->first_chunk);
-            BlobStore::WriteAt(fd->get(), sealed, offset);
-            BlobStore::StartWriteback(fd->get(), offset, sealed.size());
+            WriteAt(fd->get(), sealed, offset);
+            StartWriteback(fd->get(), offset, sealed.size());
         },
         [self, segment](std::exception_ptr error) {
             segment->written = true;
@@ -307,7 +308,7 @@ void UploadSession::MaybeSync() {
     uv::QueueWork(
         context_.loop,
         [fd, updated, index, deadline, gone] {
-            BlobStore::DataSync(fd->get());
+            DataSync(fd->get());
             *gone = index->CommitUpload(updated, false, deadline) != Index::CommitResult::stored;
         },
         [self, updated, gone](std::exception_ptr error) {
@@ -410,7 +411,7 @@ void UploadSession::Finish() {
     uv::QueueWork(
         context_.loop,
         [fd, updated, index, blobs, open_ended = open_ended_, deadline, commit] {
-            BlobStore::DataSync(fd->get());
+            DataSync(fd->get());
             // The index decides, in one transaction, whether the transfer still
             // takes this file (a revoke or an expiry may have come first); the
             // blob gets its final name only after that.

@@ -3,6 +3,7 @@
 #include "config/LoadConfig.hxx"
 #include "identity/SenderStore.hxx"
 #include "policy/EmailAddress.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Index.hxx"
 #include "store/WrapFiles.hxx"
 #include "util/Time.hxx"
@@ -87,7 +88,7 @@ int RunTokenCommand(std::span<const std::string_view> args) {
                 return 2;
             }
             const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
-            store::Index index(index_dir, wraps);
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             std::cout << senders.CreateToken(address->ToString(), options.label.value_or(""),
                                              UnixNow())
@@ -96,7 +97,7 @@ int RunTokenCommand(std::span<const std::string_view> args) {
         }
         if (action == "list") {
             const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
-            store::Index index(index_dir, wraps);
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             for (const auto& [id, token] : senders.ListTokens())
                 std::cout << id << "  " << token.email << "  " << Rfc3339(token.created_at)
@@ -110,7 +111,7 @@ int RunTokenCommand(std::span<const std::string_view> args) {
                 return 2;
             }
             const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
-            store::Index index(index_dir, wraps);
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             if (!senders.DeleteToken(options.positional[0])) {
                 std::cerr << "sealpost: no such token\n";

@@ -1,4 +1,4 @@
-#include "store/Index.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/IndexMigrations.hxx"
 #include "lib/lmdb/BigEndian.hxx"
 #include "lib/lmdb/Cursor.hxx"
@@ -131,14 +131,14 @@ lmdb::Env OpenMigrated(const std::filesystem::path& dir, const WrapFiles& wraps,
                        bool& moved_wraps) {
     const std::array<lmdb::Migration, 3> migrations{
         CreateDatabases({kTransfers, kFiles, kDownloads, kExpiry}),
-        CreateDatabases({std::begin(Index::kSenderDatabases), std::end(Index::kSenderDatabases)}),
+        CreateDatabases({std::begin(LmdbIndex::kSenderDatabases), std::end(LmdbIndex::kSenderDatabases)}),
         MoveSecretsOutOfRecords(wraps, kTransfers, kFiles, moved_wraps)};
-    return lmdb::OpenIndex(dir, Index::kSchemaVersion, migrations, IndexOptions());
+    return lmdb::OpenIndex(dir, LmdbIndex::kSchemaVersion, migrations, IndexOptions());
 }
 
 } // namespace
 
-Index::Index(const std::filesystem::path& dir, const WrapFiles& wraps)
+LmdbIndex::LmdbIndex(const std::filesystem::path& dir, const WrapFiles& wraps)
     : env_([&] {
           std::filesystem::create_directories(dir);
           bool moved_wraps = false;
@@ -151,7 +151,7 @@ Index::Index(const std::filesystem::path& dir, const WrapFiles& wraps)
           return OpenMigrated(dir, wraps, moved_wraps);
       }()) {}
 
-template <typename F> void Index::Write(F&& body) {
+template <typename F> void LmdbIndex::Write(F&& body) {
     auto txn = lmdb::Txn::BeginWrite(env_);
     body(txn);
     txn.Commit();
@@ -159,23 +159,23 @@ template <typename F> void Index::Write(F&& body) {
 
 // --- reads ---------------------------------------------------------------------
 
-std::optional<TransferRecord> Index::GetTransfer(std::string_view id) const {
+std::optional<TransferRecord> LmdbIndex::GetTransfer(std::string_view id) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     return ReadTransfer(txn, id);
 }
 
-std::optional<FileRecord> Index::GetFile(std::string_view id) const {
+std::optional<FileRecord> LmdbIndex::GetFile(std::string_view id) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     return ReadFile(txn, id);
 }
 
-std::optional<std::string> Index::TransferOfDownload(std::string_view download_id) const {
+std::optional<std::string> LmdbIndex::TransferOfDownload(std::string_view download_id) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto value = lmdb::Dbi::Open(txn, kDownloads).Get(txn, download_id);
     return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
 }
 
-std::optional<ExpiryEntry> Index::EarliestExpiry() const {
+std::optional<ExpiryEntry> LmdbIndex::EarliestExpiry() const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kExpiry);
     lmdb::Cursor cursor(txn, dbi);
@@ -183,7 +183,7 @@ std::optional<ExpiryEntry> Index::EarliestExpiry() const {
     return first ? ParseExpiryKey(first->key) : std::nullopt;
 }
 
-std::vector<ExpiryEntry> Index::DueExpiries(std::int64_t now) const {
+std::vector<ExpiryEntry> LmdbIndex::DueExpiries(std::int64_t now) const {
     std::vector<ExpiryEntry> due;
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kExpiry);
@@ -197,7 +197,7 @@ std::vector<ExpiryEntry> Index::DueExpiries(std::int64_t now) const {
     return due;
 }
 
-void Index::ForEachFile(const std::function<void(const FileRecord&)>& visit) const {
+void LmdbIndex::ForEachFile(const std::function<void(const FileRecord&)>& visit) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kFiles);
     lmdb::Cursor cursor(txn, dbi);
@@ -206,7 +206,7 @@ void Index::ForEachFile(const std::function<void(const FileRecord&)>& visit) con
             visit(*record);
 }
 
-void Index::ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const {
+void LmdbIndex::ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kTransfers);
     lmdb::Cursor cursor(txn, dbi);
@@ -217,7 +217,7 @@ void Index::ForEachTransfer(const std::function<void(const TransferRecord&)>& vi
 
 // --- transitions -------------------------------------------------------------------
 
-void Index::CreateTransfer(const TransferRecord& transfer,
+void LmdbIndex::CreateTransfer(const TransferRecord& transfer,
                            const std::optional<FileRecord>& message) {
     Write([&](lmdb::Txn& txn) {
         if (message)
@@ -226,7 +226,7 @@ void Index::CreateTransfer(const TransferRecord& transfer,
     });
 }
 
-Index::AddFileResult Index::AddFile(const FileRecord& file) {
+Index::AddFileResult LmdbIndex::AddFile(const FileRecord& file) {
     AddFileResult result = AddFileResult::added;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, file.transfer_id);
@@ -251,7 +251,7 @@ Index::AddFileResult Index::AddFile(const FileRecord& file) {
     return result;
 }
 
-Index::CommitResult Index::CommitUpload(const FileRecord& file, bool reserve_size,
+Index::CommitResult LmdbIndex::CommitUpload(const FileRecord& file, bool reserve_size,
                                         std::int64_t upload_deadline) {
     CommitResult result = CommitResult::stored;
     Write([&](lmdb::Txn& txn) {
@@ -279,7 +279,7 @@ Index::CommitResult Index::CommitUpload(const FileRecord& file, bool reserve_siz
     return result;
 }
 
-void Index::UpdateFileLayout(const FileRecord& file) {
+void LmdbIndex::UpdateFileLayout(const FileRecord& file) {
     Write([&](lmdb::Txn& txn) {
         if (auto current = ReadFile(txn, file.id)) {
             current->chunks_offset = file.chunks_offset;
@@ -288,7 +288,7 @@ void Index::UpdateFileLayout(const FileRecord& file) {
     });
 }
 
-void Index::RemoveFile(const FileRecord& file) {
+void LmdbIndex::RemoveFile(const FileRecord& file) {
     Write([&](lmdb::Txn& txn) {
         if (auto transfer = ReadTransfer(txn, file.transfer_id)) {
             std::erase(transfer->file_ids, file.id);
@@ -299,7 +299,7 @@ void Index::RemoveFile(const FileRecord& file) {
     });
 }
 
-Index::SubmitResult Index::Submit(std::string_view transfer_id, TransferRecord& out) {
+Index::SubmitResult LmdbIndex::Submit(std::string_view transfer_id, TransferRecord& out) {
     SubmitResult result = SubmitResult::submitted;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
@@ -331,7 +331,7 @@ Index::SubmitResult Index::Submit(std::string_view transfer_id, TransferRecord& 
     return result;
 }
 
-std::optional<TransferRecord> Index::MarkGone(std::string_view transfer_id,
+std::optional<TransferRecord> LmdbIndex::MarkGone(std::string_view transfer_id,
                                               TransferStatus status, bool only_if_open) {
     std::optional<TransferRecord> before;
     Write([&](lmdb::Txn& txn) {
@@ -347,7 +347,7 @@ std::optional<TransferRecord> Index::MarkGone(std::string_view transfer_id,
     return before;
 }
 
-void Index::DropFiles(const TransferRecord& gone) {
+void LmdbIndex::DropFiles(const TransferRecord& gone) {
     Write([&](lmdb::Txn& txn) {
         // Re-read: a file added before the transition is in the stored list.
         const auto transfer = ReadTransfer(txn, gone.id);
@@ -361,7 +361,7 @@ void Index::DropFiles(const TransferRecord& gone) {
 
 // --- password attempts --------------------------------------------------------------
 
-Index::AttemptOutcome Index::ReserveAttempt(std::string_view transfer_id, std::int64_t now,
+Index::AttemptOutcome LmdbIndex::ReserveAttempt(std::string_view transfer_id, std::int64_t now,
                                             const AttemptPolicy& policy, TransferRecord& out) {
     AttemptOutcome outcome = AttemptOutcome::gone;
     Write([&](lmdb::Txn& txn) {
@@ -395,7 +395,7 @@ Index::AttemptOutcome Index::ReserveAttempt(std::string_view transfer_id, std::i
     return outcome;
 }
 
-void Index::CancelAttempt(std::string_view transfer_id) {
+void LmdbIndex::CancelAttempt(std::string_view transfer_id) {
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
         if (!transfer || !IsLive(transfer->status) || transfer->pending_attempts == 0)
@@ -405,7 +405,7 @@ void Index::CancelAttempt(std::string_view transfer_id) {
     });
 }
 
-Index::AttemptOutcome Index::FinishAttempt(std::string_view transfer_id, bool success,
+Index::AttemptOutcome LmdbIndex::FinishAttempt(std::string_view transfer_id, bool success,
                                            std::int64_t now, const AttemptPolicy& policy,
                                            TransferRecord& out) {
     AttemptOutcome outcome = AttemptOutcome::gone;
@@ -443,7 +443,7 @@ Index::AttemptOutcome Index::FinishAttempt(std::string_view transfer_id, bool su
     return outcome;
 }
 
-std::vector<TransferRecord> Index::SettleStaleAttempts(std::int64_t now,
+std::vector<TransferRecord> LmdbIndex::SettleStaleAttempts(std::int64_t now,
                                                        const AttemptPolicy& policy) {
     std::vector<std::string> stale;
     ForEachTransfer([&](const TransferRecord& t) {
@@ -474,7 +474,7 @@ std::vector<TransferRecord> Index::SettleStaleAttempts(std::int64_t now,
     return deleted;
 }
 
-std::optional<TransferRecord> Index::ClearLock(std::string_view transfer_id) {
+std::optional<TransferRecord> LmdbIndex::ClearLock(std::string_view transfer_id) {
     std::optional<TransferRecord> result;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
@@ -488,7 +488,7 @@ std::optional<TransferRecord> Index::ClearLock(std::string_view transfer_id) {
     return result;
 }
 
-std::optional<TransferRecord> Index::RecordDownload(std::string_view transfer_id,
+std::optional<TransferRecord> LmdbIndex::RecordDownload(std::string_view transfer_id,
                                                     std::string_view download_id,
                                                     std::int64_t now) {
     std::optional<TransferRecord> result;
