@@ -1,6 +1,8 @@
 // sealpost command line: serve, check-config, --help, --version.
 #include "admin/AdminCli.hxx"
 #include "app/App.hxx"
+#include "client/DownloadCommand.hxx"
+#include "client/SendCommand.hxx"
 #include "config/ConfigError.hxx"
 #include "config/DescribeConfig.hxx"
 #include "config/LoadConfig.hxx"
@@ -28,6 +30,9 @@ Usage:
   sealpost check-config [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
   sealpost admin ... | sealpost audit verify   (sealpost admin --help)
   sealpost admin token create|list|revoke      (sealpost admin token --help)
+  sealpost send --server URL [--token T | --from EMAIL] --to EMAIL FILE|DIR...
+                                               (sealpost send --help)
+  sealpost download LINK [-o DIR] [--zip]      (sealpost download --help)
   sealpost --help | --version
 
 Without --config, sealpost runs on the embedded default: HTTP on
@@ -128,6 +133,10 @@ int main(int argc, char** argv) {
     const std::string_view command = args[0];
     if (command == "admin" && args.size() > 1 && args[1] == "token")
         return transfer::RunTokenCommand(std::span(args).subspan(2));
+    if (command == "send")
+        return client::RunSend(std::span(args).subspan(1), std::cout, std::cerr);
+    if (command == "download")
+        return client::RunDownload(std::span(args).subspan(1), std::cout, std::cerr);
     if (command == "admin" || command == "audit")
         return admin::RunAdminCommand(args);
     Options options;
