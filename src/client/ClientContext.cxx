@@ -12,6 +12,7 @@ std::vector<OptionSpec> ClientContext::CommonOptions() {
         {"--config", "FILE", "client configuration (default $XDG_CONFIG_HOME/sealpost/client.toml)"},
         {"--cacert", "FILE", "trust the CA certificates in this PEM file"},
         {"--insecure", "", "do not verify the server's certificate (prints a warning)"},
+        {"--retries", "N", "attempts per request before a network failure counts (default 6)"},
         {"--verbose", "", "notes on standard error (resumed uploads, retries)", false, "-v"},
         {"--help", "", "this help", false, "-h"},
     };
@@ -35,6 +36,12 @@ ClientContext ClientContext::From(const ParsedArgs& args) {
     }
     context.state = std::make_unique<ClientState>(folder / "state.json");
     context.verbose = args.Has("--verbose");
+    if (const auto retries = args.Value("--retries")) {
+        if (retries->empty() || retries->size() > 2 ||
+            retries->find_first_not_of("0123456789") != std::string::npos || *retries == "0")
+            throw ClientError(kExitUsage, "--retries: expected 1 to 99");
+        context.retry.attempts = std::stoi(*retries);
+    }
     context.http.user_agent = std::string("sealpost/") + std::string(kVersion);
     if (const auto cacert = args.Value("--cacert").value_or(context.config.cacert.value_or(""));
         !cacert.empty()) {

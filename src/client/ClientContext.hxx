@@ -7,6 +7,7 @@
 
 #include "client/ArgParser.hxx"
 #include "client/ClientState.hxx"
+#include "client/HttpClient.hxx"
 #include "config/ClientConfig.hxx"
 #include "lib/curl/HttpSession.hxx"
 
@@ -23,9 +24,10 @@ public:
     curl::HttpSettings http;
     std::unique_ptr<ClientState> state;
     bool verbose = false;
+    RetryPolicy retry;
 
     /// Reads --config (or the default client.toml when it exists), --cacert,
-    /// --insecure, --verbose. Throws ClientError (usage) and ConfigError.
+    /// --insecure, --verbose, --retries. Throws ClientError (usage) and ConfigError.
     static ClientContext From(const ParsedArgs& args);
 
     /// --verbose notes.

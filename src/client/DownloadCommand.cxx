@@ -200,7 +200,7 @@ int RunDownload(std::span<const std::string_view> args, std::ostream& out, std::
         ClientContext context = ClientContext::From(a);
         const Link link = ParseLink(a.positional[0]);
         auto jar = std::make_shared<CookieJar>();
-        HttpClient http(link.base, context.http, jar, "");
+        HttpClient http(link.base, context.http, jar, "", context.retry);
         const std::string api = "/api/v1/downloads/" + link.download_id;
 
         const Reply info = http.Call("GET", api);

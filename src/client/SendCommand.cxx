@@ -263,7 +263,7 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         if (parallel < 1 || parallel > 16)
             throw ClientError(kExitUsage, "--parallel: expected 1 to 16");
         const auto make_client = [&] {
-            return HttpClient(login.server, context.http, login.jar, login.token);
+            return HttpClient(login.server, context.http, login.jar, login.token, context.retry);
         };
         HttpClient http = make_client();
         login.EnsureVerified(http, context, a);
