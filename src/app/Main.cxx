@@ -11,6 +11,7 @@
 #include "sealpost/Version.hxx"
 #include "transfer/TokenCli.hxx"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -121,6 +122,9 @@ void PrintConfigError(const ConfigError& e) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // A peer that resets its connection mid-write must cost an EPIPE, not the process
+    // (the server's sockets and the client's libcurl transfers alike).
+    std::signal(SIGPIPE, SIG_IGN);
     std::vector<std::string_view> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << kUsage;

@@ -101,7 +101,7 @@ void Fetch(HttpClient& http, const ClientContext& context, const std::string& pa
         std::uint64_t have = OutputFolder::PartSize(target);
         if (size && have > size)
             have = 0;
-        if (have > 0 && failures == 0)
+        if (have > 0)
             context.Note("resuming " + target.shown + " at byte " + std::to_string(have));
         progress.Resumed(index, have);
         const int fd = OutputFolder::OpenPart(target, have == 0);

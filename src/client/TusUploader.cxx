@@ -89,6 +89,9 @@ std::uint64_t TusUploader::Patch(const LocalFile& file, std::size_t index,
         return true;
     };
     const Reply reply = http_.Send(std::move(request), false);
+    // 423: the request the dropped connection left behind still writes; ask again later.
+    if (reply.status == 423)
+        throw curl::TransportError("the server still finishes the interrupted request", false);
     if (reply.status == 409)
         return Offset(location, file.size).value_or(0);
     if (reply.status != 204 && reply.status != 200)
