@@ -2,6 +2,7 @@
 
 #include "admin/AdminQueries.hxx"
 #include "admin/AdminUsers.hxx"
+#include "admin/IdentityExport.hxx"
 #include "admin/Totp.hxx"
 #include "audit/AuditExport.hxx"
 #include "audit/AuditStore.hxx"
@@ -38,10 +39,14 @@ const char* const kAdminUsage =
   sealpost admin audit [--verify] [--format json|csv] [--transfer ID] [--email ADDR]
                        [--event NAME] [--since TIME] [--until TIME] [--limit N]
   sealpost admin stats
+  sealpost admin export-identity --transfer ID
   sealpost audit verify
 Each also takes [--config FILE] [--data DIR]. `user add` reads the password
 without echo from a terminal (twice), or as one line from standard input.
 `admin audit` prints matching events newest first, as JSON lines (default) or CSV.
+`admin export-identity` asks for the transfer's password (or reads one line from
+standard input) and prints the transfer's age identity for `age -d -i`; a wrong
+password counts as a failed attempt like a download's.
 
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,
 3 no such user or transfer, 4 the audit chain does not verify.
@@ -127,7 +132,7 @@ void RecordCli(const Config& config, std::string event, std::string transfer_id,
 }
 
 /// A password line: without echo from a terminal (asked twice), else one line of in.
-std::string ReadPassword(std::istream& in, std::ostream& err) {
+std::string ReadPassword(std::istream& in, std::ostream& err, bool new_password = true) {
     const bool tty = &in == &std::cin && ::isatty(STDIN_FILENO);
     const auto read_line = [&](const char* prompt) {
         std::string line;
@@ -149,6 +154,8 @@ std::string ReadPassword(std::istream& in, std::ostream& err) {
         return line;
     };
     std::string password = read_line("Password: ");
+    if (!new_password)
+        return password;
     if (tty && read_line("Repeat the password: ") != password)
         throw UsageError("the passwords differ");
     if (password.size() < kMinPasswordLength)
@@ -320,6 +327,39 @@ int Stats(const Arguments& args, const Config& config, std::ostream& out) {
     return kExitOk;
 }
 
+int ExportIdentityCommand(const Arguments& args, const Config& config, std::istream& in,
+                          std::ostream& out, std::ostream& err) {
+    Expect(args, 2);
+    const auto id = Value(args, "--transfer");
+    if (!id)
+        throw UsageError("admin export-identity: --transfer ID is required");
+    const IdentityExport result = ExportIdentity(config, *id, ReadPassword(in, err, false));
+    using Outcome = IdentityExport::Outcome;
+    switch (result.outcome) {
+    case Outcome::exported:
+        RecordCli(config, "identity_exported", *id, result.sender);
+        out << "# the age identity of sealpost transfer " << *id << "\n"
+            << result.identity << "\n";
+        return kExitOk;
+    case Outcome::wrong_password:
+        RecordCli(config, "password_failed", *id, "", {{"route", "cli"}});
+        err << "sealpost: wrong password (counted as a failed attempt)\n";
+        return kExitFailure;
+    case Outcome::locked:
+        err << "sealpost: the transfer is locked after wrong passwords until "
+            << Rfc3339(result.locked_until) << " (sealpost admin unlock clears it)\n";
+        return kExitFailure;
+    case Outcome::deleted:
+        RecordCli(config, "password_failed", *id, "", {{"route", "cli"}});
+        err << "sealpost: wrong password; that was the last attempt: the transfer is deleted\n";
+        return kExitFailure;
+    case Outcome::not_found:
+        break;
+    }
+    err << "sealpost: no such transfer\n";
+    return kExitNotFound;
+}
+
 int Dispatch(const Arguments& args, const Config& config, std::istream& in, std::ostream& out,
              std::ostream& err) {
     const std::string& command = args.positional[0];
@@ -341,6 +381,8 @@ int Dispatch(const Arguments& args, const Config& config, std::istream& in, std:
         return AuditCommand(args, config, out, err);
     if (sub == "stats")
         return Stats(args, config, out);
+    if (sub == "export-identity")
+        return ExportIdentityCommand(args, config, in, out, err);
     throw UsageError("admin: unknown subcommand " + sub);
 }
 

@@ -180,7 +180,40 @@ def send_and_download(work, base, cli, mailbox, robot):
     r = cli.run("download", link, "--password", "Wrong-Password-1", "-o", os.path.join(work, "w"))
     expect(r, 5, "a wrong password")
     check("attempts left" in r.stderr, f"the attempts left are shown: {r.stderr}")
-    return result, link
+    return result, files
+
+
+def export_identity(work, base, robot, result, files):
+    step("admin export-identity: a wrong password counts; age -d -i with the identity opens every blob")
+    api = flow.Client(base, {"Authorization": f"Bearer {robot}"})
+    data = os.path.join(work, "data")
+    _, before = api.call("GET", f"/api/v1/transfers/{result['id']}")
+    r = subprocess.run([EXE, "admin", "export-identity", "--transfer", result["id"], "--data", data],
+                       input="Wrong-Password-77\n", capture_output=True, text=True)
+    check(r.returncode == 1 and "AGE-SECRET-KEY" not in r.stdout, f"wrong password {r.returncode}")
+    _, after = api.call("GET", f"/api/v1/transfers/{result['id']}")
+    check(after["failed_attempts"] == before["failed_attempts"] + 1,
+          f"the wrong password was counted: {before['failed_attempts']} -> {after['failed_attempts']}")
+    r = subprocess.run([EXE, "admin", "export-identity", "--transfer", "a" * 26, "--data", data],
+                       input="x\n", capture_output=True, text=True)
+    check(r.returncode == 3, f"unknown transfer: {r.returncode} {r.stderr}")
+    r = subprocess.run([EXE, "admin", "export-identity", "--transfer", result["id"], "--data", data],
+                       input=result["password"] + "\n", capture_output=True, text=True)
+    check(r.returncode == 0 and re.search(r"^AGE-SECRET-KEY-1[0-9A-Z]+$", r.stdout, re.M),
+          f"export-identity {r.returncode} {r.stderr}")
+    key = write(os.path.join(work, "identity.txt"), r.stdout.encode())
+    os.chmod(key, 0o600)
+    wanted = sorted(sha256(p) for p in files.values())
+    got = []
+    for f in after["files"]:
+        blob = os.path.join(data, "blobs", f["id"] + ".age")
+        out = subprocess.run(["age", "-d", "-i", key, blob], capture_output=True)
+        check(out.returncode == 0, f"age -d of {f['id']}: {out.stderr}")
+        got.append(hashlib.sha256(out.stdout).hexdigest())
+    check(sorted(got) == wanted, "age -d gives back exactly the uploaded bytes")
+    out = subprocess.run([EXE, "admin", "audit", "--event", "identity_exported", "--data", data],
+                         capture_output=True, text=True)
+    check(result["id"] in out.stdout, "the export is in the audit log")
 
 
 def verification(work, base, cli, mailbox):
@@ -469,7 +502,8 @@ def main():
         other = token(work, "other@regionuppsala.se")
         external = token(work, "ext@example.com")
         only = os.environ.get("SEALPOST_CLIENT_ONLY", "")
-        result, _ = send_and_download(work, base, cli, mailbox, robot)
+        result, files = send_and_download(work, base, cli, mailbox, robot)
+        export_identity(work, base, robot, result, files)
         if only in ("", "verify"):
             verification(work, base, cli, mailbox)
         if only in ("", "codes"):

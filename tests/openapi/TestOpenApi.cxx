@@ -89,6 +89,7 @@ const std::vector<std::string> kAuditEvents = {
     "admin_deleted",
     "admin_user_added",
     "admin_user_removed",
+    "identity_exported",
 };
 
 const std::set<std::string> kMethods = {"get",  "put",     "post",  "delete",
