@@ -13,6 +13,7 @@
 #include "lib/uv/Loop.hxx"
 #include "store/Storage.hxx"
 #include "store/StorageConfig.hxx"
+#include "util/ArgParser.hxx"
 #include "util/Time.hxx"
 
 #include <termios.h>
@@ -56,54 +57,31 @@ namespace {
 
 constexpr std::size_t kMinPasswordLength = 12;
 
-struct Arguments {
-    std::vector<std::string> positional;
-    std::map<std::string, std::string, std::less<>> values;
-    std::set<std::string, std::less<>> flags;
-};
+using Arguments = ParsedArgs;
+using UsageError = sealpost::UsageError;
 
-const std::set<std::string_view> kValueOptions{"--config",   "--data",  "--role",  "--format",
-                                               "--transfer", "--email", "--event", "--since",
-                                               "--until",    "--limit"};
-const std::set<std::string_view> kFlagOptions{"--totp", "--verify", "--help"};
-
-class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+const std::vector<OptionSpec> kOptions{
+    {"--config", "FILE", "the server's configuration"},
+    {"--data", "DIR", "the data folder (overrides the configuration)"},
+    {"--role", "admin|auditor", "user add: the new administrator's role"},
+    {"--totp", "", "user add: require a TOTP code at login"},
+    {"--format", "json|csv", "admin audit: output format"},
+    {"--transfer", "ID", "admin audit, export-identity: the transfer"},
+    {"--email", "ADDR", "admin audit: events of this address"},
+    {"--event", "NAME", "admin audit: events of this name"},
+    {"--since", "TIME", "admin audit: from this RFC 3339 time or date"},
+    {"--until", "TIME", "admin audit: until this time or date"},
+    {"--limit", "N", "admin audit: at most N events"},
+    {"--verify", "", "admin audit: check the hash chain instead"},
+    {"--help", "", "this help", false, "-h"},
 };
 
 Arguments Parse(std::span<const std::string_view> args) {
-    Arguments parsed;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        if (!arg.starts_with("--")) {
-            parsed.positional.emplace_back(arg);
-            continue;
-        }
-        std::optional<std::string_view> inline_value;
-        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        if (kFlagOptions.count(arg) && !inline_value) {
-            parsed.flags.emplace(arg);
-        } else if (kValueOptions.count(arg)) {
-            if (inline_value)
-                parsed.values[std::string(arg)] = std::string(*inline_value);
-            else if (i + 1 < args.size())
-                parsed.values[std::string(arg)] = std::string(args[++i]);
-            else
-                throw UsageError(std::string(arg) + " needs a value");
-        } else {
-            throw UsageError("unknown option: " + std::string(args[i]));
-        }
-    }
-    return parsed;
+    return ParseArgs(args, kOptions);
 }
 
 std::optional<std::string> Value(const Arguments& args, std::string_view name) {
-    const auto it = args.values.find(name);
-    return it == args.values.end() ? std::nullopt : std::optional<std::string>(it->second);
+    return args.Value(name);
 }
 
 Config LoadFor(const Arguments& args) {
@@ -393,7 +371,7 @@ int RunAdminCommand(std::span<const std::string_view> args, std::istream& in, st
     try {
         const Arguments parsed = Parse(args);
         if (parsed.flags.count("--help")) {
-            out << kAdminUsage;
+            out << kAdminUsage << "\nOptions:\n" << OptionsHelp(kOptions);
             return kExitOk;
         }
         if (parsed.positional.empty())

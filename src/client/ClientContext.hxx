@@ -5,7 +5,7 @@
 // copied into each worker's HttpClient.
 #pragma once
 
-#include "client/ArgParser.hxx"
+#include "util/ArgParser.hxx"
 #include "client/ClientState.hxx"
 #include "client/HttpClient.hxx"
 #include "config/ClientConfig.hxx"

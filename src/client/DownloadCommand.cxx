@@ -268,6 +268,9 @@ int RunDownload(std::span<const std::string_view> args, std::ostream& out, std::
         if (e.ExitCode() == kExitUsage)
             err << "(sealpost download --help lists the options)\n";
         return e.ExitCode();
+    } catch (const UsageError& e) {
+        err << "sealpost: " << e.what() << "\n(sealpost download --help lists the options)\n";
+        return kExitUsage;
     } catch (const ConfigError& e) {
         err << e.what() << "\n";
         return kExitUsage;

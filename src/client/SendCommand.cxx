@@ -334,6 +334,9 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         if (e.ExitCode() == kExitUsage)
             err << "(sealpost send --help lists the options)\n";
         return e.ExitCode();
+    } catch (const UsageError& e) {
+        err << "sealpost: " << e.what() << "\n(sealpost send --help lists the options)\n";
+        return kExitUsage;
     } catch (const ConfigError& e) {
         err << e.what() << "\n";
         return kExitUsage;

@@ -6,7 +6,7 @@
 // Whatever cookies the server sets are stored under their own names. Main thread.
 #pragma once
 
-#include "client/ArgParser.hxx"
+#include "util/ArgParser.hxx"
 #include "client/ClientContext.hxx"
 #include "client/CookieJar.hxx"
 #include "client/HttpClient.hxx"

@@ -1,9 +1,6 @@
-#include "client/ArgParser.hxx"
-#include "client/ClientError.hxx"
+#include "util/ArgParser.hxx"
 
-#include <fmt/format.h>
-
-namespace sealpost::client {
+namespace sealpost {
 
 std::optional<std::string> ParsedArgs::Value(std::string_view name) const {
     const auto it = values.find(name);
@@ -44,11 +41,11 @@ ParsedArgs ParseArgs(std::span<const std::string_view> args, std::span<const Opt
             }
         const OptionSpec* option = find(arg);
         if (!option)
-            throw ClientError(kExitUsage, "unknown option " + std::string(arg));
+            throw UsageError("unknown option " + std::string(arg));
         const std::string name(option->name);
         if (option->value.empty()) {
             if (inline_value)
-                throw ClientError(kExitUsage, name + " takes no value");
+                throw UsageError(name + " takes no value");
             out.flags.insert(name);
             continue;
         }
@@ -58,10 +55,10 @@ ParsedArgs ParseArgs(std::span<const std::string_view> args, std::span<const Opt
         else if (i + 1 < args.size())
             value = std::string(args[++i]);
         else
-            throw ClientError(kExitUsage, name + " needs a value (" + std::string(option->value) + ")");
+            throw UsageError(name + " needs a value (" + std::string(option->value) + ")");
         auto& list = out.values[name];
         if (!list.empty() && !option->repeat)
-            throw ClientError(kExitUsage, name + " may be given only once");
+            throw UsageError(name + " may be given only once");
         list.push_back(std::move(value));
     }
     return out;
@@ -72,12 +69,15 @@ std::string OptionsHelp(std::span<const OptionSpec> spec) {
     for (const OptionSpec& option : spec) {
         std::string left = option.short_name.empty()
                                ? std::string(option.name)
-                               : fmt::format("{}, {}", option.short_name, option.name);
+                               : std::string(option.short_name) + ", " + std::string(option.name);
         if (!option.value.empty())
             left += " " + std::string(option.value);
-        out += fmt::format("  {:<28} {}{}\n", left, option.help, option.repeat ? " (repeatable)" : "");
+        if (left.size() < 28)
+            left.resize(28, ' ');
+        out += "  " + left + " " + std::string(option.help) +
+               (option.repeat ? " (repeatable)" : "") + "\n";
     }
     return out;
 }
 
-} // namespace sealpost::client
+} // namespace sealpost

@@ -1,20 +1,27 @@
-// ArgParser: the command-line parser of the sealpost binary's client commands (and
-// the table their --help is printed from): each command declares its options once
-// (name, optional short form, value name, help line, repeatable), and Parse() reads
-// "--name VALUE", "--name=VALUE", "-o VALUE", flags, "--" and positional arguments,
-// refusing unknown options and missing values with a readable message
-// (ClientError, kExitUsage). Pure; any thread.
+// ArgParser: the one command-line parser of the sealpost binary (serve, check-config,
+// admin, audit, token, send, download) and the table each command's --help is printed
+// from: a command declares its options once (name, optional short form, value name,
+// help line, repeatable), and ParseArgs() reads "--name VALUE", "--name=VALUE",
+// "-o VALUE", flags, "--" and positional arguments, refusing unknown options and
+// missing values with a readable message (UsageError). Pure; any thread.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace sealpost::client {
+namespace sealpost {
+
+/// A wrong command line; what() is the message for the user.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 struct OptionSpec {
     std::string_view name;       ///< "--to"
@@ -41,4 +48,4 @@ ParsedArgs ParseArgs(std::span<const std::string_view> args, std::span<const Opt
 /// The options as help lines ("  --to EMAIL          a recipient (repeatable)").
 std::string OptionsHelp(std::span<const OptionSpec> spec);
 
-} // namespace sealpost::client
+} // namespace sealpost
