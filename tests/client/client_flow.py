@@ -248,6 +248,34 @@ def verification(work, base, cli, mailbox):
     check(open(os.path.join(out, "from.txt"), "rb").read() == b"from a verified sender\n", "bytes")
 
 
+def config_file(work, base, cli, mailbox, robot):
+    step("client.toml: server, token and defaults from the file; flags win; bad keys named")
+    conf_dir = os.path.join(cli.xdg, "sealpost")
+    os.makedirs(conf_dir, exist_ok=True)
+    conf = os.path.join(conf_dir, "client.toml")
+    token_file = write(os.path.join(work, "robot.token"), (robot + "\n").encode())
+    with open(conf, "w") as f:
+        f.write(f'server = "{base}"\ntoken_file = "{token_file}"\n'
+                '[send]\nretention_days = 3\nparallel = 2\n')
+    payload = write(os.path.join(work, "conf", "conf.txt"), b"configured\n")
+    r = cli.run("send", "--to", "ida@example.com", "--json", payload)
+    expect(r, 0, "send with the default client.toml")
+    status, body = flow.Client(base, {"Authorization": f"Bearer {robot}"}).call(
+        "GET", f"/api/v1/transfers/{json.loads(r.stdout)['id']}")
+    created, expires = (body[k] for k in ("created_at", "expires_at"))
+    days = (time.mktime(time.strptime(expires, "%Y-%m-%dT%H:%M:%SZ")) -
+            time.mktime(time.strptime(created, "%Y-%m-%dT%H:%M:%SZ"))) / 86400
+    check(round(days) == 3, f"retention_days from the file: {created} .. {expires}")
+    r = cli.run("send", "--to", "ida@example.com", "--retention-days", "2", "--json", payload)
+    expect(r, 0, "a flag over the file")
+    with open(conf, "a") as f:
+        f.write("paralel = 3\n")
+    r = cli.run("send", "--to", "ida@example.com", payload)
+    expect(r, 2, "an unknown key in client.toml")
+    check("send.paralel" in r.stderr and "parallel" in r.stderr, f"named with a hint: {r.stderr}")
+    os.remove(conf)
+
+
 def exit_codes(work, base, cli, robot, external):
     step("each documented exit code from its cause")
     f = write(os.path.join(work, "codes.txt"), b"x")
@@ -506,6 +534,8 @@ def main():
         export_identity(work, base, robot, result, files)
         if only in ("", "verify"):
             verification(work, base, cli, mailbox)
+        if only in ("", "config"):
+            config_file(work, base, cli, mailbox, robot)
         if only in ("", "codes"):
             exit_codes(work, base, cli, robot, external)
         if only in ("", "names"):
