@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <set>
 
 namespace sealpost::client {
 
@@ -161,6 +162,13 @@ void Fetch(HttpClient& http, const ClientContext& context, const std::string& pa
     }
 }
 
+std::string Joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const std::string& part : parts)
+        out += "/" + part;
+    return out;
+}
+
 std::string ReadPassword(const ParsedArgs& a) {
     if (const auto p = a.Value("--password"))
         return *p;
@@ -234,9 +242,19 @@ int RunDownload(std::span<const std::string_view> args, std::ostream& out, std::
             auto target = folder.Resolve({"sealpost-" + link.download_id + ".zip"});
             items.push_back({api + "/zip", "", 0, std::move(target), progress.Add("zip", 0)});
         } else {
+            std::set<std::string> taken;
             for (const auto& f : unlocked.json.value("files", nlohmann::json::array())) {
                 const std::string id = f.value("id", "");
-                auto target = folder.Resolve(OutputFolder::SafeParts(f.value("name", ""), "file-" + id));
+                auto parts = OutputFolder::SafeParts(f.value("name", ""), "file-" + id);
+                // Two files with one name (after the cleaning) both arrive: "a (2).txt".
+                const std::string original = parts.back();
+                const auto dot = original.rfind('.');
+                for (int n = 2; !taken.insert(Joined(parts)).second; ++n)
+                    parts.back() = dot == std::string::npos || dot == 0
+                                       ? original + " (" + std::to_string(n) + ")"
+                                       : original.substr(0, dot) + " (" + std::to_string(n) + ")" +
+                                             original.substr(dot);
+                auto target = folder.Resolve(parts);
                 const auto size = f.value("size", std::uint64_t{0});
                 items.push_back({api + "/files/" + id, f.value("sha256", ""), size, std::move(target),
                                  progress.Add(f.value("name", id), size)});

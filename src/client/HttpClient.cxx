@@ -68,7 +68,7 @@ Reply HttpClient::Send(curl::HttpRequest request, bool retry) {
         } catch (const curl::TransportError& e) {
             if (!retry || e.Local())
                 throw;
-            if (attempt >= retry_.attempts)
+            if (e.Certificate() || attempt >= retry_.attempts)
                 throw ClientError(kExitNetwork, "cannot reach " + origin_ + ": " + e.what());
             Backoff(retry_, attempt);
             continue;

@@ -333,6 +333,8 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         err << "sealpost: " << e.what() << "\n";
         if (e.ExitCode() == kExitUsage)
             err << "(sealpost send --help lists the options)\n";
+        if (e.ExitCode() == kExitNetwork || e.ExitCode() == kExitServer)
+            err << "(what the server holds is kept: the same command again resumes the upload)\n";
         return e.ExitCode();
     } catch (const UsageError& e) {
         err << "sealpost: " << e.what() << "\n(sealpost send --help lists the options)\n";

@@ -134,7 +134,7 @@ void TusUploader::Upload(const LocalFile& file, std::size_t index, const std::st
         } catch (const curl::TransportError& e) {
             if (e.Local())
                 throw ClientError(kExitFailure, std::string("upload of ") + file.name + ": " + e.what());
-            if (++failures >= http_.Retry().attempts)
+            if (e.Certificate() || ++failures >= http_.Retry().attempts)
                 throw ClientError(kExitNetwork,
                                   "cannot upload " + file.name + ": " + e.what());
             if (callbacks_.note)

@@ -276,6 +276,67 @@ def config_file(work, base, cli, mailbox, robot):
     os.remove(conf)
 
 
+def https_and_proxy(work, port, cli, robot):
+    step("HTTPS: the certificate is checked (--cacert trusts a private CA, --insecure warns); "
+         "http_proxy is used")
+    tls = os.path.join(work, "tls")
+    os.makedirs(tls)
+    cert, key = os.path.join(tls, "cert.pem"), os.path.join(tls, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key,
+                    "-out", cert], check=True, capture_output=True)
+    tls_port = flow.free_port()
+    config = os.path.join(tls, "sealpost.toml")
+    with open(config, "w") as f:
+        f.write(f'''
+[server]
+listen = "127.0.0.1:{tls_port}"
+public_url = "https://127.0.0.1:{tls_port}"
+data_dir = "{work}/data"
+[tls]
+cert = "{cert}"
+key = "{key}"
+[policy]
+internal_domains = ["regionuppsala.se", "akademiska.se"]
+[kdf]
+opslimit = 1
+memlimit = "8MiB"
+''')
+    # A second server process on the same data folder (LMDB allows it), over TLS.
+    log = open(os.path.join(tls, "server.log"), "w")
+    proc = subprocess.Popen([EXE, "serve", "--config", config], stdout=log, stderr=log)
+    base = f"https://127.0.0.1:{tls_port}"
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if subprocess.run(["curl", "-sfk", base + "/healthz"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        payload = write(os.path.join(tls, "tls.txt"), b"over TLS\n")
+        args = ["send", "--server", base, "--token", robot, "--to", "jan@example.com", payload]
+        r = cli.run(*args)
+        expect(r, 6, "an untrusted certificate")
+        check("certificate" in r.stderr and "--cacert" in r.stderr, f"says why: {r.stderr}")
+        expect(cli.run(*args, "--cacert", cert), 0, "--cacert trusts the private CA")
+        r = cli.run(*args, "--insecure")
+        expect(r, 0, "--insecure")
+        check("warning" in r.stderr and "--insecure" in r.stderr, f"--insecure warns: {r.stderr}")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    # libcurl takes proxies from the environment: nothing in the client turns that off.
+    proxy = Proxy(port)
+    try:
+        env = dict(cli.env, http_proxy=f"http://127.0.0.1:{proxy.port}", no_proxy="")
+        r = subprocess.run([EXE, "send", "--server", f"http://127.0.0.1:{port}", "--token", robot,
+                            "--to", "jan@example.com", "--retries", "1", payload],
+                           capture_output=True, text=True, env=env, timeout=60)
+        check(proxy.up > 0, f"the request went through http_proxy: {r.returncode} {r.stderr}")
+    finally:
+        proxy.close()
+
+
 def exit_codes(work, base, cli, robot, external):
     step("each documented exit code from its cause")
     f = write(os.path.join(work, "codes.txt"), b"x")
@@ -337,6 +398,9 @@ def hostile_names(work, base, cli, mailbox, robot):
              "a\x01b\x7f.txt": "a_b_.txt", "..": None, "sub/../../up.txt": "sub/up.txt"}
     for i, name in enumerate(names):
         tus_file(api, t["upload_url"], name, f"content {i}".encode())
+    # Two names that clean up to one: both arrive.
+    tus_file(api, t["upload_url"], "../dup.txt", b"dup one")
+    tus_file(api, t["upload_url"], "dup.txt", b"dup two")
     status, _ = api.call("POST", f"/api/v1/transfers/{t['id']}/submit")
     check(status == 200, "submit")
     link = link_for(mailbox, "eve@example.com")
@@ -350,6 +414,9 @@ def hostile_names(work, base, cli, mailbox, robot):
             check(os.path.isfile(got) and open(got, "rb").read() == f"content {i}".encode(),
                   f"{name!r} written as {safe}")
     check(len([n for n in os.listdir(out) if n.startswith("file-")]) == 1, "'..' gets a fallback name")
+    dups = {open(os.path.join(out, n), "rb").read() for n in ("dup.txt", "dup (2).txt")
+            if os.path.exists(os.path.join(out, n))}
+    check(dups == {b"dup one", b"dup two"}, f"both files of one name arrive: {os.listdir(out)}")
     for root, _, found in os.walk(sandbox):
         for n in found:
             check(os.path.join(root, n).startswith(out + os.sep), f"{n} written outside -o")
@@ -536,6 +603,8 @@ def main():
             verification(work, base, cli, mailbox)
         if only in ("", "config"):
             config_file(work, base, cli, mailbox, robot)
+        if only in ("", "https"):
+            https_and_proxy(work, port, cli, robot)
         if only in ("", "codes"):
             exit_codes(work, base, cli, robot, external)
         if only in ("", "names"):

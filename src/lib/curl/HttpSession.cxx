@@ -217,7 +217,10 @@ HttpResponse HttpSession::Perform(const HttpRequest& request) {
         std::string text = curl_easy_strerror(code);
         if (error_buffer[0] != '\0')
             text += std::string(" (") + error_buffer + ")";
-        throw TransportError(text, IsLocal(code));
+        const bool certificate = code == CURLE_PEER_FAILED_VERIFICATION;
+        if (certificate)
+            text += "; a private CA is trusted with --cacert FILE";
+        throw TransportError(text, IsLocal(code), certificate);
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     return response;

@@ -67,11 +67,14 @@ struct HttpResponse {
 /// connection (network), or a local problem (bad URL, aborted by a callback).
 class TransportError : public std::runtime_error {
     bool local_;
+    bool certificate_;
 
 public:
-    TransportError(const std::string& what, bool local)
-        : std::runtime_error(what), local_(local) {}
+    TransportError(const std::string& what, bool local, bool certificate = false)
+        : std::runtime_error(what), local_(local), certificate_(certificate) {}
     bool Local() const noexcept { return local_; }
+    /// The server's certificate was not trusted: trying again will not help.
+    bool Certificate() const noexcept { return certificate_; }
 };
 
 class HttpSession {
