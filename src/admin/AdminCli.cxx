@@ -12,6 +12,7 @@
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/Storage.hxx"
+#include "store/WrapFiles.hxx"
 #include "store/StorageConfig.hxx"
 #include "util/ArgParser.hxx"
 #include "util/Time.hxx"
@@ -210,7 +211,8 @@ int UserCommand(const Arguments& args, const Config& config, std::istream& in, s
 int Unlock(const Arguments& args, const Config& config, std::ostream& out, std::ostream& err) {
     Expect(args, 3);
     const std::string& id = args.positional[2];
-    store::Index index(config.server.data_dir / "index");
+    const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
+    store::Index index(config.server.data_dir / "index", wraps);
     const auto transfer = index.ClearLock(id);
     if (!transfer) {
         err << "sealpost: no such transfer\n";
@@ -234,7 +236,7 @@ int Delete(const Arguments& args, const Config& config, std::ostream& out, std::
             err << "sealpost: no such transfer\n";
             rc = kExitNotFound;
         } else {
-            storage.DeleteTransferNow(id, store::TransferStatus::deleted);
+            storage.DeleteTransferNow(id, store::DeletionReason::admin, {});
             RecordCli(config, "admin_deleted", id, transfer->sender);
             out << "deleted " << id << "\n";
         }
@@ -299,7 +301,8 @@ int AuditCommand(const Arguments& args, const Config& config, std::ostream& out,
 
 int Stats(const Arguments& args, const Config& config, std::ostream& out) {
     Expect(args, 2);
-    store::Index index(config.server.data_dir / "index");
+    const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
+    store::Index index(config.server.data_dir / "index", wraps);
     audit::AuditStore audit_store(config.server.data_dir / "audit");
     out << ComputeStats(index, &audit_store, config).dump(2) << "\n";
     return kExitOk;
@@ -330,6 +333,9 @@ int ExportIdentityCommand(const Arguments& args, const Config& config, std::istr
     case Outcome::deleted:
         RecordCli(config, "password_failed", *id, "", {{"route", "cli"}});
         err << "sealpost: wrong password; that was the last attempt: the transfer is deleted\n";
+        return kExitFailure;
+    case Outcome::busy:
+        err << "sealpost: the server's password queue is full; try again\n";
         return kExitFailure;
     case Outcome::not_found:
         break;

@@ -15,10 +15,15 @@ IdentityExport ExportIdentity(const Config& config, const std::string& transfer_
         const auto transfer = storage.index().GetTransfer(transfer_id);
         if (transfer) {
             result.sender = transfer->sender;
-            storage.AttemptPassword(*transfer, std::move(password),
+            store::Actor actor{"", "", "sealpost-cli", {{"via", "cli"}}};
+            storage.AttemptPassword(*transfer, std::move(password), std::move(actor),
                                     [&result](store::Storage::AttemptResult attempt) {
                                         using O = store::Index::AttemptOutcome;
                                         result.locked_until = attempt.transfer.locked_until;
+                                        if (attempt.busy) {
+                                            result.outcome = IdentityExport::Outcome::busy;
+                                            return;
+                                        }
                                         switch (attempt.outcome) {
                                         case O::unlocked:
                                             result.outcome = IdentityExport::Outcome::exported;

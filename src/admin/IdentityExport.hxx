@@ -14,7 +14,7 @@
 namespace sealpost::admin {
 
 struct IdentityExport {
-    enum class Outcome { exported, wrong_password, locked, deleted, not_found };
+    enum class Outcome { exported, wrong_password, locked, deleted, not_found, busy };
     Outcome outcome = Outcome::not_found;
     /// "AGE-SECRET-KEY-1…" when exported.
     std::string identity;

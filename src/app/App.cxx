@@ -111,9 +111,12 @@ void App::Start() {
             log::Error("audit event refused: {}", e.what());
         }
     };
-    // Started once expiries can be mailed and audited: Start() removes what
+    // Started once deletions can be mailed and audited: Start() removes what
     // expired while the service was down.
-    storage_->on_expired = [this](const store::TransferRecord& t) { api_->TransferExpired(t); };
+    storage_->on_deleted = [this](const store::TransferRecord& t, store::DeletionReason reason,
+                                  const store::Actor& actor) {
+        api_->TransferDeleted(t, reason, actor);
+    };
     storage_->on_file_complete = [this](const store::FileRecord& f) { api_->FileUploaded(f); };
     storage_->Start();
     // Audit records stay audit.retention_days, and that long after their transfer is gone.

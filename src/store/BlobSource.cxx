@@ -119,7 +119,7 @@ namespace {
 constexpr std::size_t kBatchBytes = 8 * age::kChunkSize; // 512 KiB
 constexpr std::size_t kPrefetch = 3;
 
-class BlobSource final : public http::ResponseSource {
+class BlobSource final : public stream::ResponseSource {
 public:
     BlobSource(uv_loop_s* loop, std::shared_ptr<OpenBlobFile> blob, std::uint64_t first,
                std::uint64_t length)
@@ -131,7 +131,7 @@ public:
     }
     ~BlobSource() override { Cancel(); }
 
-    void Pull(http::ResponseSink& sink) noexcept override {
+    void Pull(stream::ResponseSink& sink) noexcept override {
         // A local reference: Push may end the response and destroy this source.
         const std::shared_ptr<State> state = state_;
         state->sink = &sink;
@@ -163,7 +163,7 @@ private:
         std::shared_ptr<OpenBlobFile> blob;
         std::uint64_t next_read = 0, end = 0;
         std::deque<std::shared_ptr<Batch>> batches; ///< in plaintext order
-        http::ResponseSink* sink = nullptr;
+        stream::ResponseSink* sink = nullptr;
         bool waiting = false; ///< a Pull is owed its Push
         bool cancelled = false;
         bool failed = false;
@@ -175,7 +175,7 @@ private:
             return;
         auto batch = std::move(state->batches.front());
         state->batches.pop_front();
-        http::ResponseSink* out = state->sink;
+        stream::ResponseSink* out = state->sink;
         state->waiting = false;
         if (batch->error) {
             try {
@@ -240,7 +240,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<http::ResponseSource> MakeBlobSource(uv_loop_s* loop,
+std::unique_ptr<stream::ResponseSource> MakeBlobSource(uv_loop_s* loop,
                                                      std::shared_ptr<OpenBlobFile> blob,
                                                      std::uint64_t first, std::uint64_t length) {
     return std::make_unique<BlobSource>(loop, std::move(blob), first, length);

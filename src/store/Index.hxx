@@ -2,11 +2,19 @@
 //   transfers  transfer id → TransferRecord
 //   files      file id → FileRecord
 //   downloads  download id → transfer id
-//   expiry     be64(time) 't' transfer id | be64(time) 'u' file id → ""
-// Reads open a short read transaction and may run on any thread (the loop
-// thread included: they never wait on I/O beyond the page cache). Writes wait
-// for the disk and must run off the loop thread (libuv threadpool); LMDB lets
-// one writer in at a time. Owned by Storage.
+//   expiry     be64(time) kind id → "" where kind is
+//                't' a live transfer's retention ends,
+//                'o' an open transfer was abandoned (no upload progress),
+//                'u' an incomplete file's upload was abandoned
+// Holds no key that opens a transfer: the wraps live in WrapFiles.
+//
+// Every state change of a transfer is one method here and one LMDB write
+// transaction that checks and changes together (LMDB lets one writer in at a
+// time), so two requests racing each other cannot undo one another. Reads
+// open a short read transaction and may run on any thread (the loop thread
+// included: they never wait on I/O beyond the page cache). Writes wait for
+// the disk and must run off the loop thread (libuv threadpool). Owned by
+// Storage; the routes see it only as `const Index&` (reads).
 #pragma once
 
 #include "lib/lmdb/Env.hxx"
@@ -21,59 +29,116 @@
 
 namespace sealpost::store {
 
+class WrapFiles;
+
+enum class ExpiryKind {
+    transfer,  ///< retention over
+    abandoned, ///< an open transfer without upload progress
+    upload,    ///< an incomplete file without upload progress
+};
+
 struct ExpiryEntry {
     std::int64_t time = 0;
-    bool is_upload = false; ///< true: an abandoned upload (file id); false: a transfer
-    std::string id;
+    ExpiryKind kind = ExpiryKind::transfer;
+    std::string id; ///< transfer id, or file id for ExpiryKind::upload
+};
+
+/// security.lock_after / lock_minutes / delete_after.
+struct AttemptPolicy {
+    std::uint32_t lock_after = 3;
+    std::int64_t lock_seconds = 3600;
+    std::uint32_t delete_after = 10;
 };
 
 class Index {
 public:
-    static constexpr std::uint64_t kSchemaVersion = 2;
+    static constexpr std::uint64_t kSchemaVersion = 3;
     /// Named databases of the sender side, kept in this environment and
     /// used by their own modules through env(): browser clients, pending
     /// verification codes, API tokens, recipients' access grants.
     static constexpr const char* kSenderDatabases[] = {"clients", "verifications", "tokens",
                                                         "access"};
 
-    explicit Index(const std::filesystem::path& dir);
+    /// Opens (and migrates) the index. Migrating a version 2 index moves the
+    /// wraps that older versions kept in transfer records into `wraps`, seals
+    /// the file digests, and then rewrites data.mdb compacted, so that no
+    /// freed page keeps an old record.
+    Index(const std::filesystem::path& dir, const WrapFiles& wraps);
 
-    // Reads.
-    std::optional<TransferRecord> GetTransfer(std::string_view id);
-    std::optional<FileRecord> GetFile(std::string_view id);
-    std::optional<std::string> TransferOfDownload(std::string_view download_id);
-    std::optional<ExpiryEntry> EarliestExpiry();
-    std::vector<ExpiryEntry> DueExpiries(std::int64_t now);
-    void ForEachFile(const std::function<void(const FileRecord&)>& visit);
-    void ForEachTransfer(const std::function<void(const TransferRecord&)>& visit);
+    // --- reads (any thread) ---------------------------------------------------
+    std::optional<TransferRecord> GetTransfer(std::string_view id) const;
+    std::optional<FileRecord> GetFile(std::string_view id) const;
+    std::optional<std::string> TransferOfDownload(std::string_view download_id) const;
+    std::optional<ExpiryEntry> EarliestExpiry() const;
+    std::vector<ExpiryEntry> DueExpiries(std::int64_t now) const;
+    void ForEachFile(const std::function<void(const FileRecord&)>& visit) const;
+    void ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const;
 
-    // Writes (off the loop thread).
-    void PutTransfer(const TransferRecord& record);
-    void PutFile(const FileRecord& record);
-    /// Writes the file and its transfer in one transaction.
-    void PutFileAndTransfer(const FileRecord& file, const TransferRecord& transfer);
-    void DeleteFile(std::string_view id);
+    // --- state transitions (threadpool; each one write transaction) -----------
+    /// A new open transfer, with its confidential message's file when it has one.
+    void CreateTransfer(const TransferRecord& transfer, const std::optional<FileRecord>& message);
+
     enum class AddFileResult { added, no_transfer, not_open, over_quota };
-    /// Adds a new file to its open transfer and reserves its size, atomically.
+    /// Adds a new file to its open transfer and reserves its size.
     AddFileResult AddFile(const FileRecord& file);
-    /// Stores a file whose size became known only at its end, reserving that
-    /// size in its transfer; false (nothing written) when over the limit.
-    bool ReserveAndPutFile(const FileRecord& file);
-    /// Removes a file from its transfer (quota released) and deletes its record.
+
+    enum class CommitResult { stored, gone, over_quota };
+    /// Records upload progress of a file (offset, completion, sealed digest)
+    /// while its transfer is open and the file still belongs to it; `gone`
+    /// (nothing written) after a revoke, an expiry or a termination.
+    /// `reserve_size`: the size became known only at the end of the body and
+    /// is reserved now (`over_quota` when it does not fit). Pushes the open
+    /// transfer's abandonment deadline to `upload_deadline`.
+    CommitResult CommitUpload(const FileRecord& file, bool reserve_size,
+                              std::int64_t upload_deadline);
+    /// Moves a file to the layout of a re-keyed blob (chunks_offset).
+    void UpdateFileLayout(const FileRecord& file);
+
+    /// tus termination or an abandoned upload: removes an incomplete file from
+    /// its transfer (quota released) and deletes its record.
     void RemoveFile(const FileRecord& file);
 
-    struct AttemptPolicy {
-        std::uint32_t lock_after = 3;
-        std::int64_t lock_seconds = 3600;
-        std::uint32_t delete_after = 10;
+    enum class SubmitResult { submitted, not_found, not_open, incomplete, empty };
+    /// open → provided when every file is complete and there is a file or a
+    /// message. `out` is the record after the transition.
+    SubmitResult Submit(std::string_view transfer_id, TransferRecord& out);
+
+    /// open/provided → `status` (revoked, expired or deleted); with
+    /// `only_if_open`, open → `status` only (an abandoned upload). The record
+    /// as it was before, or nullopt when nothing changed (unknown, already
+    /// gone, or not open when that was required).
+    std::optional<TransferRecord> MarkGone(std::string_view transfer_id, TransferStatus status,
+                                           bool only_if_open = false);
+    /// Deletes the file records of a gone transfer (its blobs are unlinked first).
+    void DropFiles(const TransferRecord& gone);
+
+    enum class AttemptOutcome {
+        reserved, ///< evaluate the password now (Argon2id), then FinishAttempt
+        unlocked, ///< the password opened the key
+        failed,   ///< wrong; counted
+        locked,   ///< locked now, or refused without evaluation while locked
+        deleted,  ///< this attempt reached the deletion limit: marked deleted (`out`
+                  ///< is the record as it was, with its counters)
+        gone,     ///< revoked, expired or deleted already
     };
-    enum class AttemptOutcome { unlocked, failed, locked, delete_now, gone };
-    /// Records one password attempt on a transfer, atomically: a success
-    /// resets the consecutive count; a failure counts, locks the transfer after
-    /// `lock_after` consecutive failures and asks for deletion after
-    /// `delete_after` in total. The updated record is returned through `out`.
-    AttemptOutcome RecordAttempt(std::string_view transfer_id, bool success, std::int64_t now,
+    /// Reserves one password attempt before Argon2id runs: refused (`locked`)
+    /// while the transfer is locked or while the attempts already in flight
+    /// could reach the lock or the deletion limit; `deleted` (and marked so in
+    /// this transaction) once the deletion limit has been reached.
+    AttemptOutcome ReserveAttempt(std::string_view transfer_id, std::int64_t now,
+                                  const AttemptPolicy& policy, TransferRecord& out);
+    /// Gives a reserved attempt back unevaluated (the Argon2id queue was full).
+    void CancelAttempt(std::string_view transfer_id);
+    /// Settles a reserved attempt: a success resets the consecutive count
+    /// (and answers `gone` if the transfer went meanwhile); a failure counts,
+    /// locks after `lock_after` consecutive failures and marks the transfer
+    /// deleted after `delete_after` in total.
+    AttemptOutcome FinishAttempt(std::string_view transfer_id, bool success, std::int64_t now,
                                  const AttemptPolicy& policy, TransferRecord& out);
+    /// Attempts left reserved by a process that died count as failures.
+    /// Returns the transfers this marked deleted (as they were before).
+    std::vector<TransferRecord> SettleStaleAttempts(std::int64_t now,
+                                                    const AttemptPolicy& policy);
 
     /// An administrator's unlock: clears the lock and the consecutive count;
     /// the transfer after it, or nullopt when it is gone.
@@ -89,7 +154,7 @@ public:
 private:
     template <typename F> void Write(F&& body);
 
-    lmdb::Env env_;
+    mutable lmdb::Env env_;
 };
 
 } // namespace sealpost::store
