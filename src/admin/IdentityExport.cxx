@@ -35,9 +35,10 @@ IdentityExport ExportIdentity(const Config& config, const std::string& transfer_
                                         case O::locked:
                                             result.outcome = IdentityExport::Outcome::locked;
                                             break;
-                                        case O::delete_now:
+                                        case O::deleted:
                                             result.outcome = IdentityExport::Outcome::deleted;
                                             break;
+                                        case O::reserved:
                                         case O::gone:
                                             result.outcome = IdentityExport::Outcome::not_found;
                                             break;
