@@ -12,8 +12,8 @@
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/Storage.hxx"
-#include "store/WrapFiles.hxx"
 #include "store/StorageConfig.hxx"
+#include "store/WrapFiles.hxx"
 #include "util/ArgParser.hxx"
 #include "util/Time.hxx"
 
@@ -319,8 +319,7 @@ int ExportIdentityCommand(const Arguments& args, const Config& config, std::istr
     switch (result.outcome) {
     case Outcome::exported:
         RecordCli(config, "identity_exported", *id, result.sender);
-        out << "# the age identity of sealpost transfer " << *id << "\n"
-            << result.identity << "\n";
+        out << "# the age identity of sealpost transfer " << *id << "\n" << result.identity << "\n";
         return kExitOk;
     case Outcome::wrong_password:
         RecordCli(config, "password_failed", *id, "", {{"route", "cli"}});

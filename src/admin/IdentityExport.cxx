@@ -30,7 +30,8 @@ IdentityExport ExportIdentity(const Config& config, const std::string& transfer_
                                             result.identity = attempt.identity->ToString();
                                             break;
                                         case O::failed:
-                                            result.outcome = IdentityExport::Outcome::wrong_password;
+                                            result.outcome =
+                                                IdentityExport::Outcome::wrong_password;
                                             break;
                                         case O::locked:
                                             result.outcome = IdentityExport::Outcome::locked;

@@ -15,9 +15,9 @@
 #include "transfer/TokenCli.hxx"
 #include "util/ArgParser.hxx"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <optional>

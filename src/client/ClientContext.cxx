@@ -9,7 +9,8 @@ namespace sealpost::client {
 
 std::vector<OptionSpec> ClientContext::CommonOptions() {
     return {
-        {"--config", "FILE", "client configuration (default $XDG_CONFIG_HOME/sealpost/client.toml)"},
+        {"--config", "FILE",
+         "client configuration (default $XDG_CONFIG_HOME/sealpost/client.toml)"},
         {"--cacert", "FILE", "trust the CA certificates in this PEM file"},
         {"--insecure", "", "do not verify the server's certificate (prints a warning)"},
         {"--retries", "N", "attempts per request before a network failure counts (default 6)"},

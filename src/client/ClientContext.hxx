@@ -5,11 +5,11 @@
 // copied into each worker's HttpClient.
 #pragma once
 
-#include "util/ArgParser.hxx"
 #include "client/ClientState.hxx"
 #include "client/HttpClient.hxx"
 #include "config/ClientConfig.hxx"
 #include "lib/curl/HttpSession.hxx"
+#include "util/ArgParser.hxx"
 
 #include <memory>
 #include <span>

@@ -46,8 +46,8 @@ Link ParseLink(const std::string& text) {
     Link link{CheckServerUrl(text.substr(0, at)), text.substr(at + 3)};
     link.download_id = link.download_id.substr(0, link.download_id.find_first_of("/?#"));
     if (link.download_id.empty() ||
-        link.download_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz234567ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") !=
-            std::string::npos)
+        link.download_id.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyz234567ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") != std::string::npos)
         throw ClientError(kExitUsage, "the link has no valid download id: " + text);
     return link;
 }
@@ -72,7 +72,8 @@ std::string Sha256Of(int fd) {
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            throw ClientError(kExitFailure, std::string("cannot read back: ") + std::strerror(errno));
+            throw ClientError(kExitFailure,
+                              std::string("cannot read back: ") + std::strerror(errno));
         if (n == 0)
             break;
         digest.Update({buffer.data(), static_cast<std::size_t>(n)});
@@ -129,7 +130,8 @@ void Fetch(HttpClient& http, const ClientContext& context, const std::string& pa
             if (e.Local() || ++failures >= http.Retry().attempts)
                 throw ClientError(e.Local() ? kExitFailure : kExitNetwork,
                                   "cannot download " + target.shown + ": " + e.what());
-            context.Note("connection lost during " + target.shown + " (" + e.what() + "); resuming");
+            context.Note("connection lost during " + target.shown + " (" + e.what() +
+                         "); resuming");
             Backoff(http.Retry(), failures);
             continue;
         }
@@ -219,12 +221,14 @@ int RunDownload(std::span<const std::string_view> args, std::ostream& out, std::
             unlock_body["password"] = ReadPassword(a);
         const Reply unlocked = http.Call("POST", api + "/unlock", unlock_body);
         if (unlocked.status == 401)
-            throw ClientError(kExitAuth, "wrong password (" +
-                                             std::to_string(unlocked.json.value("attempts_left", 0)) +
-                                             " attempts left before the transfer is locked)");
+            throw ClientError(kExitAuth,
+                              "wrong password (" +
+                                  std::to_string(unlocked.json.value("attempts_left", 0)) +
+                                  " attempts left before the transfer is locked)");
         if (unlocked.status == 423)
-            throw ClientError(kExitAuth, "the transfer is locked after wrong passwords until " +
-                                             unlocked.json.value("locked_until", std::string("later")));
+            throw ClientError(kExitAuth,
+                              "the transfer is locked after wrong passwords until " +
+                                  unlocked.json.value("locked_until", std::string("later")));
         if (unlocked.status != 200)
             HttpClient::Fail(unlocked, "cannot unlock the transfer");
 
@@ -256,8 +260,8 @@ int RunDownload(std::span<const std::string_view> args, std::ostream& out, std::
                                              original.substr(dot);
                 auto target = folder.Resolve(parts);
                 const auto size = f.value("size", std::uint64_t{0});
-                items.push_back({api + "/files/" + id, f.value("sha256", ""), size, std::move(target),
-                                 progress.Add(f.value("name", id), size)});
+                items.push_back({api + "/files/" + id, f.value("sha256", ""), size,
+                                 std::move(target), progress.Add(f.value("name", id), size)});
             }
         }
         for (const Item& item : items)
@@ -266,7 +270,8 @@ int RunDownload(std::span<const std::string_view> args, std::ostream& out, std::
         progress.Start();
         try {
             for (const Item& item : items)
-                Fetch(http, context, item.path, item.target, item.size, item.sha256, progress, item.index);
+                Fetch(http, context, item.path, item.target, item.size, item.sha256, progress,
+                      item.index);
         } catch (...) {
             progress.Stop();
             throw;

@@ -48,12 +48,12 @@ std::vector<LocalFile> FileCollector::Collect(const std::vector<std::string>& ar
             if (it->is_directory())
                 continue;
             const fs::path relative = it->path().lexically_relative(root);
-            AddFile(it->path(), (top.empty() ? relative : fs::path(top) / relative).generic_string(),
-                    found);
+            AddFile(it->path(),
+                    (top.empty() ? relative : fs::path(top) / relative).generic_string(), found);
         }
         if (error)
-            throw ClientError(kExitFailure, "cannot read the directory " + argument + ": " +
-                                                error.message());
+            throw ClientError(kExitFailure,
+                              "cannot read the directory " + argument + ": " + error.message());
         std::sort(found.begin(), found.end(),
                   [](const LocalFile& a, const LocalFile& b) { return a.name < b.name; });
         files.insert(files.end(), found.begin(), found.end());

@@ -27,7 +27,8 @@ void Backoff(const RetryPolicy& policy, int attempt) {
     auto delay = policy.first_delay;
     for (int i = 1; i < attempt && delay < std::chrono::seconds(30); ++i)
         delay *= 2;
-    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(delay, std::chrono::seconds(30)));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::milliseconds>(delay, std::chrono::seconds(30)));
 }
 
 HttpClient::HttpClient(std::string base_url, curl::HttpSettings settings,
@@ -116,8 +117,8 @@ std::string HttpClient::Detail(const Reply& reply) {
 }
 
 void HttpClient::Fail(const Reply& reply, const std::string& what) {
-    const std::string message = what + ": " + Detail(reply) + " (HTTP " +
-                                std::to_string(reply.status) + ")";
+    const std::string message =
+        what + ": " + Detail(reply) + " (HTTP " + std::to_string(reply.status) + ")";
     switch (reply.status) {
     case 401:
     case 403:

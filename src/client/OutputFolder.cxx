@@ -110,9 +110,9 @@ std::uint64_t OutputFolder::PartSize(const Target& target) {
 }
 
 int OutputFolder::OpenPart(const Target& target, bool fresh) {
-    const int fd = ::openat(target.dir_fd, target.part_name.c_str(),
-                            O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (fresh ? O_TRUNC : O_APPEND),
-                            0600);
+    const int fd =
+        ::openat(target.dir_fd, target.part_name.c_str(),
+                 O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (fresh ? O_TRUNC : O_APPEND), 0600);
     if (fd < 0)
         Fail("cannot write " + target.shown);
     return fd;

@@ -13,7 +13,8 @@ std::string HumanBytes(double bytes) {
         bytes /= 1024;
         ++unit;
     }
-    return unit == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
+    return unit == 0 ? fmt::format("{:.0f} B", bytes)
+                     : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
 }
 
 namespace {
@@ -101,8 +102,8 @@ void Progress::Draw(bool final) {
         done += d;
         if (item.active && !final) {
             const double fraction = item.size ? static_cast<double>(d) / item.size : 1.0;
-            lines.push_back(fmt::format("  {} {} {:3.0f}%", Shorten(item.name, 30), Bar(fraction, 20),
-                                        fraction * 100));
+            lines.push_back(fmt::format("  {} {} {:3.0f}%", Shorten(item.name, 30),
+                                        Bar(fraction, 20), fraction * 100));
         }
     }
     const double seconds =

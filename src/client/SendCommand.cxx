@@ -20,7 +20,8 @@ namespace {
 std::vector<OptionSpec> Spec() {
     std::vector<OptionSpec> spec = {
         {"--server", "URL", "the sealpost server (or `server` in the config file)"},
-        {"--token", "TOKEN", "API token (also SEALPOST_TOKEN, --token-file, `token` in the config)"},
+        {"--token", "TOKEN",
+         "API token (also SEALPOST_TOKEN, --token-file, `token` in the config)"},
         {"--token-file", "FILE", "read the API token from the first line of FILE"},
         {"--from", "EMAIL", "send as this verified address (verified once by an e-mailed code)"},
         {"--code", "CODE", "the e-mailed verification code, for a second run after exit code 3"},
@@ -123,7 +124,8 @@ nlohmann::json TransferBody(const ParsedArgs& a, const ClientConfig& config,
             throw ClientError(kExitUsage, "--language: expected en or sv");
         body["language"] = language;
     }
-    body["notify_on_download"] = a.Has("--notify-download") || config.notify_download.value_or(false);
+    body["notify_on_download"] =
+        a.Has("--notify-download") || config.notify_download.value_or(false);
     body["show_filenames"] = !(a.Has("--hide-filenames") || config.hide_filenames.value_or(false));
     if (a.Has("--subject") != a.Has("--body-file"))
         throw ClientError(kExitUsage, "--subject and --body-file go together");
@@ -145,11 +147,13 @@ std::string Violations(const nlohmann::json& problem) {
 /// Refuses, before anything is uploaded, what the server would refuse.
 void Precheck(HttpClient& http, const nlohmann::json& body, std::uint64_t total) {
     if (body.contains("password")) {
-        const Reply check = http.Call("POST", "/api/v1/passwords/check", {{"password", body["password"]}});
+        const Reply check =
+            http.Call("POST", "/api/v1/passwords/check", {{"password", body["password"]}});
         if (check.status != 200)
             HttpClient::Fail(check, "cannot check the password");
         if (!check.json.value("ok", false))
-            throw ClientError(kExitPolicy, "the server refuses the password:" + Violations(check.json));
+            throw ClientError(kExitPolicy,
+                              "the server refuses the password:" + Violations(check.json));
     }
     nlohmann::json limits;
     if (body.contains("sender")) {
@@ -161,8 +165,9 @@ void Precheck(HttpClient& http, const nlohmann::json& body, std::uint64_t total)
         if (policy.status != 200)
             HttpClient::Fail(policy, "cannot check the recipients");
         if (!policy.json.value("allowed", false))
-            throw ClientError(kExitPolicy, "the server refuses these recipients: " +
-                                               HttpClient::Detail(policy) + Violations(policy.json));
+            throw ClientError(kExitPolicy,
+                              "the server refuses these recipients: " + HttpClient::Detail(policy) +
+                                  Violations(policy.json));
         limits = policy.json;
     } else {
         const Reply config = http.Call("GET", "/api/v1/config");
@@ -177,7 +182,8 @@ void Precheck(HttpClient& http, const nlohmann::json& body, std::uint64_t total)
                                            std::to_string(max_size) + " per transfer");
     const auto max_days = limits.value("max_retention_days", std::int64_t{0});
     if (max_days && body.contains("retention_days") &&
-        (body["retention_days"].get<std::int64_t>() < 1 || body["retention_days"].get<std::int64_t>() > max_days))
+        (body["retention_days"].get<std::int64_t>() < 1 ||
+         body["retention_days"].get<std::int64_t>() > max_days))
         throw ClientError(kExitPolicy,
                           "--retention-days must be from 1 to " + std::to_string(max_days));
 }
@@ -195,24 +201,32 @@ nlohmann::json Create(HttpClient& http, const nlohmann::json& body) {
 std::string Fingerprint(const std::string& server, const SenderLogin& login,
                         const nlohmann::json& body, const std::vector<LocalFile>& files) {
     nlohmann::json request = body;
-    request.erase("password");
-    const std::string text = server + '\n' + login.from + '\n' +
-                             HexEncode(evp::Sha256({reinterpret_cast<const std::uint8_t*>(login.token.data()),
-                                                    login.token.size()})) +
-                             '\n' + request.dump() + '\n' + FileCollector::Describe(files);
-    return HexEncode(evp::Sha256({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}));
+    // A changed password is another send; the password itself is not kept.
+    if (request.contains("password")) {
+        const std::string password = request["password"].get<std::string>();
+        request["password"] = HexEncode(
+            evp::Sha256({reinterpret_cast<const std::uint8_t*>(password.data()), password.size()}));
+    }
+    const std::string text =
+        server + '\n' + login.from + '\n' +
+        HexEncode(evp::Sha256(
+            {reinterpret_cast<const std::uint8_t*>(login.token.data()), login.token.size()})) +
+        '\n' + request.dump() + '\n' + FileCollector::Describe(files);
+    return HexEncode(
+        evp::Sha256({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}));
 }
 
 void PrintResult(std::ostream& out, bool json, const nlohmann::json& pending,
                  const nlohmann::json& submitted, const nlohmann::json& body,
                  const std::vector<LocalFile>& files) {
-    nlohmann::json result = {{"id", pending["transfer_id"]},
-                             {"status", submitted.value("status", "provided")},
-                             {"expires_at", submitted.value("expires_at", pending.value("expires_at", ""))},
-                             {"recipients", body["recipients"]},
-                             {"cc", body["cc"]},
-                             {"bcc", body["bcc"]},
-                             {"files", nlohmann::json::array()}};
+    nlohmann::json result = {
+        {"id", pending["transfer_id"]},
+        {"status", submitted.value("status", "provided")},
+        {"expires_at", submitted.value("expires_at", pending.value("expires_at", ""))},
+        {"recipients", body["recipients"]},
+        {"cc", body["cc"]},
+        {"bcc", body["bcc"]},
+        {"files", nlohmann::json::array()}};
     for (const LocalFile& file : files)
         result["files"].push_back({{"name", file.name}, {"size", file.size}});
     if (submitted.contains("revoke_url"))
@@ -226,11 +240,12 @@ void PrintResult(std::ostream& out, bool json, const nlohmann::json& pending,
     std::string to;
     for (const auto& r : body["recipients"])
         to += (to.empty() ? "" : ", ") + r.get<std::string>();
-    out << "sent " << result["id"].get<std::string>() << " (" << files.size() << " files) to "
-        << to << "; expires " << result["expires_at"].get<std::string>() << "\n";
+    out << "sent " << result["id"].get<std::string>() << " (" << files.size() << " files) to " << to
+        << "; expires " << result["expires_at"].get<std::string>() << "\n";
     if (pending.contains("password"))
         out << "password: " << pending["password"].get<std::string>()
-            << "\n(generated: shown only now; give it to the recipients by another way than e-mail)\n";
+            << "\n(generated: shown only now; give it to the recipients by another way than "
+               "e-mail)\n";
 }
 
 } // namespace
@@ -257,9 +272,9 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         const auto files = FileCollector::Collect(a.positional);
         bool generated = false;
         const nlohmann::json body = TransferBody(a, context.config, login, generated);
-        const int parallel = static_cast<int>(
-            a.Value("--parallel") ? Integer(*a.Value("--parallel"), "--parallel")
-                                  : context.config.parallel.value_or(3));
+        const int parallel =
+            static_cast<int>(a.Value("--parallel") ? Integer(*a.Value("--parallel"), "--parallel")
+                                                   : context.config.parallel.value_or(3));
         if (parallel < 1 || parallel > 16)
             throw ClientError(kExitUsage, "--parallel: expected 1 to 16");
         const auto make_client = [&] {
@@ -272,16 +287,19 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         for (const LocalFile& file : files)
             total += file.size;
         const std::string key = Fingerprint(login.server, login, body, files);
-        nlohmann::json pending = context.state->Read().value("sends", nlohmann::json::object())
+        nlohmann::json pending = context.state->Read()
+                                     .value("sends", nlohmann::json::object())
                                      .value(key, nlohmann::json());
         if (pending.is_object()) {
-            const Reply status = http.Call("GET", "/api/v1/transfers/" + pending.value("transfer_id", ""));
+            const Reply status =
+                http.Call("GET", "/api/v1/transfers/" + pending.value("transfer_id", ""));
             const std::string state = status.status == 200 ? status.json.value("status", "") : "";
             if (state == "open") {
                 context.Note("resuming transfer " + pending["transfer_id"].get<std::string>());
             } else {
-                context.Note("forgetting the unfinished transfer " + pending.value("transfer_id", "") +
-                             " (" + (state.empty() ? "gone" : state) + ")");
+                context.Note("forgetting the unfinished transfer " +
+                             pending.value("transfer_id", "") + " (" +
+                             (state.empty() ? "gone" : state) + ")");
                 context.state->Update([&](nlohmann::json& doc) { doc["sends"].erase(key); });
                 pending = nullptr;
             }
@@ -302,8 +320,8 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         Progress progress(StdoutIsTerminal(), out);
         std::vector<UploadJob> jobs;
         for (const LocalFile& file : files)
-            jobs.push_back({file, progress.Add(file.name, file.size),
-                            pending["files"].value(file.name, "")});
+            jobs.push_back(
+                {file, progress.Add(file.name, file.size), pending["files"].value(file.name, "")});
         // Each new upload URL is kept at once, so that a killed run resumes it.
         TusUploader::Callbacks callbacks;
         callbacks.created = [&](const LocalFile& file, const std::string& location) {
@@ -321,8 +339,8 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         }
         progress.Stop();
 
-        const Reply submitted =
-            http.Call("POST", "/api/v1/transfers/" + pending["transfer_id"].get<std::string>() + "/submit");
+        const Reply submitted = http.Call(
+            "POST", "/api/v1/transfers/" + pending["transfer_id"].get<std::string>() + "/submit");
         if (submitted.status != 200)
             HttpClient::Fail(submitted, "cannot submit the transfer");
         context.state->Update([&](nlohmann::json& doc) { doc["sends"].erase(key); });

@@ -49,9 +49,8 @@ void SenderLogin::SaveCookies(ClientContext& context) {
     if (!jar || !jar->TakeChanged())
         return;
     const auto cookies = jar->Snapshot();
-    context.state->Update([&](nlohmann::json& doc) {
-        doc["servers"][OriginKey(server)]["cookies"] = cookies;
-    });
+    context.state->Update(
+        [&](nlohmann::json& doc) { doc["servers"][OriginKey(server)]["cookies"] = cookies; });
 }
 
 void SenderLogin::EnsureVerified(HttpClient& http, ClientContext& context, const ParsedArgs& args) {
@@ -84,8 +83,8 @@ void SenderLogin::EnsureVerified(HttpClient& http, ClientContext& context, const
              {"name", args.Value("--name").value_or(context.config.name.value_or(from))},
              {"phone", args.Value("--phone").value_or(context.config.phone.value_or(""))}});
         if (requested.status == 400)
-            throw ClientError(kExitPolicy, "the server refuses " + from + " as a sender: " +
-                                               HttpClient::Detail(requested));
+            throw ClientError(kExitPolicy, "the server refuses " + from +
+                                               " as a sender: " + HttpClient::Detail(requested));
         if (requested.status != 202)
             HttpClient::Fail(requested, "cannot request a verification code");
         verification_id = requested.json.value("verification_id", "");
@@ -107,9 +106,8 @@ void SenderLogin::EnsureVerified(HttpClient& http, ClientContext& context, const
                                          std::to_string(confirmed.json.value("attempts_left", 0)) +
                                          " attempts left)");
     if (confirmed.status == 404 || confirmed.status == 410) {
-        context.state->Update([&](nlohmann::json& doc) {
-            doc["servers"][server]["verifications"].erase(from);
-        });
+        context.state->Update(
+            [&](nlohmann::json& doc) { doc["servers"][server]["verifications"].erase(from); });
         throw ClientError(kExitVerification,
                           "the verification code expired or was used up; run the command again "
                           "without --code for a new one");
@@ -117,10 +115,10 @@ void SenderLogin::EnsureVerified(HttpClient& http, ClientContext& context, const
     if (confirmed.status != 200)
         HttpClient::Fail(confirmed, "cannot confirm the verification");
     SaveCookies(context);
-    context.state->Update([&](nlohmann::json& doc) {
-        doc["servers"][server]["verifications"].erase(from);
-    });
-    context.Note("verified " + from + "; the identity is kept in " + context.state->Path().string());
+    context.state->Update(
+        [&](nlohmann::json& doc) { doc["servers"][server]["verifications"].erase(from); });
+    context.Note("verified " + from + "; the identity is kept in " +
+                 context.state->Path().string());
 }
 
 } // namespace sealpost::client

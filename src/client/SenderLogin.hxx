@@ -6,10 +6,10 @@
 // Whatever cookies the server sets are stored under their own names. Main thread.
 #pragma once
 
-#include "util/ArgParser.hxx"
 #include "client/ClientContext.hxx"
 #include "client/CookieJar.hxx"
 #include "client/HttpClient.hxx"
+#include "util/ArgParser.hxx"
 
 #include <memory>
 #include <string>

@@ -53,7 +53,8 @@ std::optional<std::uint64_t> TusUploader::Offset(const std::string& location, st
         return std::nullopt;
     if (reply.status != 200 && reply.status != 204)
         HttpClient::Fail(reply, "cannot ask the server how much it holds");
-    if (const auto length = reply.raw.Header("upload-length"); length && *length != std::to_string(size))
+    if (const auto length = reply.raw.Header("upload-length");
+        length && *length != std::to_string(size))
         return std::nullopt;
     return ParseOffset(reply);
 }
@@ -62,8 +63,8 @@ std::uint64_t TusUploader::Patch(const LocalFile& file, std::size_t index,
                                  const std::string& location, std::uint64_t offset) {
     std::ifstream in(file.path, std::ios::binary);
     if (!in)
-        throw ClientError(kExitFailure, "cannot read " + file.path.string() + ": " +
-                                            std::strerror(errno));
+        throw ClientError(kExitFailure,
+                          "cannot read " + file.path.string() + ": " + std::strerror(errno));
     in.seekg(static_cast<std::streamoff>(offset));
     const std::uint64_t length = std::min(kPatchSize, file.size - offset);
     std::uint64_t given = 0;
@@ -116,7 +117,8 @@ void TusUploader::Upload(const LocalFile& file, std::size_t index, const std::st
                     progress_.Set(index, offset);
                     if (callbacks_.note)
                         callbacks_.note("resuming " + file.name + " at byte " +
-                                        std::to_string(offset) + " of " + std::to_string(file.size));
+                                        std::to_string(offset) + " of " +
+                                        std::to_string(file.size));
                 }
                 ask = false;
             }
@@ -133,10 +135,10 @@ void TusUploader::Upload(const LocalFile& file, std::size_t index, const std::st
                 failures = 0;
         } catch (const curl::TransportError& e) {
             if (e.Local())
-                throw ClientError(kExitFailure, std::string("upload of ") + file.name + ": " + e.what());
+                throw ClientError(kExitFailure,
+                                  std::string("upload of ") + file.name + ": " + e.what());
             if (e.Certificate() || ++failures >= http_.Retry().attempts)
-                throw ClientError(kExitNetwork,
-                                  "cannot upload " + file.name + ": " + e.what());
+                throw ClientError(kExitNetwork, "cannot upload " + file.name + ": " + e.what());
             if (callbacks_.note)
                 callbacks_.note("connection lost during " + file.name + " (" + e.what() +
                                 "); asking the server how much it holds");

@@ -28,7 +28,8 @@ void ReadInteger(const toml::node& node, std::string_view name, std::optional<st
                  std::int64_t low, std::int64_t high, Problems& problems) {
     const auto value = node.is_integer() ? node.value<std::int64_t>() : std::nullopt;
     if (!value || *value < low || *value > high)
-        problems.push_back(fmt::format("{}: expected a whole number from {} to {}", name, low, high));
+        problems.push_back(
+            fmt::format("{}: expected a whole number from {} to {}", name, low, high));
     else
         out = *value;
 }
@@ -38,21 +39,23 @@ void ReadBool(const toml::node& node, std::string_view name, std::optional<bool>
     if (node.is_boolean())
         out = node.value<bool>();
     else
-        problems.push_back(fmt::format("{}: expected true or false, got {}", name, TomlTypeName(node)));
+        problems.push_back(
+            fmt::format("{}: expected true or false, got {}", name, TomlTypeName(node)));
 }
 
 void Unknown(std::string_view name, std::span<const std::string_view> known, Problems& problems) {
     std::string text = fmt::format("{}: unknown key", name);
     const auto dot = name.rfind('.');
-    if (const auto near = ClosestMatch(dot == std::string_view::npos ? name : name.substr(dot + 1), known))
+    if (const auto near =
+            ClosestMatch(dot == std::string_view::npos ? name : name.substr(dot + 1), known))
         text += fmt::format(" (did you mean {}?)", *near);
     problems.push_back(std::move(text));
 }
 
-constexpr std::array<std::string_view, 8> kTopKeys{"server", "token",  "token_file", "from",
-                                                   "name",   "phone",  "cacert",     "send"};
-constexpr std::array<std::string_view, 6> kSendKeys{"retention_days",  "language",
-                                                    "notify_download", "hide_filenames",
+constexpr std::array<std::string_view, 8> kTopKeys{"server", "token", "token_file", "from",
+                                                   "name",   "phone", "cacert",     "send"};
+constexpr std::array<std::string_view, 6> kSendKeys{"retention_days",    "language",
+                                                    "notify_download",   "hide_filenames",
                                                     "generate_password", "parallel"};
 
 } // namespace

@@ -52,8 +52,11 @@ int RunTokenCommand(std::span<const std::string_view> args) {
     struct {
         std::optional<std::string> email, label, config, data;
         std::vector<std::string> positional;
-    } options{parsed.Value("--email"), parsed.Value("--label"), parsed.Value("--config"),
-              parsed.Value("--data"), {parsed.positional.begin() + 1, parsed.positional.end()}};
+    } options{parsed.Value("--email"),
+              parsed.Value("--label"),
+              parsed.Value("--config"),
+              parsed.Value("--data"),
+              {parsed.positional.begin() + 1, parsed.positional.end()}};
     try {
         Config config = options.config ? LoadConfig(*options.config) : Config{};
         ApplyOverrides(config, std::nullopt, options.data, std::nullopt);

@@ -9,8 +9,8 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <stdexcept>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +24,8 @@ public:
 };
 
 struct OptionSpec {
-    std::string_view name;       ///< "--to"
-    std::string_view value;      ///< "EMAIL"; empty for a flag
+    std::string_view name;  ///< "--to"
+    std::string_view value; ///< "EMAIL"; empty for a flag
     std::string_view help;
     bool repeat = false;         ///< may be given several times
     std::string_view short_name; ///< "-o", or empty

@@ -38,7 +38,8 @@ TEST_CASE("a download name never leaves the output folder") {
 
 TEST_CASE("the cookie jar keeps whatever the server sets, under its own name") {
     CookieJar jar;
-    jar.Update({"__Host-sp_client=abc.def; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=2592000"});
+    jar.Update(
+        {"__Host-sp_client=abc.def; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=2592000"});
     CHECK(jar.CookieHeader() == "__Host-sp_client=abc.def");
     CHECK(jar.TakeChanged());
     CHECK_FALSE(jar.TakeChanged());
@@ -60,9 +61,8 @@ TEST_CASE("one parser: values, repeats, flags, short forms and clear refusals") 
                                           {"--output", "DIR", "", false, "-o"},
                                           {"--json", "", ""},
                                           {"--server", "URL", ""}}};
-    const std::vector<std::string_view> args{"--to",     "a@x",   "--to=b@y", "-o",
-                                             "out",      "file1", "--json",   "--",
-                                             "--weird", "-"};
+    const std::vector<std::string_view> args{"--to",  "a@x",    "--to=b@y", "-o",      "out",
+                                             "file1", "--json", "--",       "--weird", "-"};
     const ParsedArgs parsed = ParseArgs(args, spec);
     CHECK(parsed.Values("--to") == std::vector<std::string>{"a@x", "b@y"});
     CHECK(parsed.Value("--output") == "out");

@@ -97,9 +97,8 @@ std::size_t OnRead(char* buffer, std::size_t size, std::size_t count, void* user
 int OnProgress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) noexcept {
     auto* x = static_cast<Exchange*>(user);
     try {
-        if (x->request->progress &&
-            !x->request->progress(static_cast<std::uint64_t>(sent),
-                                  static_cast<std::uint64_t>(received)))
+        if (x->request->progress && !x->request->progress(static_cast<std::uint64_t>(sent),
+                                                          static_cast<std::uint64_t>(received)))
             return 1;
     } catch (...) {
         x->error = std::current_exception();
