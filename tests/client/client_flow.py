@@ -248,6 +248,67 @@ def verification(work, base, cli, mailbox):
     check(open(os.path.join(out, "from.txt"), "rb").read() == b"from a verified sender\n", "bytes")
 
 
+def notification_options(work, base, cli, mailbox, robot):
+    step("--cc, --bcc, --subject/--body-file, --hide-filenames, --notify-download reach the server")
+    payload = write(os.path.join(work, "opts", "secret-name-4711.txt"), b"options\n")
+    body = write(os.path.join(work, "opts", "body.txt"), "Hej, se bifogat.\n".encode())
+    r = cli.run("send", "--server", base, "--token", robot, "--to", "kim@example.com",
+                "--cc", "lea@akademiska.se", "--bcc", "max@example.com", "--language", "sv",
+                "--subject", "Rapporter 4711", "--body-file", body, "--hide-filenames",
+                "--notify-download", "--json", payload)
+    expect(r, 0, "send with notification options")
+    result = json.loads(r.stdout)
+    check(result["cc"] == ["lea@akademiska.se"] and result["bcc"] == ["max@example.com"],
+          f"recipients in the result {result}")
+    for address in ("kim@example.com", "lea@akademiska.se", "max@example.com"):
+        (meta, msg, raw), = mailbox.wait(lambda m, g, r_, a=address: a in m["rcpt_tos"]
+                                         and "/d/" in flow.text_of(g))
+        check(msg["Subject"] == "Rapporter 4711", f"the subject for {address}: {msg['Subject']}")
+        check("Hej, se bifogat." in flow.text_of(msg), f"the body for {address}")
+        check(b"secret-name-4711" not in raw, f"no file name in the mail to {address}")
+        if address != "max@example.com":
+            check(b"max@example.com" not in raw, f"the bcc recipient is hidden from {address}")
+    link = link_for(mailbox, "kim@example.com")
+    expect(cli.run("download", link, "--password", result["password"], "-o",
+                   os.path.join(work, "opts-down")), 0, "download")
+    mailbox.wait(lambda m, g, r_: "robot@regionuppsala.se" in m["rcpt_tos"]
+                 and "kim@example.com" in g["Subject"])
+
+
+def prompt_verification(work, base, cli, mailbox):
+    step("--from on a terminal: the code is typed at the prompt (tmux)")
+    payload = write(os.path.join(work, "prompt", "prompt.txt"), b"typed code\n")
+    sock = f"sealpost-client-prompt-{os.getpid()}"
+    done = os.path.join(work, "prompt", "done")
+    env = " ".join(f"{k}='{v}'" for k, v in (("XDG_CONFIG_HOME", cli.xdg), ("HOME", work)))
+    command = (f"env {env} {EXE} send --server {base} --from nils@regionuppsala.se --to "
+               f"ola@example.com --password Correct-Horse-Battery-9 {payload}; echo $? > {done}; "
+               "sleep 60")
+    subprocess.run(["tmux", "-L", sock, "new-session", "-d", "-x", "160", "-y", "40", command],
+                   check=True)
+    try:
+        mails = mailbox.wait(lambda m, g, r_: "nils@regionuppsala.se" in m["rcpt_tos"]
+                             and "verification code" in g["Subject"].lower())
+        code = re.search(r"\b(\d{8})\b", flow.text_of(mails[-1][1])).group(1)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            screen = subprocess.run(["tmux", "-L", sock, "capture-pane", "-p"],
+                                    capture_output=True, text=True).stdout
+            if "Verification code" in screen:
+                break
+            time.sleep(0.1)
+        check("nils@regionuppsala.se" in screen, f"the prompt names the address: {screen}")
+        subprocess.run(["tmux", "-L", sock, "send-keys", code, "Enter"], check=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and not os.path.exists(done):
+            time.sleep(0.1)
+        check(os.path.exists(done) and open(done).read().strip() == "0",
+              "the send with the typed code worked")
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"])
+    mailbox.wait(lambda m, g, r_: "ola@example.com" in m["rcpt_tos"] and "/d/" in flow.text_of(g))
+
+
 def config_file(work, base, cli, mailbox, robot):
     step("client.toml: server, token and defaults from the file; flags win; bad keys named")
     conf_dir = os.path.join(cli.xdg, "sealpost")
@@ -601,6 +662,10 @@ def main():
         export_identity(work, base, robot, result, files)
         if only in ("", "verify"):
             verification(work, base, cli, mailbox)
+        if only in ("", "options"):
+            notification_options(work, base, cli, mailbox, robot)
+        if only in ("", "tty"):
+            prompt_verification(work, base, cli, mailbox)
         if only in ("", "config"):
             config_file(work, base, cli, mailbox, robot)
         if only in ("", "https"):
