@@ -78,7 +78,13 @@ Reply HttpClient::Send(curl::HttpRequest request, bool retry) {
         if (jar_)
             jar_->Update(reply.raw.Headers("set-cookie"));
         if (retry && Retryable(reply.status) && attempt < retry_.attempts) {
-            Backoff(retry_, attempt);
+            // A rate limit says when to come back (in seconds); at most a minute is waited.
+            const auto after = reply.raw.Header("retry-after");
+            if (after && !after->empty() && after->size() < 4 &&
+                after->find_first_not_of("0123456789") == std::string::npos)
+                std::this_thread::sleep_for(std::chrono::seconds(std::min(60, std::stoi(*after))));
+            else
+                Backoff(retry_, attempt);
             continue;
         }
         const auto type = reply.raw.Header("content-type").value_or("");

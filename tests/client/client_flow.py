@@ -528,6 +528,20 @@ def resumed_at(stderr, name):
     return [int(n) for n in found]
 
 
+def parallel_bound(work, base_port, cli, robot):
+    step("--parallel N: N uploads at a time, never more")
+    files = [write(os.path.join(work, "par", f"p{i}.bin"), os.urandom(600_000)) for i in range(6)]
+    proxy = Proxy(base_port, delay=0.01)
+    try:
+        r = cli.run("send", "--server", f"http://127.0.0.1:{proxy.port}", "--token", robot,
+                    "--to", "nea@example.com", "--parallel", "2", *files)
+        expect(r, 0, "send --parallel 2")
+        # One connection per upload worker, plus the command's own (kept alive).
+        check(2 <= proxy.max_active <= 3, f"{proxy.max_active} connections at once for --parallel 2")
+    finally:
+        proxy.close()
+
+
 def cut_upload(work, base_port, cli, mailbox, robot):
     step("a connection cut mid-upload: resumed from the server's offset, nothing sent twice")
     size = 6_000_000
@@ -676,6 +690,7 @@ def main():
             hostile_names(work, base, cli, mailbox, robot)
         other_sender(base, robot, other, result)
         if only in ("", "cut"):
+            parallel_bound(work, port, cli, robot)
             cut_upload(work, port, cli, mailbox, robot)
             cut_download(work, port, cli, *killed_upload(work, base, port, cli, mailbox, robot))
         if only in ("", "tty"):

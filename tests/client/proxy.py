@@ -19,6 +19,7 @@ class Proxy:
         self.up = self.down = 0
         self.up_after_cut = self.down_after_cut = 0
         self.cut = False
+        self.active = self.max_active = 0
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
@@ -40,10 +41,30 @@ class Proxy:
                 client, _ = self.sock.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(("127.0.0.1", self.target))
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.active += 1
+                self.max_active = max(self.max_active, self.active)
             pair = [client, upstream]
-            threading.Thread(target=self._pump, args=(client, upstream, True, pair), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, False, pair), daemon=True).start()
+            ends = [0]
+            threading.Thread(target=self._pump_counted, args=(client, upstream, True, pair, ends),
+                             daemon=True).start()
+            threading.Thread(target=self._pump_counted, args=(upstream, client, False, pair, ends),
+                             daemon=True).start()
+
+    def _pump_counted(self, src, dst, up, pair, ends):
+        """One direction; the connection counts as closed when both have ended."""
+        try:
+            self._pump(src, dst, up, pair)
+        finally:
+            with self.lock:
+                ends[0] += 1
+                if ends[0] == 2:
+                    self.active -= 1
 
     def _drop(self, pair):
         client, upstream = pair
