@@ -332,33 +332,51 @@ def hostile_names(work, base, cli, mailbox, robot):
     check(os.listdir(outside) == [], f"nothing written through the link: {os.listdir(outside)}")
 
 
-def other_sender(base, robot, other, result):
-    step("a token of another sender cannot touch the transfer (a burst of 30 parallel tries)")
+def other_sender(base, robot, other):
+    step("a token of another sender cannot touch an open transfer (a burst of 35 parallel tries)")
+    owner = flow.Client(base, {"Authorization": f"Bearer {robot}"})
+    status, t = owner.call("POST", "/api/v1/transfers", {
+        "recipients": ["pia@example.com"], "password_mode": "generated"})
+    check(status == 201, f"create {status}")
+    tid = t["id"]
+    status, _, headers = owner.call("POST", t["upload_url"], raw=True, headers={
+        "Tus-Resumable": "1.0.0", "Upload-Length": "10"})
+    location = headers["Location"]
+    req = urllib.request.Request(base + location, data=b"12345", method="PATCH", headers={
+        **owner.headers, "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream"})
+    urllib.request.urlopen(req, timeout=30).close()
+    tus = {"Tus-Resumable": "1.0.0"}
+    held = owner.call("HEAD", location, raw=True, headers=tus)[2]["Upload-Offset"]
     intruder = flow.Client(base, {"Authorization": f"Bearer {other}"})
-    tid = result["id"]
+    tries = [
+        ("GET transfer", lambda: intruder.call("GET", f"/api/v1/transfers/{tid}")[0]),
+        ("DELETE transfer", lambda: intruder.call("DELETE", f"/api/v1/transfers/{tid}")[0]),
+        ("POST files", lambda: intruder.call("POST", t["upload_url"], raw=True,
+                                             headers={**tus, "Upload-Length": "1"})[0]),
+        ("HEAD file", lambda: intruder.call("HEAD", location, raw=True, headers=tus)[0]),
+        ("PATCH file", lambda: intruder.call("PATCH", location, raw=True, headers={
+            **tus, "Upload-Offset": held, "Content-Type": "application/offset+octet-stream"})[0]),
+        ("DELETE file", lambda: intruder.call("DELETE", location, raw=True, headers=tus)[0]),
+        ("submit", lambda: intruder.call("POST", f"/api/v1/transfers/{tid}/submit")[0]),
+    ]
     outcomes = []
 
     def attempt(i):
-        kind = i % 3
-        if kind == 0:
-            outcomes.append(("GET", intruder.call("GET", f"/api/v1/transfers/{tid}")[0]))
-        elif kind == 1:
-            outcomes.append(("DELETE", intruder.call("DELETE", f"/api/v1/transfers/{tid}")[0]))
-        else:
-            outcomes.append(("POST files", intruder.call(
-                "POST", f"/api/v1/transfers/{tid}/files", raw=True,
-                headers={"Tus-Resumable": "1.0.0", "Upload-Length": "1"})[0]))
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        name, call = tries[i % len(tries)]
+        outcomes.append((name, call()))
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(35)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     # Invariant: no request of another sender succeeds, whatever the concurrency.
-    check(len(outcomes) == 30 and all(s in (401, 403, 404) for _, s in outcomes),
+    check(len(outcomes) == 35 and all(s in (401, 403, 404) for _, s in outcomes),
           f"another sender was let in: {outcomes}")
-    status, body = flow.Client(base, {"Authorization": f"Bearer {robot}"}).call(
-        "GET", f"/api/v1/transfers/{tid}")
-    check(status == 200 and body["status"] == "provided", f"the transfer is untouched: {body}")
+    status, body = owner.call("GET", f"/api/v1/transfers/{tid}")
+    check(status == 200 and body["status"] == "open", f"the transfer is untouched: {body}")
+    status, _, headers = owner.call("HEAD", location, raw=True, headers=tus)
+    check(status == 200 and headers["Upload-Offset"] == held, "the upload is untouched")
 
 
 def main():
@@ -392,7 +410,7 @@ def main():
             exit_codes(work, base, cli, robot, external)
         if only in ("", "names"):
             hostile_names(work, base, cli, mailbox, robot)
-        other_sender(base, robot, other, result)
+        other_sender(base, robot, other)
         if only in ("", "cut"):
             parallel_bound(work, port, cli, robot)
             cut_upload(work, port, cli, mailbox, robot)
