@@ -282,6 +282,7 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         };
         HttpClient http = make_client();
         login.EnsureVerified(http, context, a);
+        login.SaveCookies(context);
 
         std::uint64_t total = 0;
         for (const LocalFile& file : files)
@@ -307,6 +308,8 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
         if (!pending.is_object()) {
             Precheck(http, body, total);
             const nlohmann::json created = Create(http, body);
+            // The server may renew or rotate the identity's cookie with each transfer.
+            login.SaveCookies(context);
             pending = {{"server", login.server},
                        {"transfer_id", created.value("id", "")},
                        {"upload_url", created.value("upload_url", "")},
