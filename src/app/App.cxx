@@ -154,10 +154,12 @@ void App::Start() {
             log::Error("TLS reload failed, keeping the old certificate: {}", e.what());
         }
     });
-    log::Write(
-        log::Level::info, "listening",
-        {{"url", std::string(tls ? "https://" : "http://") + config_.server.listen.ToString()},
-         {"data_dir", config_.server.data_dir.string()}});
+    // The bound port (the configured one, or the kernel's pick for port 0).
+    ListenAddress bound = config_.server.listen;
+    bound.port = static_cast<std::uint16_t>(server_->Port());
+    log::Write(log::Level::info, "listening",
+               {{"url", std::string(tls ? "https://" : "http://") + bound.ToString()},
+                {"data_dir", config_.server.data_dir.string()}});
 }
 
 void App::Stop() {
