@@ -9,6 +9,7 @@
 #include "http/Server.hxx"
 #include "lib/sodium/Blake2b.hxx"
 #include "lib/ssl/TlsContext.hxx"
+#include "lib/systemd/Notify.hxx"
 #include "lib/uv/Loop.hxx"
 #include "lib/uv/Signal.hxx"
 #include "log/Log.hxx"
@@ -38,6 +39,13 @@ http::ServerLimits LimitsFrom(const Config& config) {
     limits.shutdown_timeout_ms = static_cast<std::uint64_t>(config.server.shutdown_timeout.count());
     limits.max_connections = config.server.max_connections;
     return limits;
+}
+
+// Type=notify units: READY=1 once the listener is up, STOPPING=1 at shutdown.
+void TellServiceManager(std::string_view state) {
+    std::string error;
+    if (systemd::Notify(state, &error) == systemd::NotifyResult::failed)
+        log::Write(log::Level::warn, "systemd_notify_failed", {{"error", error}});
 }
 
 } // namespace
@@ -160,12 +168,14 @@ void App::Start() {
     log::Write(log::Level::info, "listening",
                {{"url", std::string(tls ? "https://" : "http://") + bound.ToString()},
                 {"data_dir", config_.server.data_dir.string()}});
+    TellServiceManager("READY=1\nSTATUS=listening on " + bound.ToString());
 }
 
 void App::Stop() {
     if (!server_)
         return;
     log::Info("shutting down");
+    TellServiceManager("STOPPING=1");
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
