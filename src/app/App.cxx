@@ -1,6 +1,7 @@
 #include "app/App.hxx"
 #include "admin/AdminRoutes.hxx"
 #include "admin/AdminUsers.hxx"
+#include "app/ServiceMetrics.hxx"
 #include "app/ServiceRoutes.hxx"
 #include "audit/AuditLog.hxx"
 #include "crypto/ServerKey.hxx"
@@ -93,6 +94,8 @@ void App::Start() {
     OutboxHooks hooks;
     hooks.on_sent = [this](const OutboxReport& report) {
         log::Info("mail {} for {} sent", report.kind, report.reference);
+        if (service_metrics_)
+            service_metrics_->CountDelivery(true);
         if (api_)
             api_->Audit({.event = "notification_sent",
                          .transfer_id = report.reference,
@@ -100,6 +103,8 @@ void App::Start() {
     };
     hooks.on_failed = [this](const OutboxReport& report) {
         log::Error("mail {} for {} given up: {}", report.kind, report.reference, report.error);
+        if (service_metrics_)
+            service_metrics_->CountDelivery(false);
         if (api_)
             api_->Audit({.event = "notification_failed",
                          .transfer_id = report.reference,
@@ -112,6 +117,8 @@ void App::Start() {
     outbox_->Start();
     api_ = std::make_unique<transfer::ApiContext>(config_, *storage_, *outbox_);
     api_->audit_hook = [this](transfer::AuditRecord r) {
+        if (service_metrics_)
+            service_metrics_->CountAuditEvent(r.event);
         try {
             audit_->Append({std::move(r.event), std::move(r.transfer_id), std::move(r.email),
                             std::move(r.ip), std::move(r.user_agent), std::move(r.detail)});
@@ -135,6 +142,8 @@ void App::Start() {
     static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
     AddServiceRoutes(router_, *server_, config_);
+    service_metrics_ = std::make_unique<ServiceMetrics>(config_, storage_->index(), *outbox_);
+    service_metrics_->Register(server_->metrics());
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
     transfer::AddSenderRoutes(router_, *api_);
     transfer::AddTransferRoutes(router_, *api_);

@@ -282,6 +282,7 @@ void Connection::Dispatch() {
         return;
     }
     auto match = server_.router().Find(req.method, req.path);
+    ex.route_ = std::move(match.pattern);
     if (!match.route) {
         if (match.bad_path) {
             ex.Respond(Response::Problem(400, "malformed percent-encoding in the path"));
