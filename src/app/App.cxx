@@ -16,6 +16,7 @@
 #include "log/Log.hxx"
 #include "mail/Outbox.hxx"
 #include "mail/TransportFactory.hxx"
+#include "security/ClientIp.hxx"
 #include "store/Storage.hxx"
 #include "store/StorageConfig.hxx"
 #include "transfer/ApiContext.hxx"
@@ -23,6 +24,7 @@
 #include "tus/TusRoutes.hxx"
 #include "web/StaticFiles.hxx"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <system_error>
@@ -93,7 +95,8 @@ void App::Start() {
     }
     OutboxHooks hooks;
     hooks.on_sent = [this](const OutboxReport& report) {
-        log::Info("mail {} for {} sent", report.kind, report.reference);
+        log::Write(log::Level::info, "mail_sent",
+                   {{"kind", report.kind}, {"reference", report.reference}});
         if (service_metrics_)
             service_metrics_->CountDelivery(true);
         if (api_)
@@ -102,7 +105,9 @@ void App::Start() {
                          .detail = {{"kind", report.kind}, {"attempts", report.attempts}}});
     };
     hooks.on_failed = [this](const OutboxReport& report) {
-        log::Error("mail {} for {} given up: {}", report.kind, report.reference, report.error);
+        log::Write(
+            log::Level::error, "mail_given_up",
+            {{"kind", report.kind}, {"reference", report.reference}, {"error", report.error}});
         if (service_metrics_)
             service_metrics_->CountDelivery(false);
         if (api_)
@@ -123,7 +128,7 @@ void App::Start() {
             audit_->Append({std::move(r.event), std::move(r.transfer_id), std::move(r.email),
                             std::move(r.ip), std::move(r.user_agent), std::move(r.detail)});
         } catch (const std::exception& e) {
-            log::Error("audit event refused: {}", e.what());
+            log::Write(log::Level::error, "audit_event_refused", {{"error", e.what()}});
         }
     };
     // Started once expiries can be mailed and audited: Start() removes what
@@ -141,6 +146,15 @@ void App::Start() {
 
     static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
+    // A request id from the proxy is kept only when the proxy is trusted.
+    server_->SetRequestIdTrust(
+        [&proxies = config_.security.trusted_proxies](std::string_view peer) {
+            return std::any_of(proxies.begin(), proxies.end(),
+                               [peer](const IpNetwork& network) { return network.Contains(peer); });
+        });
+    server_->SetLogClient([&config = config_](const http::Request& request) {
+        return security::ClientIp(request, config.security.trusted_proxies);
+    });
     AddServiceRoutes(router_, *server_, config_);
     service_metrics_ = std::make_unique<ServiceMetrics>(config_, storage_->index(), *outbox_);
     service_metrics_->Register(server_->metrics());
@@ -166,9 +180,10 @@ void App::Start() {
     sighup_ = std::make_unique<uv::Signal>(loop_.get(), SIGHUP, [this] {
         try {
             server_->ReloadTls();
-            log::Info("TLS certificate reloaded");
+            log::Write(log::Level::info, "tls_reloaded");
         } catch (const std::exception& e) {
-            log::Error("TLS reload failed, keeping the old certificate: {}", e.what());
+            log::Write(log::Level::error, "tls_reload_failed",
+                       {{"error", e.what()}, {"keeping", "the old certificate"}});
         }
     });
     // The bound port (the configured one, or the kernel's pick for port 0).
@@ -183,18 +198,18 @@ void App::Start() {
 void App::Stop() {
     if (!server_)
         return;
-    log::Info("shutting down");
+    log::Write(log::Level::info, "shutting_down");
     TellServiceManager("STOPPING=1");
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
     server_->Shutdown([this] {
-        log::Info("all connections closed");
+        log::Write(log::Level::info, "connections_closed");
         storage_->Stop();
         outbox_->Stop([this] {
-            log::Info("mail outbox stopped");
+            log::Write(log::Level::info, "outbox_stopped");
             // Last: the outbox's delivery reports are audit events.
-            audit_->Stop([] { log::Info("audit log stopped"); });
+            audit_->Stop([] { log::Write(log::Level::info, "audit_stopped"); });
         });
     });
 }

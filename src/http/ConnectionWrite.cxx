@@ -124,11 +124,12 @@ void Connection::FinishExchange() {
                  : path.starts_with("/api/") ? std::string("(none)")
                                              : path},
                 {"class", std::string(ToString(route_class))},
+                {"request_id", ex->request_.request_id},
                 {"status", std::to_string(ex->status_)},
                 {"bytes", std::to_string(ex->body_bytes_sent_)},
                 {"ms", std::to_string(
                            std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count())},
-                {"ip", ex->request_.client_ip}});
+                {"ip", server_.LogClient(ex->request_)}});
 }
 
 void Connection::BeginClose() {
@@ -226,7 +227,7 @@ void Connection::ArmTimer() {
 void Connection::OnTimeout() {
     switch (timer_kind_) {
     case TimerKind::head:
-        log::Write(log::Level::info, "header timeout", {{"ip", client_ip_}});
+        log::Write(log::Level::info, "header_timeout", {{"ip", client_ip_}});
         Fail(408, "the request head was not received in time");
         Progress();
         return;

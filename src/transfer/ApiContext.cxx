@@ -47,7 +47,7 @@ void ForgetGrants(ApiContext& context, uv_loop_s* loop, std::string transfer_id)
         loop, [env, id = std::move(transfer_id)] { PruneGrants(*env, UnixNow(), id); },
         [](std::exception_ptr error) {
             if (error)
-                log::Error("access grants of a deleted transfer not removed");
+                log::Write(log::Level::error, "access_grants_not_removed");
         });
 }
 
@@ -87,13 +87,15 @@ void ApiContext::Send(Notification notification, std::string_view transfer_id) {
                             } catch (const std::exception& e) {
                                 what = e.what();
                             }
-                            log::Error("mail {} for {} not queued: {}", kind, reference, what);
+                            log::Write(log::Level::error, "mail_not_queued",
+                                       {{"kind", kind}, {"reference", reference}, {"error", what}});
                             Audit({.event = "notification_failed",
                                    .transfer_id = reference,
                                    .detail = {{"kind", kind}, {"error", what}}});
                         });
     } catch (const std::exception& e) {
-        log::Error("mail {} for {} not queued: {}", kind, reference, e.what());
+        log::Write(log::Level::error, "mail_not_queued",
+                   {{"kind", kind}, {"reference", reference}, {"error", e.what()}});
         Audit({.event = "notification_failed",
                .transfer_id = reference,
                .detail = {{"kind", kind}, {"error", e.what()}}});
