@@ -37,6 +37,8 @@ class AdminContext;
 
 namespace sealpost::app {
 
+class ServiceMetrics;
+
 class App {
 public:
     App(uv::Loop& loop, Config config);
@@ -69,6 +71,8 @@ private:
     std::unique_ptr<admin::AdminUsers> admin_users_;
     std::unique_ptr<admin::AdminContext> admin_;
     std::unique_ptr<web::StaticFiles> static_files_;
+    // Before server_: its metrics call into this until the server is gone.
+    std::unique_ptr<ServiceMetrics> service_metrics_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<uv::Signal> sigterm_, sigint_, sighup_;
 };

@@ -129,6 +129,17 @@ struct KdfConfig {
     bool operator==(const KdfConfig&) const = default;
 };
 
+struct MetricsConfig {
+    /// Clients (as security.trusted_proxies resolves them) that may read
+    /// /metrics; anyone else gets 403. Default: loopback.
+    std::vector<IpNetwork> allow = {
+        IpNetwork{{127}, false, 8},
+        IpNetwork{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, true, 128},
+    };
+
+    bool operator==(const MetricsConfig&) const = default;
+};
+
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 enum class LogFormat { kText, kJson };
 
@@ -150,6 +161,7 @@ struct Config {
     MailConfig mail;
     AuditConfig audit;
     KdfConfig kdf;
+    MetricsConfig metrics;
     LogConfig log;
 
     bool operator==(const Config&) const = default;

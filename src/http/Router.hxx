@@ -27,6 +27,8 @@ struct Route {
     std::vector<std::string> segments;
     Handler handler;
     BodyMode body_mode;
+    /// As given to Add(): what logs and metrics name instead of the path.
+    std::string pattern;
 };
 
 class Router {
@@ -41,6 +43,9 @@ public:
         std::string allow;
         /// The path could not be decoded (bad percent escape).
         bool bad_path = false;
+        /// The pattern of the route that matched the path (also when only the
+        /// method did not match); empty when no route's pattern fits.
+        std::string pattern;
     };
     Match Find(std::string_view method, std::string_view path) const;
 

@@ -37,7 +37,7 @@ void Storage::Start() {
             }
             continue;
         }
-        log::Info("transfer {} expired while the service was down", entry.id);
+        log::Write(log::Level::info, "transfer_expired_while_down", {{"transfer_id", entry.id}});
         DeleteTransferNow(entry.id, ReasonFor(entry.kind), {});
     }
 
@@ -58,7 +58,7 @@ void Storage::Start() {
             if (!t.message_file_id.empty())
                 has_files = has_files || index_->GetFile(t.message_file_id).has_value();
             if (has_files) {
-                log::Info("finishing the deletion of transfer {}", t.id);
+                log::Write(log::Level::info, "transfer_deletion_finished", {{"transfer_id", t.id}});
                 Teardown(t);
             }
         }
@@ -119,7 +119,7 @@ void Storage::OnExpiry() {
     for (const auto& entry : due) {
         if (entry.kind == ExpiryKind::upload) {
             if (const auto f = index_->GetFile(entry.id)) {
-                log::Info("removing abandoned upload {}", f->id);
+                log::Write(log::Level::info, "upload_abandoned", {{"file_id", f->id}});
                 TerminateFile(*f, [one_done](Outcome) { one_done(); });
             } else {
                 one_done();
@@ -128,7 +128,7 @@ void Storage::OnExpiry() {
         }
         // For an abandoned transfer DeleteTransfer's transaction checks that
         // it is still open (it may have been submitted meanwhile).
-        log::Info("transfer {} expired", entry.id);
+        log::Write(log::Level::info, "transfer_expiring", {{"transfer_id", entry.id}});
         DeleteTransfer(entry.id, ReasonFor(entry.kind), {}, [one_done](bool) { one_done(); });
     }
 }

@@ -115,9 +115,7 @@ LoadedPart LoadPart(const BlobStore& blobs, Index& index, FileRecord& file,
     part.fd = std::move(out);
     part.hashes = std::move(hashes);
     part.rekeyed = true;
-    log::Info("upload of file {}: chunks past the durable offset were written before; the blob "
-              "was re-keyed",
-              file.id);
+    log::Write(log::Level::info, "upload_rekeyed", {{"file_id", file.id}});
     return part;
 }
 

@@ -167,7 +167,7 @@ void Storage::SubmitTransfer(const std::string& transfer_id, std::function<void(
         loop_, [this, result, transfer_id] { *result = SubmitTransferNow(transfer_id); },
         [this, result, transfer_id, done = std::move(done)](std::exception_ptr error) {
             if (error) {
-                log::Error("submitting transfer {} failed", transfer_id);
+                log::Write(log::Level::error, "transfer_submit_failed", {{"transfer_id", transfer_id}});
                 result->outcome = Outcome::failed;
                 result->identity.reset();
             }

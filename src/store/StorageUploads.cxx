@@ -27,7 +27,7 @@ void LogFailure(std::exception_ptr error, std::string_view what) {
     try {
         std::rethrow_exception(error);
     } catch (const std::exception& e) {
-        log::Error("{} failed: {}", what, e.what());
+        log::Write(log::Level::error, "storage_failed", {{"operation", std::string(what)}, {"error", e.what()}});
     }
 }
 
