@@ -45,6 +45,8 @@ TEST_CASE("The embedded default equals product.md section 9", "[config]") {
     CHECK(c.security.delete_after == 10);
     CHECK(c.security.trusted_proxies.empty());
     CHECK(c.mail.transport == MailTransport::kSpool);
+    CHECK(c.mail.spool_dir.empty()); // data_dir/mail
+    CHECK(c.mail.spool_retention == 24h);
     CHECK(c.mail.from == "sealpost <noreply@localhost>");
     CHECK(c.mail.admin_address == "admin@localhost");
     CHECK(c.mail.smtp_url == "smtp://127.0.0.1:25");
@@ -111,6 +113,8 @@ trusted_proxies = ["127.0.0.1", "10.0.0.0/8", "fd00::/8"]
 
 [mail]
 transport = "smtp"
+spool_dir = "/var/spool/sealpost"
+spool_retention = "0s"
 from = "Secure Files <noreply@example.org>"
 admin_address = "ops@example.org"
 smtp_url = "smtps://mail.example.org:465"
@@ -162,6 +166,8 @@ format = "json"
     REQUIRE(c.security.trusted_proxies.size() == 3);
     CHECK(c.security.trusted_proxies[1].Contains("10.9.8.7"));
     CHECK(c.mail.transport == MailTransport::kSmtp);
+    CHECK(c.mail.spool_dir == "/var/spool/sealpost");
+    CHECK(c.mail.spool_retention == 0s);
     CHECK(c.mail.from == "Secure Files <noreply@example.org>");
     CHECK(c.mail.admin_address == "ops@example.org");
     CHECK(c.mail.smtp_url == "smtps://mail.example.org:465");
