@@ -13,6 +13,7 @@
 #include "lib/uv/Signal.hxx"
 #include "log/Log.hxx"
 #include "mail/Outbox.hxx"
+#include "mail/SpoolCleaner.hxx"
 #include "mail/TransportFactory.hxx"
 #include "store/Storage.hxx"
 #include "store/StorageConfig.hxx"
@@ -49,7 +50,7 @@ App::~App() = default;
 void App::PrepareDataDir() {
     namespace fs = std::filesystem;
     const fs::path& data = config_.server.data_dir;
-    for (const fs::path& dir : {data, data / "mail", data / "blobs", data / "keys"}) {
+    for (const fs::path& dir : {data, data / "blobs", data / "keys"}) {
         std::error_code ec;
         fs::create_directories(dir, ec);
         if (ec)
@@ -74,7 +75,9 @@ void App::Start() {
     outbox_options.retry.first_delay = config_.mail.retry_first_delay;
     {
         // Queued mail is sealed at rest under a key of its own, derived from
-        // the server key (a notification may list file names).
+        // the server key (a notification may list file names). The server key
+        // sits in the same data folder: this keeps queued mail out of a copy
+        // of the outbox alone, not out of a copy of the whole folder.
         const crypto::ServerKey& server_key = storage_->server_key();
         auto body_key = std::make_shared<sodium::SecretBytes<32>>();
         constexpr std::string_view kPurpose = "sealpost/outbox/body";
@@ -102,11 +105,14 @@ void App::Start() {
     outbox_ = std::make_unique<Outbox>(loop_.get(), outbox_options, CreateMessageTransport(config_),
                                        std::move(hooks));
     outbox_->Start();
+    // Spooled .eml files are plaintext: they go after mail.spool_retention.
+    spool_cleaner_ = std::make_unique<SpoolCleaner>(loop_.get(), SpoolDirectory(config_),
+                                                    config_.mail.spool_retention);
+    spool_cleaner_->Start();
     api_ = std::make_unique<transfer::ApiContext>(config_, *storage_, *outbox_);
-    api_->audit_hook = [this](transfer::AuditRecord r) {
+    api_->audit_hook = [this](audit::AuditEvent event) {
         try {
-            audit_->Append({std::move(r.event), std::move(r.transfer_id), std::move(r.email),
-                            std::move(r.ip), std::move(r.user_agent), std::move(r.detail)});
+            audit_->Append(std::move(event));
         } catch (const std::exception& e) {
             log::Error("audit event refused: {}", e.what());
         }
@@ -170,6 +176,7 @@ void App::Stop() {
     server_->Shutdown([this] {
         log::Info("all connections closed");
         storage_->Stop();
+        spool_cleaner_.reset();
         outbox_->Stop([this] {
             log::Info("mail outbox stopped");
             // Last: the outbox's delivery reports are audit events.

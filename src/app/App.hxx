@@ -26,7 +26,8 @@ class ApiContext;
 }
 namespace sealpost {
 class Outbox;
-}
+class SpoolCleaner;
+} // namespace sealpost
 namespace sealpost::audit {
 class AuditLog;
 }
@@ -62,6 +63,7 @@ private:
     http::Router router_;
     std::unique_ptr<store::Storage> storage_;
     std::unique_ptr<Outbox> outbox_;
+    std::unique_ptr<SpoolCleaner> spool_cleaner_;
     std::unique_ptr<transfer::ApiContext> api_;
     std::unique_ptr<audit::AuditLog> audit_;
     std::unique_ptr<admin::AdminUsers> admin_users_;

@@ -22,7 +22,8 @@ std::string ToJsonLine(const AuditRecord& record) {
 
 std::string CsvField(std::string_view value) {
     std::string text;
-    if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
+    if (!value.empty() &&
+        std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
         text = "'";
     text.append(value);
     if (text.find_first_of(",\"\r\n") == std::string::npos)

@@ -1,7 +1,7 @@
 // Chooses the transport the configuration asks for (mail.transport): the
-// spool folder (mail.spool_dir, by default data_dir/mail/: the embedded default) or the SMTP relay. The
-// outbox that uses it lives in data_dir/outbox/ (OutboxDirectory()). Called
-// once at start on the loop thread; the result is handed to the Outbox.
+// spool folder (mail.spool_dir, by default data_dir/mail/: the embedded default) or the SMTP relay.
+// The outbox that uses it lives in data_dir/outbox/ (OutboxDirectory()). Called once at start on
+// the loop thread; the result is handed to the Outbox.
 #pragma once
 
 #include "mail/MessageTransport.hxx"

@@ -1,8 +1,10 @@
 #include "http/Exchange.hxx"
 #include "http/Router.hxx"
+#include "identity/ClientRotation.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "policy/PolicyJson.hxx"
+#include "security/Origin.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
 #include "util/Text.hxx"
@@ -63,7 +65,16 @@ nlohmann::json SenderJson(const identity::SenderIdentity& i) {
             {"verified_until", Rfc3339(i.verified_until)}};
 }
 
+/// Verifications are browser requests (the confirmation sets the cookie):
+/// they must carry this service's Origin.
+bool BrowserOrigin(ApiContext& ctx, Exchange& ex) {
+    return security::CheckOrigin(ex, ctx.config().server.public_url,
+                                 security::OriginRule::required);
+}
+
 void RequestVerification(ApiContext& ctx, Exchange& ex) {
+    if (!BrowserOrigin(ctx, ex))
+        return;
     const auto body = JsonBody(ex);
     if (!body)
         return;
@@ -121,6 +132,8 @@ void RequestVerification(ApiContext& ctx, Exchange& ex) {
 }
 
 void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
+    if (!BrowserOrigin(ctx, ex))
+        return;
     const std::string id(ex.request().Param("verification_id"));
     const auto body = JsonBody(ex);
     if (!body)
@@ -134,28 +147,30 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
     }
     if (!ctx.CheckRate(ex, "code_ip", ctx.ClientIp(ex)))
         return;
-    // The browser keeps its cookie when it has one: the identity is added to it.
-    auto cookie = std::make_shared<identity::ClientCookie>(
-        ctx.ClientOf(ex).value_or(identity::ClientCookie::New()));
+    // A completed verification rotates the cookie: the identities of the old
+    // one carry over to a fresh client id and key (identity/ClientRotation.hxx).
+    auto old_cookie =
+        std::make_shared<std::optional<identity::ClientCookie>>(ctx.auth().ClientOf(ex));
+    auto cookie = std::make_shared<identity::ClientCookie>(identity::ClientCookie::New());
     struct Outcome {
         SenderStore::CodeResult result = SenderStore::CodeResult::unknown;
         identity::VerificationRecord record;
         identity::SenderIdentity identity;
     };
     auto outcome = std::make_shared<Outcome>();
-    const std::int64_t until = UnixNow() + ctx.CookieSeconds();
+    const std::int64_t until = UnixNow() + ctx.auth().CookieSeconds();
     SenderStore* store = &ctx.senders();
     const http::ExchangeRef ref = ex.Ref();
     uv::QueueWork(
         ex.loop(),
-        [store, id, code = *code, cookie, outcome, until] {
+        [store, id, code = *code, old_cookie, cookie, outcome, until] {
             const std::int64_t now = UnixNow();
             outcome->result = store->ConfirmCode(id, code, now, outcome->record);
             if (outcome->result != SenderStore::CodeResult::confirmed)
                 return;
             outcome->identity = {outcome->record.email, outcome->record.name, outcome->record.phone,
                                  until};
-            store->AddIdentity(cookie->Handle(), outcome->identity, now);
+            identity::RotateClient(*store, *old_cookie, *cookie, outcome->identity, now);
         },
         [&ctx, ref, cookie, outcome](std::exception_ptr error) {
             Exchange* e = ref.get();
@@ -173,7 +188,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
                                                    {{"email", outcome->identity.email},
                                                     {"name", outcome->identity.name},
                                                     {"phone", outcome->identity.phone}}}});
-                r.headers.Add("Set-Cookie", ctx.ClientCookieHeader(*cookie, e->request().tls));
+                r.headers.Add("Set-Cookie", ctx.auth().ClientCookieHeader(*cookie));
                 r.headers.Add("Cache-Control", "no-store");
                 e->Respond(std::move(r));
                 return;
@@ -204,7 +219,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
 
 void ListSenders(ApiContext& ctx, Exchange& ex) {
     nlohmann::json list = nlohmann::json::array();
-    const auto cookie = ctx.ClientOf(ex);
+    const auto cookie = ctx.auth().ClientOf(ex);
     const auto client = cookie ? ctx.senders().GetClient(cookie->Handle()) : std::nullopt;
     const std::int64_t now = UnixNow();
     if (client)
@@ -219,7 +234,7 @@ void ListSenders(ApiContext& ctx, Exchange& ex) {
 /// PATCH (edit name/phone) and DELETE (forget) of one identity of this browser.
 void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
     const std::string email(ex.request().Param("email"));
-    const auto auth = ctx.Authenticate(ex, email);
+    const auto auth = ctx.auth().Authenticate(ex, email);
     if (!auth)
         return;
     if (auth->by_token) {

@@ -80,7 +80,7 @@ std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, Exchange& ex, bool al
             ex.Respond(Response::Problem(403, "wrong revoke token"));
             return std::nullopt;
         }
-    const auto auth = ctx.Authenticate(ex, t->sender);
+    const auto auth = ctx.auth().Authenticate(ex, t->sender);
     if (!auth)
         return std::nullopt;
     return t;
@@ -119,7 +119,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     const auto sender_field = TextField(ex, *body, "sender", 254);
     if (!sender_field)
         return;
-    const auto auth = ctx.Authenticate(ex, *sender_field);
+    const auto auth = ctx.auth().Authenticate(ex, *sender_field);
     if (!auth)
         return;
     const Config& config = ctx.config();
@@ -283,7 +283,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     auto created = std::make_shared<TransferRecord>();
     store::Storage* storage = &ctx.storage();
     const http::ExchangeRef ref = ex.Ref();
-    const std::int64_t renew_until = UnixNow() + ctx.CookieSeconds();
+    const std::int64_t renew_until = UnixNow() + ctx.auth().CookieSeconds();
     uv_loop_s* loop = ex.loop();
     storage->RunKdf(
         [storage, request, created] {
@@ -326,8 +326,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
             r.headers.Add("Location", "/api/v1/transfers/" + created->id);
             r.headers.Add("Cache-Control", "no-store");
             if (!auth.client_handle.empty())
-                if (const auto cookie = ctx.ClientOf(*e))
-                    r.headers.Add("Set-Cookie", ctx.ClientCookieHeader(*cookie, e->request().tls));
+                if (const auto cookie = ctx.auth().ClientOf(*e))
+                    r.headers.Add("Set-Cookie", ctx.auth().ClientCookieHeader(*cookie));
             e->Respond(std::move(r));
         });
 }
@@ -392,7 +392,7 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
         return;
     if (t->status != TransferStatus::open) {
         ex.Respond(Response::Problem(409, "the transfer was already submitted or is gone",
-                                     {{"status", std::string(store::ToString(t->status))}}));
+                                     {{"state", std::string(store::ToString(t->status))}}));
         return;
     }
     struct Job {
@@ -469,7 +469,7 @@ void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
         return;
     if (t->status != TransferStatus::open && t->status != TransferStatus::provided) {
         ex.Respond(Response::Problem(410, "the transfer is already gone",
-                                     {{"status", std::string(store::ToString(t->status))}}));
+                                     {{"state", std::string(store::ToString(t->status))}}));
         return;
     }
     const http::ExchangeRef ref = ex.Ref();

@@ -329,12 +329,11 @@ TEST_CASE("CSV export shows hostile fields as text, never as formulas", "[audit]
     // starting with the apostrophe.
     test::TempDir out;
     const auto file = out.Path() / "audit.csv";
-    {
-        std::ofstream(file, std::ios::binary) << CsvHeader() << row;
-    }
-    const std::string command = "/usr/bin/python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=\"\"))); "
-                                "print(r[1][4]); print(r[1][5]); print(r[1][6])' " +
-                                file.string();
+    { std::ofstream(file, std::ios::binary) << CsvHeader() << row; }
+    const std::string command =
+        "/usr/bin/python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=\"\"))); "
+        "print(r[1][4]); print(r[1][5]); print(r[1][6])' " +
+        file.string();
     FILE* pipe = popen(command.c_str(), "r");
     REQUIRE(pipe != nullptr);
     std::string text;

@@ -183,15 +183,15 @@ TEST_CASE("the spool cleaner removes old mail at start and then by its timer") {
         CHECK(cleaner.Interval() == seconds(1));
         cleaner.Start();
         // At start: what expired while the service was down.
-        REQUIRE(RunUntil(loop, [&] { return !std::filesystem::exists(dir / "before.eml"); },
-                         seconds(5)));
+        REQUIRE(RunUntil(
+            loop, [&] { return !std::filesystem::exists(dir / "before.eml"); }, seconds(5)));
         // A message spooled now is gone within retention + interval.
         SpoolTransport spool(dir);
         REQUIRE(spool.Deliver("fresh1", {"a@localhost", {"b@localhost"}}, "x\r\n").status ==
                 DeliveryResult::Status::sent);
         const auto spooled = steady_clock::now();
-        REQUIRE(RunUntil(loop, [&] { return !std::filesystem::exists(dir / "fresh1.eml"); },
-                         seconds(10)));
+        REQUIRE(RunUntil(
+            loop, [&] { return !std::filesystem::exists(dir / "fresh1.eml"); }, seconds(10)));
         CHECK(steady_clock::now() - spooled >= milliseconds(1400));
     }
     CHECK(loop.Close() == 0);
@@ -207,7 +207,8 @@ TEST_CASE("a spool retention of zero keeps every message") {
     {
         SpoolCleaner cleaner(loop.get(), dir, milliseconds(0));
         cleaner.Start();
-        RunUntil(loop, [] { return false; }, milliseconds(300));
+        RunUntil(
+            loop, [] { return false; }, milliseconds(300));
     }
     CHECK(std::filesystem::exists(dir / "ancient.eml"));
     CHECK(loop.Close() == 0);
