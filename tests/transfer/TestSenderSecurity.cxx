@@ -174,7 +174,21 @@ TEST_CASE("cookie and verification requests need this service's Origin; token cl
     ApiClient foreign_script{port, "http://evil.example"};
     CHECK(foreign_script.Request("POST", "/api/v1/transfers", NewTransfer(kSender).dump(), token)
               .status == 403);
-    CHECK(browser.Post("/api/v1/transfers", body).status == 201);
+    const auto mine = browser.Post("/api/v1/transfers", body);
+    REQUIRE(mine.status == 201);
+    const std::string id = nlohmann::json::parse(mine.body)["id"];
+
+    // Problem details: `status` is the HTTP status, the transfer's state is `state`.
+    CHECK(browser.Request("DELETE", "/api/v1/transfers/" + id).status == 204);
+    const auto again = browser.Request("DELETE", "/api/v1/transfers/" + id);
+    REQUIRE(again.status == 410);
+    CHECK(nlohmann::json::parse(again.body)["status"] == 410);
+    CHECK(nlohmann::json::parse(again.body)["state"] == "revoked");
+    const auto submit =
+        browser.Post("/api/v1/transfers/" + id + "/submit", nlohmann::json::object());
+    REQUIRE(submit.status == 409);
+    CHECK(nlohmann::json::parse(submit.body)["status"] == 409);
+    CHECK(nlohmann::json::parse(submit.body)["state"] == "revoked");
     CHECK(app.Stop() == 0);
 }
 
