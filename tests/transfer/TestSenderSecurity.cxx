@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
 
 using namespace sealpost;
@@ -268,5 +270,66 @@ TEST_CASE("a burst of cross-origin requests from many addresses changes nothing"
     CHECK(list[0]["name"] == "");
     // The code was not used up: the rightful browser still confirms it.
     CHECK(browser.Post("/api/v1/verifications/" + verification, {{"code", code}}).status == 200);
+    CHECK(app.Stop() == 0);
+}
+
+TEST_CASE("unknown API tokens are limited per client address under a parallel burst",
+          "[transfer][security]") {
+    TempDir dir;
+    AppFixture app(dir.path);
+    app.config.security.trusted_proxies = {ParseIpNetwork("127.0.0.1")};
+    app.Start();
+    const int port = PortOf(app);
+    // The invariant: whatever the interleaving, each client address gets at most
+    // 10 answers about its guesses (401) within the window; everything else is 429,
+    // and one address running out does not touch another's allowance.
+    constexpr int kAddresses = 6, kThreadsPerAddress = 2, kPerThread = 8;
+    std::mutex mutex;
+    std::map<std::string, std::map<int, int>> seen; // address → status → count
+    std::vector<std::thread> threads;
+    for (int a = 0; a < kAddresses; ++a)
+        for (int t = 0; t < kThreadsPerAddress; ++t)
+            threads.emplace_back([&, a] {
+                ApiClient script{port};
+                script.forwarded_for = "198.51.100." + std::to_string(a + 1);
+                for (int i = 0; i < kPerThread; ++i) {
+                    const auto r = script.Request(
+                        "POST", "/api/v1/transfers", NewTransfer(kSender).dump(),
+                        {"Authorization: Bearer spt_guess" + std::to_string(a * 100 + i)});
+                    std::lock_guard lock(mutex);
+                    ++seen[script.forwarded_for][r.status];
+                }
+            });
+    for (auto& thread : threads)
+        thread.join();
+    REQUIRE(seen.size() == kAddresses);
+    for (const auto& [address, statuses] : seen) {
+        INFO(address);
+        CHECK(statuses.at(401) == 10);
+        CHECK(statuses.at(429) == kThreadsPerAddress * kPerThread - 10);
+        CHECK(statuses.size() == 2);
+    }
+    // A forged X-Forwarded-For from an untrusted peer counts against the peer.
+    TempDir other_dir;
+    AppFixture untrusting(other_dir.path);
+    untrusting.Start();
+    int unknown = 0;
+    for (int i = 0; i < 12; ++i) {
+        ApiClient script{PortOf(untrusting)};
+        script.forwarded_for = "192.0.2." + std::to_string(i + 1);
+        unknown += script
+                       .Request("POST", "/api/v1/transfers", NewTransfer(kSender).dump(),
+                                {"Authorization: Bearer spt_nope"})
+                       .status == 401;
+    }
+    CHECK(unknown == 10);
+    CHECK(untrusting.Stop() == 0);
+    // A valid token is never slowed down by others' guesses.
+    ApiClient script{port};
+    script.forwarded_for = "198.51.100.1";
+    CHECK(script
+              .Request("POST", "/api/v1/transfers", NewTransfer(kSender).dump(),
+                       {"Authorization: Bearer " + app.sender_token})
+              .status == 201);
     CHECK(app.Stop() == 0);
 }
