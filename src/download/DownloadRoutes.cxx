@@ -4,6 +4,7 @@
 #include "download/ZipDownload.hxx"
 #include "http/Cookie.hxx"
 #include "http/Exchange.hxx"
+#include "http/JsonBody.hxx"
 #include "http/Metrics.hxx"
 #include "http/Range.hxx"
 #include "http/Router.hxx"
@@ -295,7 +296,7 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
     const auto transfer = FindTransfer(ctx.storage(), ex);
     if (!transfer)
         return;
-    const auto body = transfer::JsonBody(ex);
+    const auto body = http::JsonBody(ex);
     if (!body)
         return;
     const auto it = body->find("password");

@@ -23,7 +23,4 @@ void AddTransferRoutes(http::Router& router, ApiContext& context);
 /// after they are added (tus::AddTusRoutes).
 void GuardUploads(http::Router& router, ApiContext& context);
 
-/// The request body as a JSON object; nullopt after answering 400.
-std::optional<nlohmann::json> JsonBody(http::Exchange& ex);
-
 } // namespace sealpost::transfer

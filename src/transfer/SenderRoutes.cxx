@@ -1,4 +1,5 @@
 #include "http/Exchange.hxx"
+#include "http/JsonBody.hxx"
 #include "http/Router.hxx"
 #include "identity/ClientRotation.hxx"
 #include "lib/uv/Work.hxx"
@@ -18,43 +19,22 @@ using http::Exchange;
 using http::Response;
 using identity::SenderStore;
 
-std::optional<nlohmann::json> JsonBody(Exchange& ex) {
-    const std::string& body = ex.body();
-    if (body.empty()) {
-        ex.Respond(Response::Problem(400, "a JSON object is required"));
-        return std::nullopt;
-    }
-    auto value = nlohmann::json::parse(body, nullptr, false);
-    if (value.is_discarded() || !value.is_object()) {
-        ex.Respond(Response::Problem(400, "the body is not a JSON object"));
-        return std::nullopt;
-    }
-    return value;
-}
-
 namespace {
 
-/// A string member, or `fallback` when absent or null; nullopt after a 400.
+/// Small bodies: an address, a name, a code, a password.
+constexpr std::size_t kMaxSmallBody = 16 * 1024;
+
+std::optional<nlohmann::json> SmallJsonBody(Exchange& ex) {
+    return http::JsonBody(ex, kMaxSmallBody);
+}
+
+/// A string member ("" when absent or null); nullopt after a 400.
 std::optional<std::string> StringField(Exchange& ex, const nlohmann::json& body, const char* name,
-                                       std::size_t max_size, std::string fallback = {}) {
-    const auto it = body.find(name);
-    if (it == body.end() || it->is_null())
-        return fallback;
-    if (!it->is_string()) {
-        ex.Respond(Response::Problem(400, std::string(name) + " must be a string"));
-        return std::nullopt;
-    }
-    std::string value = it->get<std::string>();
-    if (value.size() > max_size) {
-        ex.Respond(Response::Problem(400, std::string(name) + " is too long"));
-        return std::nullopt;
-    }
-    for (const char c : value)
-        if (static_cast<unsigned char>(c) < 0x20) {
-            ex.Respond(
-                Response::Problem(400, std::string(name) + " must not contain control characters"));
-            return std::nullopt;
-        }
+                                       std::size_t max_size) {
+    http::JsonFields fields(body);
+    auto value = fields.String(name, max_size);
+    if (!value)
+        ex.Respond(fields.problem()->ToResponse());
     return value;
 }
 
@@ -75,7 +55,7 @@ bool BrowserOrigin(ApiContext& ctx, Exchange& ex) {
 void RequestVerification(ApiContext& ctx, Exchange& ex) {
     if (!BrowserOrigin(ctx, ex))
         return;
-    const auto body = JsonBody(ex);
+    const auto body = SmallJsonBody(ex);
     if (!body)
         return;
     const auto email = StringField(ex, *body, "email", 254);
@@ -135,7 +115,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
     if (!BrowserOrigin(ctx, ex))
         return;
     const std::string id(ex.request().Param("verification_id"));
-    const auto body = JsonBody(ex);
+    const auto body = SmallJsonBody(ex);
     if (!body)
         return;
     const auto code = StringField(ex, *body, "code", 64);
@@ -243,7 +223,7 @@ void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
     }
     std::optional<std::string> name, phone;
     if (!remove) {
-        const auto body = JsonBody(ex);
+        const auto body = SmallJsonBody(ex);
         if (!body)
             return;
         if (body->contains("name") && !(name = StringField(ex, *body, "name", 200)))
@@ -308,7 +288,7 @@ void AddSenderRoutes(http::Router& router, ApiContext& ctx) {
                [&ctx](Exchange& ex) { ChangeSender(ctx, ex, true); });
 
     router.Add("POST", "/api/v1/passwords/check", [&ctx](Exchange& ex) {
-        const auto body = JsonBody(ex);
+        const auto body = SmallJsonBody(ex);
         if (!body)
             return;
         const auto password = StringField(ex, *body, "password", 1024);
@@ -325,7 +305,7 @@ void AddSenderRoutes(http::Router& router, ApiContext& ctx) {
         ex.Respond(std::move(r));
     });
     router.Add("POST", "/api/v1/policy/check", [&ctx](Exchange& ex) {
-        const auto body = JsonBody(ex);
+        const auto body = SmallJsonBody(ex);
         if (!body)
             return;
         const auto sender = StringField(ex, *body, "sender", 254);

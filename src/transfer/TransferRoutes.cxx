@@ -1,6 +1,7 @@
 #include "age/AgeIdentity.hxx"
 #include "crypto/TransferKeys.hxx"
 #include "http/Exchange.hxx"
+#include "http/JsonBody.hxx"
 #include "http/Router.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
@@ -10,6 +11,7 @@
 #include "transfer/AccessGrants.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
+#include "transfer/TransferRequest.hxx"
 #include "util/Text.hxx"
 #include "util/Time.hxx"
 
@@ -32,32 +34,6 @@ nlohmann::json FailedRecipients(const std::vector<RefusedRecipient>& refused) {
     for (const auto& r : refused)
         out.push_back({{"email", r.email}, {"reason", r.reason}, {"message", r.message}});
     return out;
-}
-
-/// A boolean member with a default; nullopt after a 400.
-std::optional<bool> BoolField(Exchange& ex, const nlohmann::json& body, const char* name,
-                              bool fallback) {
-    const auto it = body.find(name);
-    if (it == body.end() || it->is_null())
-        return fallback;
-    if (!it->is_boolean()) {
-        ex.Respond(Response::Problem(400, std::string(name) + " must be true or false"));
-        return std::nullopt;
-    }
-    return it->get<bool>();
-}
-
-std::optional<std::string> TextField(Exchange& ex, const nlohmann::json& body, const char* name,
-                                     std::size_t max_size) {
-    const auto it = body.find(name);
-    if (it == body.end() || it->is_null())
-        return std::string();
-    if (!it->is_string() || it->get_ref<const std::string&>().size() > max_size) {
-        ex.Respond(Response::Problem(400, std::string(name) + " must be a string of at most " +
-                                              std::to_string(max_size) + " bytes"));
-        return std::nullopt;
-    }
-    return it->get<std::string>();
 }
 
 bool Contains(std::string_view haystack, std::string_view needle) {
@@ -113,22 +89,25 @@ nlohmann::json StatusJson(const TransferRecord& t, store::Index& index) {
 }
 
 void CreateTransfer(ApiContext& ctx, Exchange& ex) {
-    const auto body = JsonBody(ex);
+    const Config& config = ctx.config();
+    const auto body = http::JsonBody(ex, config.server.max_request_body);
     if (!body)
         return;
-    const auto sender_field = TextField(ex, *body, "sender", 254);
-    if (!sender_field)
-        return;
-    const auto auth = ctx.auth().Authenticate(ex, *sender_field);
+    auto parsed = ParseTransferRequest(*body, {config.policy.max_retention_days});
+    // Who asks comes first (401/403), then what is wrong with the request.
+    const auto* request_in = std::get_if<TransferRequest>(&parsed);
+    const std::string sender = http::JsonFields(*body).String("sender", 254).value_or("");
+    const auto auth = ctx.auth().Authenticate(ex, sender);
     if (!auth)
         return;
-    const Config& config = ctx.config();
+    if (!request_in) {
+        ex.Respond(std::get<http::JsonProblem>(parsed).ToResponse());
+        return;
+    }
+    const TransferRequest& in = *request_in;
 
     // Recipients and the policy.
-    const auto to = ParseRecipientsJson(body->value("recipients", nlohmann::json()));
-    const auto cc = ParseRecipientsJson(body->value("cc", nlohmann::json()));
-    const auto bcc = ParseRecipientsJson(body->value("bcc", nlohmann::json()));
-    const auto decision = ctx.sender_policy().Check(auth->email, to, cc, bcc);
+    const auto decision = ctx.sender_policy().Check(auth->email, in.to, in.cc, in.bcc);
     if (!decision.allowed) {
         std::vector<RefusedRecipient> invalid, refused;
         for (const auto& r : decision.failed_recipients)
@@ -146,75 +125,21 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                                          {{"failed_recipients", FailedRecipients(refused)}}));
         return;
     }
-
-    // Options.
-    std::uint64_t retention_days = config.policy.default_retention_days;
-    if (const auto it = body->find("retention_days"); it != body->end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
-            it->get<std::int64_t>() > static_cast<std::int64_t>(config.policy.max_retention_days)) {
-            ex.Respond(
-                Response::Problem(400, "retention_days must be a whole number from 1 to " +
-                                           std::to_string(config.policy.max_retention_days)));
-            return;
-        }
-        retention_days = it->get<std::uint64_t>();
-    }
-    const auto language = TextField(ex, *body, "language", 16);
-    if (!language)
-        return;
-    if (!language->empty() && *language != "en" && *language != "sv") {
-        ex.Respond(Response::Problem(400, "language must be \"en\" or \"sv\""));
-        return;
-    }
-    const auto notify_on_provided = BoolField(ex, *body, "notify_on_provided", true);
-    if (!notify_on_provided)
-        return;
-    const auto notify_on_download = BoolField(ex, *body, "notify_on_download", false);
-    if (!notify_on_download)
-        return;
-    const auto show_filenames = BoolField(ex, *body, "show_filenames", false);
-    if (!show_filenames)
-        return;
-    const auto message_it = body->find("message");
-    std::optional<std::string> message;
-    if (message_it != body->end() && !message_it->is_null()) {
-        if (!message_it->is_string()) {
-            ex.Respond(Response::Problem(400, "message must be a string or null"));
-            return;
-        }
-        if (!message_it->get_ref<const std::string&>().empty())
-            message = message_it->get<std::string>();
-    }
-    std::string subject, text;
-    if (const auto it = body->find("notification"); it != body->end() && !it->is_null()) {
-        if (!it->is_object()) {
-            ex.Respond(Response::Problem(400, "notification must be an object"));
-            return;
-        }
-        const auto s = TextField(ex, *it, "subject", 200);
-        if (!s)
-            return;
-        const auto b = TextField(ex, *it, "body", 10000);
-        if (!b)
-            return;
-        subject = *s;
-        text = *b;
-    }
+    const std::uint64_t retention_days =
+        in.retention_days.value_or(config.policy.default_retention_days);
 
     // The password.
-    const auto mode = TextField(ex, *body, "password_mode", 16);
-    if (!mode)
-        return;
-    const auto given = TextField(ex, *body, "password", 1024);
-    if (!given)
-        return;
     std::string password;
-    bool generated = false;
-    if (*mode == "generated") {
+    const bool generated = in.password_mode == PasswordMode::generated;
+    if (in.password_mode == PasswordMode::quick) {
+        ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
+                                     {{"reason", "quick_unavailable"}}));
+        return;
+    }
+    if (generated) {
         password = ctx.password_policy().Generate();
-        generated = true;
-    } else if (*mode == "manual" || mode->empty()) {
-        password = *given;
+    } else {
+        password = in.password;
         if (password.empty()) {
             ex.Respond(Response::Problem(
                 400, "a password is required",
@@ -230,15 +155,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                                   {{"violations", PasswordCheckToJson(violations)["violations"]}}));
             return;
         }
-    } else if (*mode == "quick") {
-        ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
-                                     {{"reason", "quick_unavailable"}}));
-        return;
-    } else {
-        ex.Respond(Response::Problem(400, "password_mode must be manual, generated or quick"));
-        return;
     }
-    if (Contains(subject, password) || Contains(text, password)) {
+    if (Contains(in.subject, password) || Contains(in.body, password)) {
         ex.Respond(Response::Problem(
             400, "the notification text is not encrypted and must not contain the password"));
         return;
@@ -248,7 +166,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     request->sender = auth->email;
     std::vector<std::string> seen;
     for (const auto& [list, kind] :
-         {std::pair{&to, "to"}, std::pair{&cc, "cc"}, std::pair{&bcc, "bcc"}}) {
+         {std::pair{&in.to, "to"}, std::pair{&in.cc, "cc"}, std::pair{&in.bcc, "bcc"}}) {
         for (const auto& address : list->addresses) {
             std::string email = address.ToString();
             const std::string key = LowerAscii(email);
@@ -260,25 +178,17 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     }
     request->retention_seconds = static_cast<std::int64_t>(retention_days) * 86400;
     request->password = password;
-    request->message = message;
-    request->options = {{"sender_name", auth->name},
-                        {"sender_phone", auth->phone},
-                        {"language", language->empty() ? "en" : *language},
-                        {"notify_on_provided", *notify_on_provided},
-                        {"notify_on_download", *notify_on_download},
-                        {"show_filenames", *show_filenames},
+    request->message = in.message;
+    // A token carries no name or phone; the body may give them.
+    request->options = {{"sender_name", auth->by_token ? in.sender_name : auth->name},
+                        {"sender_phone", auth->by_token ? in.sender_phone : auth->phone},
+                        {"language", in.language.empty() ? "en" : in.language},
+                        {"notify_on_provided", in.notify_on_provided},
+                        {"notify_on_download", in.notify_on_download},
+                        {"show_filenames", in.show_filenames},
                         {"password_mode", generated ? "generated" : "manual"},
-                        {"notification_subject", subject},
-                        {"notification_body", text}};
-    if (auth->by_token) {
-        // A token carries no name or phone; the body may give them.
-        const auto name = TextField(ex, *body, "sender_name", 200);
-        const auto phone = name ? TextField(ex, *body, "sender_phone", 64) : std::nullopt;
-        if (!name || !phone)
-            return;
-        request->options["sender_name"] = *name;
-        request->options["sender_phone"] = *phone;
-    }
+                        {"notification_subject", in.subject},
+                        {"notification_body", in.body}};
 
     auto created = std::make_shared<TransferRecord>();
     store::Storage* storage = &ctx.storage();
