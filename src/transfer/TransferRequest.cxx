@@ -59,7 +59,8 @@ ParseTransferRequest(const nlohmann::json& body, const TransferRequestLimits& li
             return fail();
         }
         http::JsonFields texts(*notification);
-        const auto subject = texts.String("subject", kMaxSubject);
+        // Line breaks in the subject are folded away when the mail is rendered.
+        const auto subject = texts.String("subject", kMaxSubject, {}, true);
         const auto text =
             subject ? texts.String("body", kMaxNotificationBody, {}, true) : std::nullopt;
         if (!subject || !text)
