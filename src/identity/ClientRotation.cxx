@@ -2,7 +2,7 @@
 
 namespace sealpost::identity {
 
-ClientRecord RotateClient(SenderStore& store, const std::optional<ClientCookie>& old_cookie,
+ClientRecord RotateClient(SenderStore& store, const ClientCookie* old_cookie,
                           const ClientCookie& fresh, const SenderIdentity& verified,
                           std::int64_t now) {
     // Nothing is wrapped under the old client key yet; a re-wrap from

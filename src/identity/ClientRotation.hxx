@@ -11,13 +11,12 @@
 #include "identity/SenderStore.hxx"
 
 #include <cstdint>
-#include <optional>
 
 namespace sealpost::identity {
 
-/// Moves the browser from `old_cookie` (nullopt: it had none) to `fresh` and adds
+/// Moves the browser from `old_cookie` (nullptr: it had none) to `fresh` and adds
 /// `verified` to it. Returns the record now stored under fresh.Handle().
-ClientRecord RotateClient(SenderStore& store, const std::optional<ClientCookie>& old_cookie,
+ClientRecord RotateClient(SenderStore& store, const ClientCookie* old_cookie,
                           const ClientCookie& fresh, const SenderIdentity& verified,
                           std::int64_t now);
 

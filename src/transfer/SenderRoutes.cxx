@@ -150,7 +150,8 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
                 return;
             outcome->identity = {outcome->record.email, outcome->record.name, outcome->record.phone,
                                  until};
-            identity::RotateClient(*store, *old_cookie, *cookie, outcome->identity, now);
+            identity::RotateClient(*store, old_cookie->has_value() ? &**old_cookie : nullptr,
+                                   *cookie, outcome->identity, now);
         },
         [&ctx, ref, cookie, outcome](std::exception_ptr error) {
             Exchange* e = ref.get();
