@@ -15,6 +15,7 @@
 #include "mail/Outbox.hxx"
 #include "mail/SpoolCleaner.hxx"
 #include "mail/TransportFactory.hxx"
+#include "security/SenderAuthenticator.hxx"
 #include "store/Storage.hxx"
 #include "store/StorageConfig.hxx"
 #include "transfer/ApiContext.hxx"
@@ -134,9 +135,10 @@ void App::Start() {
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
     AddServiceRoutes(router_, *server_, config_);
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
-    transfer::AddSenderRoutes(router_, *api_);
-    transfer::AddTransferRoutes(router_, *api_);
-    transfer::GuardUploads(router_, *api_);
+    sender_auth_ = std::make_unique<security::SenderAuthenticator>(config_, api_->senders());
+    transfer::AddSenderRoutes(router_, *api_, *sender_auth_);
+    transfer::AddTransferRoutes(router_, *api_, *sender_auth_);
+    transfer::GuardUploads(router_, *api_, *sender_auth_);
     download::AddDownloadRoutes(router_, *api_, server_->metrics());
     admin::AddAdminRoutes(router_, *admin_);
     static_files_->AddRoutes(router_);

@@ -24,6 +24,9 @@ class Storage;
 namespace sealpost::transfer {
 class ApiContext;
 }
+namespace sealpost::security {
+class SenderAuthenticator;
+}
 namespace sealpost {
 class Outbox;
 class SpoolCleaner;
@@ -65,6 +68,7 @@ private:
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<SpoolCleaner> spool_cleaner_;
     std::unique_ptr<transfer::ApiContext> api_;
+    std::unique_ptr<security::SenderAuthenticator> sender_auth_;
     std::unique_ptr<audit::AuditLog> audit_;
     std::unique_ptr<admin::AdminUsers> admin_users_;
     std::unique_ptr<admin::AdminContext> admin_;

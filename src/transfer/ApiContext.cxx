@@ -52,7 +52,8 @@ std::string NormaliseLanguage(std::string_view language) {
 
 ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& outbox)
     : config_(config), storage_(storage), outbox_(outbox), senders_(storage.index().env()),
-      auth_(config, senders_), sender_policy_(config.policy.internal_domains, Hints(config)),
+      cookies_(security::CookiePolicy::From(config)),
+      sender_policy_(config.policy.internal_domains, Hints(config)),
       password_policy_(PasswordPolicyFrom(config)),
       notifications_(Notifications::SettingsFrom(config)) {
     using std::chrono::minutes;
@@ -154,16 +155,6 @@ void ApiContext::FileUploaded(const store::FileRecord& file) {
            .transfer_id = file.transfer_id,
            .email = t ? t->sender : std::string(),
            .detail = {{"file_id", file.id}, {"size", file.size}, {"sha256", file.sha256}}});
-}
-
-bool ApiContext::AuthorizeUpload(http::Exchange& ex) {
-    if (ex.request().method == "OPTIONS")
-        return true;
-    const std::string_view id = ex.request().Param("id");
-    const auto transfer = store::IsValidId(id) ? storage_.index().GetTransfer(id) : std::nullopt;
-    if (!transfer)
-        return true;
-    return auth_.Authenticate(ex, transfer->sender).has_value();
 }
 
 std::string ApiContext::RevokeToken(std::string_view transfer_id) const {

@@ -1,7 +1,8 @@
 // What the sender- and recipient-side API routes share: the configuration,
-// storage, the sender store and who the sender is (security::SenderAuthenticator),
-// the policies, the mail outbox with its templates, the cookie policy, and the
-// audit and rate-limit hooks the application wires in.
+// storage, the sender store, the policies, the mail outbox with its templates, the
+// cookie policy, and the audit and rate-limit hooks the application wires in. Who
+// the sender of a request is (security::SenderAuthenticator) is passed to the
+// routes separately.
 //
 // Lives on the loop thread, owned by the App; routes hold a reference.
 #pragma once
@@ -13,8 +14,8 @@
 #include "mail/Notifications.hxx"
 #include "policy/PasswordPolicy.hxx"
 #include "policy/SenderPolicy.hxx"
+#include "security/CookiePolicy.hxx"
 #include "security/RateLimiter.hxx"
-#include "security/SenderAuthenticator.hxx"
 
 #include <nlohmann/json.hpp>
 
@@ -55,8 +56,7 @@ public:
     const Notifications& notifications() const noexcept { return notifications_; }
     const crypto::ServerKey& server_key() const noexcept;
 
-    security::SenderAuthenticator& auth() noexcept { return auth_; }
-    const security::CookiePolicy& cookies() const noexcept { return auth_.cookies(); }
+    const security::CookiePolicy& cookies() const noexcept { return cookies_; }
 
     std::function<void(audit::AuditEvent)> audit_hook;
 
@@ -91,12 +91,6 @@ public:
     /// its size, never its name.
     void FileUploaded(const store::FileRecord& file);
 
-    /// The guard of the upload endpoints (tus and PUT under
-    /// /api/v1/transfers/{id}/files): only the transfer's sender, by cookie or
-    /// token, may upload, resume, inspect or terminate. OPTIONS is open; an
-    /// unknown transfer is left to the handler (404).
-    bool AuthorizeUpload(http::Exchange& ex);
-
     /// Revoke tokens are derived, not stored: BLAKE2b keyed with the server
     /// key over the transfer id.
     std::string RevokeToken(std::string_view transfer_id) const;
@@ -110,7 +104,7 @@ private:
     store::Storage& storage_;
     Outbox& outbox_;
     identity::SenderStore senders_;
-    security::SenderAuthenticator auth_;
+    security::CookiePolicy cookies_;
     SenderPolicy sender_policy_;
     PasswordPolicy password_policy_;
     Notifications notifications_;

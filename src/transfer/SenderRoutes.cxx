@@ -6,6 +6,7 @@
 #include "log/Log.hxx"
 #include "policy/PolicyJson.hxx"
 #include "security/Origin.hxx"
+#include "security/SenderAuthenticator.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
 #include "util/Text.hxx"
@@ -111,7 +112,7 @@ void RequestVerification(ApiContext& ctx, Exchange& ex) {
         });
 }
 
-void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
+void ConfirmVerification(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
     if (!BrowserOrigin(ctx, ex))
         return;
     const std::string id(ex.request().Param("verification_id"));
@@ -129,8 +130,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
         return;
     // A completed verification rotates the cookie: the identities of the old
     // one carry over to a fresh client id and key (identity/ClientRotation.hxx).
-    auto old_cookie =
-        std::make_shared<std::optional<identity::ClientCookie>>(ctx.auth().ClientOf(ex));
+    auto old_cookie = std::make_shared<std::optional<identity::ClientCookie>>(authn.ClientOf(ex));
     auto cookie = std::make_shared<identity::ClientCookie>(identity::ClientCookie::New());
     struct Outcome {
         SenderStore::CodeResult result = SenderStore::CodeResult::unknown;
@@ -138,7 +138,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
         identity::SenderIdentity identity;
     };
     auto outcome = std::make_shared<Outcome>();
-    const std::int64_t until = UnixNow() + ctx.auth().CookieSeconds();
+    const std::int64_t until = UnixNow() + authn.CookieSeconds();
     SenderStore* store = &ctx.senders();
     const http::ExchangeRef ref = ex.Ref();
     uv::QueueWork(
@@ -153,7 +153,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
             identity::RotateClient(*store, old_cookie->has_value() ? &**old_cookie : nullptr,
                                    *cookie, outcome->identity, now);
         },
-        [&ctx, ref, cookie, outcome](std::exception_ptr error) {
+        [&ctx, &authn, ref, cookie, outcome](std::exception_ptr error) {
             Exchange* e = ref.get();
             if (!e)
                 return;
@@ -169,7 +169,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
                                                    {{"email", outcome->identity.email},
                                                     {"name", outcome->identity.name},
                                                     {"phone", outcome->identity.phone}}}});
-                r.headers.Add("Set-Cookie", ctx.auth().ClientCookieHeader(*cookie));
+                r.headers.Add("Set-Cookie", authn.ClientCookieHeader(*cookie));
                 r.headers.Add("Cache-Control", "no-store");
                 e->Respond(std::move(r));
                 return;
@@ -198,9 +198,9 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
         });
 }
 
-void ListSenders(ApiContext& ctx, Exchange& ex) {
+void ListSenders(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
     nlohmann::json list = nlohmann::json::array();
-    const auto cookie = ctx.auth().ClientOf(ex);
+    const auto cookie = authn.ClientOf(ex);
     const auto client = cookie ? ctx.senders().GetClient(cookie->Handle()) : std::nullopt;
     const std::int64_t now = UnixNow();
     if (client)
@@ -213,9 +213,10 @@ void ListSenders(ApiContext& ctx, Exchange& ex) {
 }
 
 /// PATCH (edit name/phone) and DELETE (forget) of one identity of this browser.
-void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
+void ChangeSender(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex,
+                  bool remove) {
     const std::string email(ex.request().Param("email"));
-    const auto auth = ctx.auth().Authenticate(ex, email);
+    const auto auth = authn.Authenticate(ex, email);
     if (!auth)
         return;
     if (auth->by_token) {
@@ -277,16 +278,17 @@ void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
 
 } // namespace
 
-void AddSenderRoutes(http::Router& router, ApiContext& ctx) {
+void AddSenderRoutes(http::Router& router, ApiContext& ctx, security::SenderAuthenticator& authn) {
     router.Add("POST", "/api/v1/verifications",
                [&ctx](Exchange& ex) { RequestVerification(ctx, ex); });
     router.Add("POST", "/api/v1/verifications/{verification_id}",
-               [&ctx](Exchange& ex) { ConfirmVerification(ctx, ex); });
-    router.Add("GET", "/api/v1/senders", [&ctx](Exchange& ex) { ListSenders(ctx, ex); });
+               [&ctx, &authn](Exchange& ex) { ConfirmVerification(ctx, authn, ex); });
+    router.Add("GET", "/api/v1/senders",
+               [&ctx, &authn](Exchange& ex) { ListSenders(ctx, authn, ex); });
     router.Add("PATCH", "/api/v1/senders/{email}",
-               [&ctx](Exchange& ex) { ChangeSender(ctx, ex, false); });
+               [&ctx, &authn](Exchange& ex) { ChangeSender(ctx, authn, ex, false); });
     router.Add("DELETE", "/api/v1/senders/{email}",
-               [&ctx](Exchange& ex) { ChangeSender(ctx, ex, true); });
+               [&ctx, &authn](Exchange& ex) { ChangeSender(ctx, authn, ex, true); });
 
     router.Add("POST", "/api/v1/passwords/check", [&ctx](Exchange& ex) {
         const auto body = SmallJsonBody(ex);

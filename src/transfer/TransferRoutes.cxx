@@ -6,6 +6,7 @@
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "policy/PolicyJson.hxx"
+#include "security/SenderAuthenticator.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
 #include "transfer/AccessGrants.hxx"
@@ -42,7 +43,8 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 
 /// The transfer named in the path, for its sender (cookie or token) or the
 /// holder of its revoke token; nullopt after answering.
-std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, Exchange& ex, bool allow_revoke_token) {
+std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, security::SenderAuthenticator& authn,
+                                          Exchange& ex, bool allow_revoke_token) {
     const std::string id(ex.request().Param("id"));
     auto t = store::IsValidId(id) ? ctx.storage().index().GetTransfer(id) : std::nullopt;
     if (!t) {
@@ -56,7 +58,7 @@ std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, Exchange& ex, bool al
             ex.Respond(Response::Problem(403, "wrong revoke token"));
             return std::nullopt;
         }
-    const auto auth = ctx.auth().Authenticate(ex, t->sender);
+    const auto auth = authn.Authenticate(ex, t->sender);
     if (!auth)
         return std::nullopt;
     return t;
@@ -88,7 +90,7 @@ nlohmann::json StatusJson(const TransferRecord& t, store::Index& index) {
             {"failed_attempts", t.failed_attempts}};
 }
 
-void CreateTransfer(ApiContext& ctx, Exchange& ex) {
+void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
     const Config& config = ctx.config();
     const auto body = http::JsonBody(ex, config.server.max_request_body);
     if (!body)
@@ -97,7 +99,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     // Who asks comes first (401/403), then what is wrong with the request.
     const auto* request_in = std::get_if<TransferRequest>(&parsed);
     const std::string sender = http::JsonFields(*body).String("sender", 254).value_or("");
-    const auto auth = ctx.auth().Authenticate(ex, sender);
+    const auto auth = authn.Authenticate(ex, sender);
     if (!auth)
         return;
     if (!request_in) {
@@ -193,7 +195,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     auto created = std::make_shared<TransferRecord>();
     store::Storage* storage = &ctx.storage();
     const http::ExchangeRef ref = ex.Ref();
-    const std::int64_t renew_until = UnixNow() + ctx.auth().CookieSeconds();
+    const std::int64_t renew_until = UnixNow() + authn.CookieSeconds();
     uv_loop_s* loop = ex.loop();
     storage->RunKdf(
         [storage, request, created] {
@@ -203,7 +205,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                 log::Error("transfer not created: {}", e.what());
             }
         },
-        [&ctx, ref, created, auth = *auth, generated, password, retention_days, renew_until, loop] {
+        [&ctx, &authn, ref, created, auth = *auth, generated, password, retention_days, renew_until,
+         loop] {
             Exchange* e = ref.get();
             if (created->id.empty()) {
                 if (e)
@@ -236,8 +239,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
             r.headers.Add("Location", "/api/v1/transfers/" + created->id);
             r.headers.Add("Cache-Control", "no-store");
             if (!auth.client_handle.empty())
-                if (const auto cookie = ctx.auth().ClientOf(*e))
-                    r.headers.Add("Set-Cookie", ctx.auth().ClientCookieHeader(*cookie));
+                if (const auto cookie = authn.ClientOf(*e))
+                    r.headers.Add("Set-Cookie", authn.ClientCookieHeader(*cookie));
             e->Respond(std::move(r));
         });
 }
@@ -296,8 +299,8 @@ void NotifyProvided(ApiContext& ctx, const TransferRecord& t,
     }
 }
 
-void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
-    const auto t = OwnTransfer(ctx, ex, false);
+void SubmitTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+    const auto t = OwnTransfer(ctx, authn, ex, false);
     if (!t)
         return;
     if (t->status != TransferStatus::open) {
@@ -373,8 +376,8 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
         });
 }
 
-void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
-    const auto t = OwnTransfer(ctx, ex, true);
+void RevokeTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+    const auto t = OwnTransfer(ctx, authn, ex, true);
     if (!t)
         return;
     if (t->status != TransferStatus::open && t->status != TransferStatus::provided) {
@@ -403,17 +406,26 @@ void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
 
 } // namespace
 
-void GuardUploads(http::Router& router, ApiContext& ctx) {
-    router.AddGuard("/api/v1/transfers/{id}/files",
-                    [&ctx](Exchange& ex) { return ctx.AuthorizeUpload(ex); });
+void GuardUploads(http::Router& router, ApiContext& ctx, security::SenderAuthenticator& authn) {
+    router.AddGuard("/api/v1/transfers/{id}/files", [&ctx, &authn](Exchange& ex) {
+        // OPTIONS is open; an unknown transfer is left to the handler (404).
+        if (ex.request().method == "OPTIONS")
+            return true;
+        const std::string_view id = ex.request().Param("id");
+        const auto transfer =
+            store::IsValidId(id) ? ctx.storage().index().GetTransfer(id) : std::nullopt;
+        return !transfer || authn.Authenticate(ex, transfer->sender).has_value();
+    });
 }
 
-void AddTransferRoutes(http::Router& router, ApiContext& ctx) {
-    router.Add("POST", "/api/v1/transfers", [&ctx](Exchange& ex) { CreateTransfer(ctx, ex); });
+void AddTransferRoutes(http::Router& router, ApiContext& ctx,
+                       security::SenderAuthenticator& authn) {
+    router.Add("POST", "/api/v1/transfers",
+               [&ctx, &authn](Exchange& ex) { CreateTransfer(ctx, authn, ex); });
     router.Add("POST", "/api/v1/transfers/{id}/submit",
-               [&ctx](Exchange& ex) { SubmitTransfer(ctx, ex); });
-    router.Add("GET", "/api/v1/transfers/{id}", [&ctx](Exchange& ex) {
-        const auto t = OwnTransfer(ctx, ex, true);
+               [&ctx, &authn](Exchange& ex) { SubmitTransfer(ctx, authn, ex); });
+    router.Add("GET", "/api/v1/transfers/{id}", [&ctx, &authn](Exchange& ex) {
+        const auto t = OwnTransfer(ctx, authn, ex, true);
         if (!t)
             return;
         Response r = Response::Json(200, StatusJson(*t, ctx.storage().index()));
@@ -421,7 +433,7 @@ void AddTransferRoutes(http::Router& router, ApiContext& ctx) {
         ex.Respond(std::move(r));
     });
     router.Add("DELETE", "/api/v1/transfers/{id}",
-               [&ctx](Exchange& ex) { RevokeTransfer(ctx, ex); });
+               [&ctx, &authn](Exchange& ex) { RevokeTransfer(ctx, authn, ex); });
 }
 
 } // namespace sealpost::transfer
