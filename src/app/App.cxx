@@ -7,7 +7,6 @@
 #include "download/DownloadRoutes.hxx"
 #include "http/Exchange.hxx"
 #include "http/Server.hxx"
-#include "lib/sodium/Blake2b.hxx"
 #include "lib/ssl/TlsContext.hxx"
 #include "lib/uv/Loop.hxx"
 #include "lib/uv/Signal.hxx"
@@ -79,12 +78,8 @@ void App::Start() {
         // the server key (a notification may list file names). The server key
         // sits in the same data folder: this keeps queued mail out of a copy
         // of the outbox alone, not out of a copy of the whole folder.
-        const crypto::ServerKey& server_key = storage_->server_key();
-        auto body_key = std::make_shared<sodium::SecretBytes<32>>();
-        constexpr std::string_view kPurpose = "sealpost/outbox/body";
-        sodium::Blake2b(body_key->Span(), server_key.Key().Span(),
-                        {reinterpret_cast<const std::uint8_t*>(kPurpose.data()), kPurpose.size()});
-        outbox_options.body_key = std::move(body_key);
+        outbox_options.body_key = std::make_shared<sodium::SecretBytes<32>>(
+            storage_->server_key().Derive("sealpost/outbox/body"));
     }
     OutboxHooks hooks;
     hooks.on_sent = [this](const OutboxReport& report) {
@@ -118,9 +113,12 @@ void App::Start() {
             log::Error("audit event refused: {}", e.what());
         }
     };
-    // Started once expiries can be mailed and audited: Start() removes what
+    // Started once deletions can be mailed and audited: Start() removes what
     // expired while the service was down.
-    storage_->on_expired = [this](const store::TransferRecord& t) { api_->TransferExpired(t); };
+    storage_->on_deleted = [this](const store::TransferRecord& t, store::DeletionReason reason,
+                                  const store::Actor& actor) {
+        api_->TransferDeleted(t, reason, actor);
+    };
     storage_->on_file_complete = [this](const store::FileRecord& f) { api_->FileUploaded(f); };
     storage_->Start();
     // Audit records stay audit.retention_days, and that long after their transfer is gone.

@@ -48,12 +48,21 @@ public:
 
     std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     store::Storage& storage() { return app_->storage(); }
+    const http::Router& router() const { return app_->router(); }
     store::TransferRecord CreateTransfer(const std::string& password,
                                          std::int64_t retention_seconds = 3600,
                                          std::optional<std::string> message = std::nullopt);
     /// The transfer's age identity string, opened with its password (as the
     /// rightful recipient would export it).
     std::string IdentityOf(const store::TransferRecord& transfer, const std::string& password);
+    /// One counted password attempt through the storage (as the routes make them).
+    store::Storage::AttemptResult Attempt(const store::TransferRecord& transfer,
+                                          const std::string& password);
+    /// Locks the transfer the way three wrong passwords do.
+    void Lock(const store::TransferRecord& transfer);
+    /// A file's SHA-256 as stored (sealed), opened with the transfer's password.
+    std::string Sha256Of(const store::TransferRecord& transfer, const std::string& file_id,
+                         const std::string& password);
 
     Config config;
     /// An API token bound to kSender, made by Start().
