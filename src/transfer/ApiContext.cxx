@@ -42,6 +42,7 @@ std::string NormaliseLanguage(std::string_view language) {
 ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& outbox)
     : config_(config), storage_(storage), outbox_(outbox), senders_(storage.shared_env()),
       cookies_(security::CookiePolicy::From(config)),
+      revoke_key_(storage.server_key().Derive("sealpost/v1/server-key/revoke-link")),
       sender_policy_(config.policy.internal_domains, Hints(config)),
       password_policy_(PasswordPolicyFrom(config)),
       notifications_(Notifications::SettingsFrom(config)) {
@@ -194,11 +195,8 @@ void ApiContext::FileUploaded(const store::FileRecord& file) {
 
 std::string ApiContext::RevokeToken(std::string_view transfer_id) const {
     std::array<std::uint8_t, 20> out{};
-    std::string message = "sealpost/revoke-token";
-    message += '\0';
-    message.append(transfer_id);
-    sodium::Blake2b(out, server_key().Key().Span(),
-                    {reinterpret_cast<const std::uint8_t*>(message.data()), message.size()});
+    sodium::Blake2b(out, revoke_key_.Span(),
+                    {reinterpret_cast<const std::uint8_t*>(transfer_id.data()), transfer_id.size()});
     return HexEncode(out);
 }
 

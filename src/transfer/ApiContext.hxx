@@ -97,8 +97,8 @@ public:
     /// its size, never its name.
     void FileUploaded(const store::FileRecord& file);
 
-    /// Revoke tokens are derived, not stored: BLAKE2b keyed with the server
-    /// key over the transfer id.
+    /// Revoke tokens are derived, not stored: BLAKE2b keyed with a key
+    /// derived from the server key for revoke links alone, over the transfer id.
     std::string RevokeToken(std::string_view transfer_id) const;
     bool CheckRevokeToken(std::string_view transfer_id, std::string_view token) const;
 
@@ -111,6 +111,9 @@ private:
     Outbox& outbox_;
     identity::SenderStore senders_;
     security::CookiePolicy cookies_;
+    /// Revoke links are BLAKE2b-160 of the transfer id keyed with this key
+    /// (derived from the server key for that purpose alone).
+    crypto::SymmetricKey revoke_key_;
     SenderPolicy sender_policy_;
     PasswordPolicy password_policy_;
     Notifications notifications_;
