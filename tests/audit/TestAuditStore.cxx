@@ -10,7 +10,7 @@
 #include "util/Hex.hxx"
 #include "util/Time.hxx"
 
-#include "../lmdb/TempDir.hxx"
+#include "support/TempDir.hxx"
 
 #include <catch2/catch.hpp>
 

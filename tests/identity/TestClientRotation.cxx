@@ -10,7 +10,7 @@
 #include "lib/lmdb/Schema.hxx"
 #include "lib/lmdb/Txn.hxx"
 
-#include "../lmdb/TempDir.hxx"
+#include "support/TempDir.hxx"
 
 #include <catch2/catch.hpp>
 

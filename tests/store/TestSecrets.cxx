@@ -6,7 +6,7 @@
 //    locked, and exactly security.delete_after failures delete.
 // Bursts come from many client addresses (X-Forwarded-For from a trusted
 // proxy), like an attack spread over a botnet.
-#include "AppFixture.hxx"
+#include "support/AppFixture.hxx"
 #include "config/IpNetwork.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/WrapFiles.hxx"

@@ -8,7 +8,7 @@
 #include "config/IpNetwork.hxx"
 #include "store/Index.hxx"
 
-#include "../store/AppFixture.hxx"
+#include "support/AppFixture.hxx"
 
 #include <catch2/catch.hpp>
 
