@@ -97,7 +97,7 @@ int Create(const Options& options) {
     {
         store::Storage storage(loop.get(), storage_options);
         const store::TransferRecord transfer = storage.CreateTransfer(request);
-        identity::SenderStore senders(storage.index().env());
+        identity::SenderStore senders(storage.shared_env());
         out = {{"id", transfer.id},
                {"download_id", transfer.recipients.at(0).download_id},
                {"upload_url", "/api/v1/transfers/" + transfer.id + "/files"},

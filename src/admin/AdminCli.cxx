@@ -10,7 +10,9 @@
 #include "config/LoadConfig.hxx"
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Loop.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Storage.hxx"
+#include "store/WrapFiles.hxx"
 #include "store/StorageConfig.hxx"
 #include "util/Time.hxx"
 
@@ -225,7 +227,8 @@ int UserCommand(const Arguments& args, const Config& config, std::istream& in, s
 int Unlock(const Arguments& args, const Config& config, std::ostream& out, std::ostream& err) {
     Expect(args, 3);
     const std::string& id = args.positional[2];
-    store::Index index(config.server.data_dir / "index");
+    const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
+    store::LmdbIndex index(config.server.data_dir / "index", wraps);
     const auto transfer = index.ClearLock(id);
     if (!transfer) {
         err << "sealpost: no such transfer\n";
@@ -249,7 +252,7 @@ int Delete(const Arguments& args, const Config& config, std::ostream& out, std::
             err << "sealpost: no such transfer\n";
             rc = kExitNotFound;
         } else {
-            storage.DeleteTransferNow(id, store::TransferStatus::deleted);
+            storage.DeleteTransferNow(id, store::DeletionReason::admin, {});
             RecordCli(config, "admin_deleted", id, transfer->sender);
             out << "deleted " << id << "\n";
         }
@@ -314,7 +317,8 @@ int AuditCommand(const Arguments& args, const Config& config, std::ostream& out,
 
 int Stats(const Arguments& args, const Config& config, std::ostream& out) {
     Expect(args, 2);
-    store::Index index(config.server.data_dir / "index");
+    const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
+    store::LmdbIndex index(config.server.data_dir / "index", wraps);
     audit::AuditStore audit_store(config.server.data_dir / "audit");
     out << ComputeStats(index, &audit_store, config).dump(2) << "\n";
     return kExitOk;

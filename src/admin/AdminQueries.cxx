@@ -75,7 +75,7 @@ nlohmann::json TransferSummary(const store::TransferRecord& t, std::int64_t now)
     };
 }
 
-nlohmann::json ListTransfers(store::Index& index, const TransferFilter& filter) {
+nlohmann::json ListTransfers(const store::Index& index, const TransferFilter& filter) {
     std::vector<store::TransferRecord> found;
     index.ForEachTransfer([&](const store::TransferRecord& t) {
         if (filter.status && t.status != *filter.status)
@@ -100,7 +100,7 @@ nlohmann::json ListTransfers(store::Index& index, const TransferFilter& filter) 
     return {{"transfers", std::move(list)}};
 }
 
-nlohmann::json ComputeStats(store::Index& index, audit::AuditStore* audit, const Config& config) {
+nlohmann::json ComputeStats(const store::Index& index, audit::AuditStore* audit, const Config& config) {
     const std::int64_t now = Now();
     std::map<std::string, std::uint64_t> by_status;
     for (auto status : {"open", "provided", "revoked", "expired", "deleted"})

@@ -44,13 +44,13 @@ std::optional<store::TransferStatus> ParseTransferStatus(std::string_view text) 
 nlohmann::json TransferSummary(const store::TransferRecord& transfer, std::int64_t now);
 
 /// {"transfers":[summary…]}, newest first.
-nlohmann::json ListTransfers(store::Index& index, const TransferFilter& filter);
+nlohmann::json ListTransfers(const store::Index& index, const TransferFilter& filter);
 
 /// {"transfers":{"total","open","provided","revoked","expired","deleted","locked"},
 ///  "bytes":{"stored","open","provided"}, "senders":{"internal","external"} (transfers
 ///  still stored, by the sender's domain), "failures":{"password_attempts",
 ///  "locked_transfers","deleted_after_attempts"}, "audit":{"events"}, "disk":{"free",
 ///  "available","capacity"}}.
-nlohmann::json ComputeStats(store::Index& index, audit::AuditStore* audit, const Config& config);
+nlohmann::json ComputeStats(const store::Index& index, audit::AuditStore* audit, const Config& config);
 
 } // namespace sealpost::admin

@@ -210,7 +210,11 @@ void Login(AdminContext& ctx, Exchange& ex) {
                                                          live->request().tls));
         live->Respond(std::move(response));
     };
-    ctx.storage.RunKdf(std::move(job), std::move(done));
+    if (!ctx.storage.RunKdf(std::move(job), std::move(done))) {
+        Response r = Response::Problem(503, "too many password checks are waiting; try again");
+        r.headers.Add("Retry-After", "5");
+        ex.Respond(std::move(r));
+    }
 }
 
 void Logout(AdminContext& ctx, Exchange& ex) {
@@ -257,7 +261,7 @@ void Unlock(AdminContext& ctx, Exchange& ex) {
     event.detail = {{"admin", caller->user}};
     auto result = std::make_shared<std::optional<store::TransferRecord>>();
     uv::QueueWork(
-        ex.loop(), [&index = ctx.storage.index(), id, result] { *result = index.ClearLock(id); },
+        ex.loop(), [&storage = ctx.storage, id, result] { *result = storage.ClearLockNow(id); },
         [&ctx, ref = ex.Ref(), result, event = std::move(event)](std::exception_ptr error) {
             if (!error && *result)
                 Record(ctx, event);
@@ -284,14 +288,11 @@ void Delete(AdminContext& ctx, Exchange& ex) {
         ex.Respond(Response::Problem(404, "no such transfer"));
         return;
     }
-    auto event = EventFor(ctx, ex, "admin_deleted");
-    event.transfer_id = id;
-    event.email = transfer->sender;
-    event.detail = {{"admin", caller->user},
-                    {"previous_status", store::ToString(transfer->status)}};
-    ctx.storage.DeleteTransfer(id, store::TransferStatus::deleted,
-                               [&ctx, ref = ex.Ref(), event = std::move(event)] {
-                                   Record(ctx, event);
+    const auto event = EventFor(ctx, ex, "admin_deleted");
+    store::Actor actor{transfer->sender, event.ip, event.user_agent, {{"admin", caller->user}}};
+    // The storage's teardown records admin_deleted (with the previous status).
+    ctx.storage.DeleteTransfer(id, store::DeletionReason::admin, std::move(actor),
+                               [ref = ex.Ref()](bool) {
                                    if (Exchange* live = ref.get())
                                        live->Respond(Response::Empty(204));
                                });

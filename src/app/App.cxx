@@ -131,9 +131,12 @@ void App::Start() {
             log::Write(log::Level::error, "audit_event_refused", {{"error", e.what()}});
         }
     };
-    // Started once expiries can be mailed and audited: Start() removes what
+    // Started once deletions can be mailed and audited: Start() removes what
     // expired while the service was down.
-    storage_->on_expired = [this](const store::TransferRecord& t) { api_->TransferExpired(t); };
+    storage_->on_deleted = [this](const store::TransferRecord& t, store::DeletionReason reason,
+                                  const store::Actor& actor) {
+        api_->TransferDeleted(t, reason, actor);
+    };
     storage_->on_file_complete = [this](const store::FileRecord& f) { api_->FileUploaded(f); };
     storage_->Start();
     // Audit records stay audit.retention_days, and that long after their transfer is gone.
@@ -156,7 +159,7 @@ void App::Start() {
         return security::ClientIp(request, config.security.trusted_proxies);
     });
     AddServiceRoutes(router_, *server_, config_);
-    service_metrics_ = std::make_unique<ServiceMetrics>(config_, storage_->index(), *outbox_);
+    service_metrics_ = std::make_unique<ServiceMetrics>(config_, *storage_, *outbox_);
     service_metrics_->Register(server_->metrics());
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
     transfer::AddSenderRoutes(router_, *api_);

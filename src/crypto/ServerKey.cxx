@@ -1,4 +1,8 @@
 #include "crypto/ServerKey.hxx"
+#include "lib/sodium/Blake2b.hxx"
+#include "lib/sodium/Wipe.hxx"
+
+#include <array>
 
 #include <cerrno>
 #include <cstdio>
@@ -160,6 +164,15 @@ ServerKey ServerKey::LoadOrCreate(const std::filesystem::path& key_file) {
         CreateKey(key_file);
     }
     return Load(key_file);
+}
+
+SymmetricKey ServerKey::Derive(std::string_view label) const {
+    std::array<std::uint8_t, kSymmetricKeySize> out{};
+    sodium::Blake2b(out, key_.Span(),
+                    {reinterpret_cast<const std::uint8_t*>(label.data()), label.size()});
+    SymmetricKey derived(std::span<const std::uint8_t, kSymmetricKeySize>(out.data(), out.size()));
+    sodium::Wipe(out.data(), out.size());
+    return derived;
 }
 
 } // namespace sealpost::crypto

@@ -11,6 +11,7 @@
 #include "crypto/SymmetricKey.hxx"
 
 #include <filesystem>
+#include <string_view>
 #include <stdexcept>
 #include <utility>
 
@@ -35,6 +36,10 @@ public:
     static ServerKey Load(const std::filesystem::path& key_file);
 
     const SymmetricKey& Key() const noexcept { return key_; }
+
+    /// A key for one purpose, derived from the server key: BLAKE2b-256 keyed
+    /// with the server key over `label`, so that no two purposes share a key.
+    SymmetricKey Derive(std::string_view label) const;
 };
 
 } // namespace sealpost::crypto

@@ -4,6 +4,10 @@
 #include "lib/sodium/X25519.hxx"
 
 namespace sealpost::crypto {
+namespace {
+// W_up is wrapped under a key derived for it alone, never the raw server key.
+constexpr std::string_view kUploadWrapLabel = "sealpost/v1/server-key/upload-wrap";
+} // namespace
 
 TransferKeys TransferKeys::Generate() {
     return TransferKeys{age::AgeIdentity::Generate()};
@@ -30,15 +34,16 @@ std::optional<TransferKeys> TransferKeys::OpenWithPassword(const PasswordKek& ke
 
 std::vector<std::uint8_t> TransferKeys::WrapForServer(const ServerKey& server_key,
                                                       std::string_view transfer_id) const {
-    return KeyWrap::Wrap(server_key.Key(), {purpose::kTransferKeyServer, {transfer_id}},
-                         identity_.SecretKey());
+    return KeyWrap::Wrap(server_key.Derive(kUploadWrapLabel),
+                         {purpose::kTransferKeyServer, {transfer_id}}, identity_.SecretKey());
 }
 
 std::optional<TransferKeys> TransferKeys::OpenWithServerKey(const ServerKey& server_key,
                                                             std::string_view transfer_id,
                                                             std::span<const std::uint8_t> w_up) {
     return FromSecret(
-        KeyWrap::Unwrap(server_key.Key(), {purpose::kTransferKeyServer, {transfer_id}}, w_up));
+        KeyWrap::Unwrap(server_key.Derive(kUploadWrapLabel),
+                        {purpose::kTransferKeyServer, {transfer_id}}, w_up));
 }
 
 std::vector<std::uint8_t> TransferKeys::WrapForQuick(const SymmetricKey& shared_key,

@@ -35,6 +35,8 @@ inline constexpr std::string_view kQuickSharedKey = "sealpost/quick/shared-key";
 inline constexpr std::string_view kFileName = "sealpost/metadata/file-name";
 inline constexpr std::string_view kContentType = "sealpost/metadata/content-type";
 inline constexpr std::string_view kMessage = "sealpost/metadata/message";
+/// A file's SHA-256 and CRC-32 ("<hex> <decimal>"). ids: transfer id, file id.
+inline constexpr std::string_view kFileDigest = "sealpost/metadata/file-digest";
 } // namespace purpose
 
 class WrapContext {

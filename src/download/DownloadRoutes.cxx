@@ -7,12 +7,10 @@
 #include "http/Metrics.hxx"
 #include "http/Range.hxx"
 #include "http/Router.hxx"
-#include "lib/lmdb/Env.hxx"
 #include "lib/uv/Work.hxx"
 #include "store/BlobSource.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
-#include "transfer/AccessGrants.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
 #include "util/Time.hxx"
@@ -49,7 +47,7 @@ std::optional<TransferRecord> FindTransfer(store::Storage& storage, Exchange& ex
     }
     if (transfer->status != TransferStatus::provided) {
         ex.Respond(Response::Problem(410, "this transfer is no longer available",
-                                     {{"status", std::string(store::ToString(transfer->status))}}));
+                                     {{"state", std::string(store::ToString(transfer->status))}}));
         return std::nullopt;
     }
     return transfer;
@@ -57,8 +55,41 @@ std::optional<TransferRecord> FindTransfer(store::Storage& storage, Exchange& ex
 
 using Authorized = std::function<void(Exchange&, const TransferRecord&, store::Identity)>;
 
+/// One line of `sha256sum` output. A name with a backslash, a line break or
+/// a carriage return is escaped the way GNU sha256sum does (a leading
+/// backslash marks the line, then \\, \n and \r), so that every file is
+/// exactly one line whatever its name.
+std::string ChecksumLine(std::string_view sha256, std::string_view name) {
+    std::string escaped;
+    bool marked = false;
+    for (const char c : name) {
+        if (c == '\\' || c == '\n' || c == '\r') {
+            marked = true;
+            escaped += '\\';
+            escaped += c == '\\' ? '\\' : c == '\n' ? 'n' : 'r';
+        } else {
+            escaped += c;
+        }
+    }
+    std::string line = marked ? "\\" : "";
+    line.append(sha256);
+    line += "  ";
+    line += escaped;
+    line += '\n';
+    return line;
+}
+
+/// The actor of a password attempt, for the deletion's audit event.
+store::Actor AttemptActor(ApiContext& ctx, const Exchange& ex, const TransferRecord& t) {
+    const auto* recipient = t.FindRecipient(ex.request().Param("download_id"));
+    return {recipient ? recipient->email : std::string(), ctx.ClientIp(ex),
+            std::string(ex.request().headers.Get("user-agent").value_or("")),
+            nlohmann::json::object()};
+}
+
 /// Mails and audit events of a password attempt's outcome (both routes that
-/// take a password use this); answers the request unless it unlocked.
+/// take a password use this); answers the request unless it unlocked. The
+/// deletion's own audit event and notices come from the storage's teardown.
 void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
                    const store::Storage::AttemptResult& result, std::string_view route) {
     using Outcome = store::Index::AttemptOutcome;
@@ -68,7 +99,12 @@ void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
     const auto* recipient = before.FindRecipient(download_id);
     const std::string email = recipient ? recipient->email : std::string();
     const std::string language = before.options.value("language", "en");
-    const std::int64_t now = UnixNow();
+    if (result.busy) {
+        Response r = Response::Problem(503, "too many password checks are waiting; try again");
+        r.headers.Add("Retry-After", "5");
+        ex.Respond(std::move(r));
+        return;
+    }
     switch (result.outcome) {
     case Outcome::unlocked:
         ctx.Audit(ex, "download_unlocked", t.id, email, {{"route", route}});
@@ -83,9 +119,9 @@ void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
              {"attempts_before_deletion",
               policy.delete_after - std::min(policy.delete_after, t.failed_attempts)}}));
         return;
-    case Outcome::locked:
-        if (before.locked_until <= now) {
-            // This attempt set the lock.
+    case Outcome::locked: {
+        // Evaluated (this attempt set the lock), or refused unevaluated.
+        if (result.evaluated) {
             ctx.Audit(ex, "password_failed", t.id, email,
                       {{"route", route}, {"failed_attempts", t.failed_attempts}});
             ctx.Audit(ex, "transfer_locked", t.id, email,
@@ -96,25 +132,22 @@ void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
                       t.failed_attempts, ToMailTime(t.locked_until)}))
                 ctx.Send(std::move(n), t.id);
         }
+        const std::int64_t until =
+            t.locked_until > UnixNow() ? t.locked_until : UnixNow() + policy.lock_seconds;
         ex.Respond(Response::Problem(
             423, "too many wrong passwords: this transfer is locked",
-            {{"locked_until", Rfc3339(t.locked_until)},
+            {{"locked_until", Rfc3339(until)},
              {"attempts_before_deletion",
               policy.delete_after - std::min(policy.delete_after, t.failed_attempts)}}));
         return;
-    case Outcome::delete_now:
+    }
+    case Outcome::deleted:
         ctx.Audit(ex, "password_failed", t.id, email,
                   {{"route", route}, {"failed_attempts", t.failed_attempts}});
-        ctx.Audit(ex, "transfer_deleted_attempts", t.id, email,
-                  {{"failed_attempts", t.failed_attempts}});
-        transfer::ForgetGrants(ctx, ex.loop(), t.id);
-        for (auto& n : ctx.notifications().DeletionNotices(
-                 {language, Mailbox::Make(t.options.value("sender_name", ""), t.sender), t.id,
-                  t.failed_attempts, ToMailTime(now)}))
-            ctx.Send(std::move(n), t.id);
         ex.Respond(Response::Problem(410, "this transfer is no longer available",
-                                     {{"status", "deleted"}}));
+                                     {{"state", "deleted"}}));
         return;
+    case Outcome::reserved:
     case Outcome::gone:
         ex.Respond(Response::Problem(410, "this transfer is no longer available"));
         return;
@@ -129,9 +162,8 @@ void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
     if (!transfer)
         return;
     const std::string download_id(ex.request().Param("download_id"));
-    if (const auto cookie = http::GetCookie(ex.request().headers, transfer::kAccessCookie))
-        if (auto identity = transfer::OpenGrant(storage.index().env(), *cookie, transfer->id,
-                                                download_id, UnixNow())) {
+    if (const auto cookie = http::GetCookie(ex.request().headers, store::kAccessCookie))
+        if (auto identity = storage.grants().Open(*cookie, transfer->id, download_id, UnixNow())) {
             next(ex, *transfer, std::move(identity));
             return;
         }
@@ -143,7 +175,7 @@ void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
     if (!ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
         return;
     const http::ExchangeRef ref = ex.Ref();
-    storage.AttemptPassword(*transfer, std::string(*password),
+    storage.AttemptPassword(*transfer, std::string(*password), AttemptActor(ctx, ex, *transfer),
                             [&ctx, ref, before = *transfer,
                              next = std::move(next)](store::Storage::AttemptResult result) {
                                 Exchange* e = ref.get();
@@ -159,13 +191,13 @@ void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
 /// asked for; `item` is the file name (shown only when the sender allowed).
 void CountDownload(ApiContext& ctx, Exchange& ex, const TransferRecord& t, std::string item) {
     const std::string download_id(ex.request().Param("download_id"));
-    store::Index* index = &ctx.storage().index();
+    store::Storage* storage = &ctx.storage();
     auto updated = std::make_shared<std::optional<TransferRecord>>();
     const std::int64_t now = UnixNow();
     uv::QueueWork(
         ex.loop(),
-        [index, id = t.id, download_id, now, updated] {
-            *updated = index->RecordDownload(id, download_id, now);
+        [storage, id = t.id, download_id, now, updated] {
+            *updated = storage->RecordDownloadNow(id, download_id, now);
         },
         [&ctx, updated, download_id, now, item = std::move(item)](std::exception_ptr error) {
             if (error || !*updated)
@@ -212,12 +244,12 @@ void SendFile(ApiContext& ctx, http::Metrics& metrics, Exchange& ex, const Trans
         ex.Respond(Response::Problem(404, "no such file"));
         return;
     }
-    const auto meta = storage.FileMetadata(*file, *identity);
+    const auto meta = storage.OpenFile(*file, *identity);
     if (!meta) {
         ex.Respond(Response::Problem(500, "the file's metadata cannot be opened"));
         return;
     }
-    const std::string etag = "\"" + file->sha256 + "\"";
+    const std::string etag = "\"" + meta->sha256 + "\"";
     if (const auto inm = ex.request().headers.Get("if-none-match"); inm && *inm == etag) {
         Response r = Response::Empty(304);
         r.headers.Add("ETag", etag);
@@ -248,10 +280,10 @@ void SendFile(ApiContext& ctx, http::Metrics& metrics, Exchange& ex, const Trans
     const bool inline_view = ex.request().QueryParam("inline") == "1";
     Response head;
     head.status = status;
-    head.headers.Add("Content-Type", inline_view && !meta->second.empty()
-                                         ? meta->second
+    head.headers.Add("Content-Type", inline_view && !meta->type.empty()
+                                         ? meta->type
                                          : std::string("application/octet-stream"));
-    head.headers.Add("Content-Disposition", ContentDisposition(inline_view, meta->first));
+    head.headers.Add("Content-Disposition", ContentDisposition(inline_view, meta->name));
     head.headers.Add("Accept-Ranges", "bytes");
     head.headers.Add("ETag", etag);
     head.headers.Add("Content-Security-Policy", "default-src 'none'; sandbox");
@@ -266,7 +298,7 @@ void SendFile(ApiContext& ctx, http::Metrics& metrics, Exchange& ex, const Trans
                   {{"file_id", file->id}, {"size", file->size}, {"partial", status == 206}});
         // A retrieval counts once per whole-file response, not per range.
         if (status == 200)
-            CountDownload(ctx, ex, t, meta->first);
+            CountDownload(ctx, ex, t, meta->name);
     }
     if (length == 0 || ex.request().method == "HEAD") {
         ex.RespondStream(std::move(head), length, nullptr);
@@ -313,7 +345,7 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
         return;
     const http::ExchangeRef ref = ex.Ref();
     ctx.storage().AttemptPassword(
-        *transfer, it->get<std::string>(),
+        *transfer, it->get<std::string>(), AttemptActor(ctx, ex, *transfer),
         [&ctx, ref, before = *transfer](store::Storage::AttemptResult result) {
             Exchange* e = ref.get();
             if (!e)
@@ -329,14 +361,13 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
                 std::string cookie;
             };
             auto job = std::make_shared<Job>();
-            lmdb::Env* env = &ctx.storage().index().env();
+            store::AccessGrants* grants = &ctx.storage().grants();
             const std::string download_id(e->request().Param("download_id"));
             uv::QueueWork(
                 e->loop(),
-                [env, job, t, download_id, identity = result.identity, access_expires, now] {
-                    transfer::PruneGrants(*env, now);
-                    job->cookie =
-                        transfer::CreateGrant(*env, t.id, download_id, *identity, access_expires);
+                [grants, job, t, download_id, identity = result.identity, access_expires, now] {
+                    grants->Prune(now);
+                    job->cookie = grants->Create(t.id, download_id, *identity, access_expires);
                 },
                 [&ctx, ref, job, t, identity = result.identity, access_expires, download_id,
                  now](std::exception_ptr error) {
@@ -353,14 +384,14 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
                                          {"name", f.name},
                                          {"size", f.record.size},
                                          {"type", f.type},
-                                         {"sha256", f.record.sha256}});
+                                         {"sha256", f.sha256}});
                     Response r =
                         Response::Json(200, {{"files", files},
                                              {"message", !t.message_file_id.empty()},
                                              {"expires_at", Rfc3339(t.expires_at)},
                                              {"access_expires_at", Rfc3339(access_expires)}});
                     r.headers.Add("Set-Cookie", http::SetCookieValue(
-                                                    transfer::kAccessCookie, job->cookie,
+                                                    store::kAccessCookie, job->cookie,
                                                     {"/api/v1/downloads/" + download_id,
                                                      access_expires - now, done->request().tls}));
                     r.headers.Add("Cache-Control", "no-store");
@@ -401,7 +432,7 @@ void AddDownloadRoutes(http::Router& router, ApiContext& ctx, http::Metrics& met
         WithAccess(ctx, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
             std::string text;
             for (const auto& f : CompleteFiles(ctx.storage(), t, *id))
-                text += f.record.sha256 + "  " + f.name + "\n";
+                text += ChecksumLine(f.sha256, f.name);
             Response r = Response::Text(200, std::move(text));
             r.headers.Add("Cache-Control", "no-store");
             e.Respond(std::move(r));

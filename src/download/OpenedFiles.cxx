@@ -12,10 +12,11 @@ std::vector<OpenedFile> CompleteFiles(store::Storage& storage,
         auto record = storage.index().GetFile(id);
         if (!record || !record->complete)
             continue;
-        auto meta = storage.FileMetadata(*record, identity);
-        OpenedFile file{std::move(*record), meta ? std::move(meta->first) : id,
-                        meta ? std::move(meta->second) : std::string()};
-        files.push_back(std::move(file));
+        auto details = storage.OpenFile(*record, identity);
+        if (!details)
+            details = store::FileDetails{id, {}, {}, 0};
+        files.push_back({std::move(*record), std::move(details->name), std::move(details->type),
+                         std::move(details->sha256), details->crc32});
     }
     return files;
 }

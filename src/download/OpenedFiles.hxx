@@ -1,11 +1,12 @@
 // The files a recipient sees: a transfer's complete files in upload order, with the
-// names and content types opened (they are sealed in the index) by the transfer's
+// names, content types and digests opened (they are sealed in the index) by the transfer's
 // identity. Reads the index and decrypts small records; fine on the loop thread for
 // the few files of a transfer.
 #pragma once
 
 #include "store/Records.hxx"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct OpenedFile {
     std::string name;
     /// The content type as uploaded; empty if unknown.
     std::string type;
+    /// SHA-256 (hex) and CRC-32 of the content (sealed in the index).
+    std::string sha256;
+    std::uint32_t crc32 = 0;
 };
 
 /// Files still uploading, or gone from the index, are left out.

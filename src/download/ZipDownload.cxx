@@ -6,6 +6,7 @@
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "store/BlobSource.hxx"
+#include "zip/Crc32.hxx"
 #include "zip/UniqueNameSet.hxx"
 #include "zip/ZipLayout.hxx"
 #include "zip/ZipRangeCursor.hxx"
@@ -95,12 +96,24 @@ void SendZip(store::Storage& storage, http::Metrics& metrics, http::Exchange& ex
     std::vector<store::FileRecord> files;
     std::vector<ZipEntry> entries;
     for (auto& f : CompleteFiles(storage, transfer, *identity)) {
-        entries.push_back({names.Add(f.name), f.record.size, f.record.crc32, f.record.created_at});
+        entries.push_back({names.Add(f.name), f.record.size, f.crc32, f.record.created_at});
         files.push_back(std::move(f.record));
     }
     if (message) {
         files.push_back(*message);
-        entries.push_back({"message.txt", message->size, message->crc32, message->created_at});
+        // The message keeps no digest at rest; it is small (a JSON field of
+        // the create request) and read here for its CRC-32.
+        std::string text(message->size, '\0');
+        try {
+            const auto blob = store::OpenBlobNow(storage.blobs(), *message, *identity);
+            store::ReadPlain(*blob, 0,
+                             std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+        } catch (const std::exception& e) {
+            log::Error("reading the message of transfer {} failed: {}", transfer.id, e.what());
+            ex.Respond(http::Response::Problem(500, "the message cannot be read"));
+            return;
+        }
+        entries.push_back({"message.txt", message->size, Crc32::Of(text), message->created_at});
     }
     auto state = std::make_shared<ZipState>();
     state->layout = std::make_unique<ZipLayout>(std::move(entries));

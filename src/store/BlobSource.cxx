@@ -1,3 +1,4 @@
+#include "store/FileIo.hxx"
 #include "store/BlobSource.hxx"
 #include "age/BlobStart.hxx"
 #include "age/Chunk.hxx"
@@ -17,13 +18,13 @@ std::shared_ptr<OpenBlobFile> OpenBlobNow(const BlobStore& blobs, const FileReco
                                           const age::AgeIdentity& identity) {
     UniqueFd fd = blobs.OpenBlob(file.id);
     std::vector<std::uint8_t> head(file.chunks_offset);
-    if (BlobStore::ReadAt(fd.get(), head, 0) != head.size())
+    if (ReadAt(fd.get(), head, 0) != head.size())
         throw std::runtime_error("blob header truncated");
     age::OpenedBlob opened;
     const auto rc = age::OpenBlobStart(head, identity, opened);
     if (rc != age::AgeErrc::ok || !opened.payload_key)
         throw std::runtime_error(std::string("blob header rejected: ") + age::Describe(rc));
-    const std::uint64_t size = BlobStore::FileSize(fd.get());
+    const std::uint64_t size = FileSize(fd.get());
     const auto layout = age::BlobLayout::FromBlobSize(opened.chunks_offset, size);
     if (!layout || layout->PlainSize() != file.size)
         throw std::runtime_error("blob size does not match the index");
@@ -81,7 +82,7 @@ void ReadPlain(const OpenBlobFile& blob, std::uint64_t offset, std::span<std::ui
         const std::uint64_t batch_end =
             layout.ChunkOffset(index + count - 1) + layout.ChunkSealedSize(index + count - 1);
         const auto sealed = SealedScratch(static_cast<std::size_t>(batch_end - first_offset));
-        if (BlobStore::ReadAt(blob.fd.get(), sealed, first_offset) != sealed.size())
+        if (ReadAt(blob.fd.get(), sealed, first_offset) != sealed.size())
             throw std::runtime_error("blob truncated");
         for (std::uint64_t i = 0; i < count; ++i, ++index) {
             const std::size_t plain_size = layout.ChunkPlainSize(index);
@@ -119,7 +120,7 @@ namespace {
 constexpr std::size_t kBatchBytes = 8 * age::kChunkSize; // 512 KiB
 constexpr std::size_t kPrefetch = 3;
 
-class BlobSource final : public http::ResponseSource {
+class BlobSource final : public stream::ResponseSource {
 public:
     BlobSource(uv_loop_s* loop, std::shared_ptr<OpenBlobFile> blob, std::uint64_t first,
                std::uint64_t length)
@@ -131,7 +132,7 @@ public:
     }
     ~BlobSource() override { Cancel(); }
 
-    void Pull(http::ResponseSink& sink) noexcept override {
+    void Pull(stream::ResponseSink& sink) noexcept override {
         // A local reference: Push may end the response and destroy this source.
         const std::shared_ptr<State> state = state_;
         state->sink = &sink;
@@ -163,7 +164,7 @@ private:
         std::shared_ptr<OpenBlobFile> blob;
         std::uint64_t next_read = 0, end = 0;
         std::deque<std::shared_ptr<Batch>> batches; ///< in plaintext order
-        http::ResponseSink* sink = nullptr;
+        stream::ResponseSink* sink = nullptr;
         bool waiting = false; ///< a Pull is owed its Push
         bool cancelled = false;
         bool failed = false;
@@ -175,7 +176,7 @@ private:
             return;
         auto batch = std::move(state->batches.front());
         state->batches.pop_front();
-        http::ResponseSink* out = state->sink;
+        stream::ResponseSink* out = state->sink;
         state->waiting = false;
         if (batch->error) {
             try {
@@ -240,7 +241,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<http::ResponseSource> MakeBlobSource(uv_loop_s* loop,
+std::unique_ptr<stream::ResponseSource> MakeBlobSource(uv_loop_s* loop,
                                                      std::shared_ptr<OpenBlobFile> blob,
                                                      std::uint64_t first, std::uint64_t length) {
     return std::make_unique<BlobSource>(loop, std::move(blob), first, length);

@@ -1,6 +1,6 @@
 // Decrypting readers of complete blobs for downloads. OpenBlob() verifies the
 // header with the transfer identity (threadpool); a BlobSource then streams a
-// plaintext byte range as an http::ResponseSource, keeping a few 512 KiB batches
+// plaintext byte range as an stream::ResponseSource, keeping a few 512 KiB batches
 // read (one pread each) and decrypted ahead on the threadpool, in parallel. A chunk that fails
 // authentication ends the response with an error: tampered bytes are never sent as data.
 #pragma once
@@ -8,7 +8,7 @@
 #include "age/AgeIdentity.hxx"
 #include "age/BlobLayout.hxx"
 #include "age/PayloadKey.hxx"
-#include "http/Body.hxx"
+#include "stream/Body.hxx"
 #include "store/UniqueFd.hxx"
 
 #include <functional>
@@ -41,7 +41,7 @@ std::shared_ptr<OpenBlobFile> OpenBlobNow(const BlobStore& blobs, const FileReco
 /// Reads and decrypts plaintext [offset, offset + out.size()) (blocking). Throws.
 void ReadPlain(const OpenBlobFile& blob, std::uint64_t offset, std::span<std::uint8_t> out);
 
-std::unique_ptr<http::ResponseSource> MakeBlobSource(uv_loop_s* loop,
+std::unique_ptr<stream::ResponseSource> MakeBlobSource(uv_loop_s* loop,
                                                      std::shared_ptr<OpenBlobFile> blob,
                                                      std::uint64_t first, std::uint64_t length);
 

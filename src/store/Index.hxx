@@ -1,15 +1,17 @@
-// The metadata index: one LMDB environment (data/index/) with named databases
-//   transfers  transfer id → TransferRecord
-//   files      file id → FileRecord
-//   downloads  download id → transfer id
-//   expiry     be64(time) 't' transfer id | be64(time) 'u' file id → ""
-// Reads open a short read transaction and may run on any thread (the loop
-// thread included: they never wait on I/O beyond the page cache). Writes wait
-// for the disk and must run off the loop thread (libuv threadpool); LMDB lets
-// one writer in at a time. Owned by Storage.
+// The metadata index: transfers, files, download links and expiries. An
+// interface, so that a second backend (PostgreSQL, see docs/scaling.md) can
+// stand behind it without touching the routes; LmdbIndex is the local one.
+// Holds no key that opens a transfer: the wraps live in WrapFiles.
+//
+// Every state change of a transfer is one method here and one LMDB write
+// transaction that checks and changes together (LMDB lets one writer in at a
+// time), so two requests racing each other cannot undo one another. Reads
+// open a short read transaction and may run on any thread (the loop thread
+// included: they never wait on I/O beyond the page cache). Writes wait for
+// the disk and must run off the loop thread (libuv threadpool). Owned by
+// Storage; the routes see it only as `const Index&` (reads).
 #pragma once
 
-#include "lib/lmdb/Env.hxx"
 #include "store/Records.hxx"
 
 #include <cstdint>
@@ -21,75 +23,110 @@
 
 namespace sealpost::store {
 
+enum class ExpiryKind {
+    transfer,  ///< retention over
+    abandoned, ///< an open transfer without upload progress
+    upload,    ///< an incomplete file without upload progress
+};
+
 struct ExpiryEntry {
     std::int64_t time = 0;
-    bool is_upload = false; ///< true: an abandoned upload (file id); false: a transfer
-    std::string id;
+    ExpiryKind kind = ExpiryKind::transfer;
+    std::string id; ///< transfer id, or file id for ExpiryKind::upload
+};
+
+/// security.lock_after / lock_minutes / delete_after.
+struct AttemptPolicy {
+    std::uint32_t lock_after = 3;
+    std::int64_t lock_seconds = 3600;
+    std::uint32_t delete_after = 10;
 };
 
 class Index {
 public:
-    static constexpr std::uint64_t kSchemaVersion = 2;
-    /// Named databases of the sender side, kept in this environment and
-    /// used by their own modules through env(): browser clients, pending
-    /// verification codes, API tokens, recipients' access grants.
-    static constexpr const char* kSenderDatabases[] = {"clients", "verifications", "tokens",
-                                                        "access"};
+    virtual ~Index() = default;
 
-    explicit Index(const std::filesystem::path& dir);
+    // --- reads (any thread) ---------------------------------------------------
+    virtual std::optional<TransferRecord> GetTransfer(std::string_view id) const = 0;
+    virtual std::optional<FileRecord> GetFile(std::string_view id) const = 0;
+    virtual std::optional<std::string> TransferOfDownload(std::string_view download_id) const = 0;
+    virtual std::optional<ExpiryEntry> EarliestExpiry() const = 0;
+    virtual std::vector<ExpiryEntry> DueExpiries(std::int64_t now) const = 0;
+    virtual void ForEachFile(const std::function<void(const FileRecord&)>& visit) const = 0;
+    virtual void ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const = 0;
 
-    // Reads.
-    std::optional<TransferRecord> GetTransfer(std::string_view id);
-    std::optional<FileRecord> GetFile(std::string_view id);
-    std::optional<std::string> TransferOfDownload(std::string_view download_id);
-    std::optional<ExpiryEntry> EarliestExpiry();
-    std::vector<ExpiryEntry> DueExpiries(std::int64_t now);
-    void ForEachFile(const std::function<void(const FileRecord&)>& visit);
-    void ForEachTransfer(const std::function<void(const TransferRecord&)>& visit);
+    // --- state transitions (threadpool; each one write transaction) -----------
+    /// A new open transfer, with its confidential message's file when it has one.
+    virtual void CreateTransfer(const TransferRecord& transfer, const std::optional<FileRecord>& message) = 0;
 
-    // Writes (off the loop thread).
-    void PutTransfer(const TransferRecord& record);
-    void PutFile(const FileRecord& record);
-    /// Writes the file and its transfer in one transaction.
-    void PutFileAndTransfer(const FileRecord& file, const TransferRecord& transfer);
-    void DeleteFile(std::string_view id);
     enum class AddFileResult { added, no_transfer, not_open, over_quota };
-    /// Adds a new file to its open transfer and reserves its size, atomically.
-    AddFileResult AddFile(const FileRecord& file);
-    /// Stores a file whose size became known only at its end, reserving that
-    /// size in its transfer; false (nothing written) when over the limit.
-    bool ReserveAndPutFile(const FileRecord& file);
-    /// Removes a file from its transfer (quota released) and deletes its record.
-    void RemoveFile(const FileRecord& file);
+    /// Adds a new file to its open transfer and reserves its size.
+    virtual AddFileResult AddFile(const FileRecord& file) = 0;
 
-    struct AttemptPolicy {
-        std::uint32_t lock_after = 3;
-        std::int64_t lock_seconds = 3600;
-        std::uint32_t delete_after = 10;
+    enum class CommitResult { stored, gone, over_quota };
+    /// Records upload progress of a file (offset, completion, sealed digest)
+    /// while its transfer is open and the file still belongs to it; `gone`
+    /// (nothing written) after a revoke, an expiry or a termination.
+    /// `reserve_size`: the size became known only at the end of the body and
+    /// is reserved now (`over_quota` when it does not fit). Pushes the open
+    /// transfer's abandonment deadline to `upload_deadline`.
+    virtual CommitResult CommitUpload(const FileRecord& file, bool reserve_size,
+                              std::int64_t upload_deadline) = 0;
+    /// Moves a file to the layout of a re-keyed blob (chunks_offset).
+    virtual void UpdateFileLayout(const FileRecord& file) = 0;
+
+    /// tus termination or an abandoned upload: removes an incomplete file from
+    /// its transfer (quota released) and deletes its record.
+    virtual void RemoveFile(const FileRecord& file) = 0;
+
+    enum class SubmitResult { submitted, not_found, not_open, incomplete, empty };
+    /// open → provided when every file is complete and there is a file or a
+    /// message. `out` is the record after the transition.
+    virtual SubmitResult Submit(std::string_view transfer_id, TransferRecord& out) = 0;
+
+    /// open/provided → `status` (revoked, expired or deleted); with
+    /// `only_if_open`, open → `status` only (an abandoned upload). The record
+    /// as it was before, or nullopt when nothing changed (unknown, already
+    /// gone, or not open when that was required).
+    virtual std::optional<TransferRecord> MarkGone(std::string_view transfer_id, TransferStatus status,
+                                           bool only_if_open = false) = 0;
+    /// Deletes the file records of a gone transfer (its blobs are unlinked first).
+    virtual void DropFiles(const TransferRecord& gone) = 0;
+
+    enum class AttemptOutcome {
+        reserved, ///< evaluate the password now (Argon2id), then FinishAttempt
+        unlocked, ///< the password opened the key
+        failed,   ///< wrong; counted
+        locked,   ///< locked now, or refused without evaluation while locked
+        deleted,  ///< this attempt reached the deletion limit: marked deleted (`out`
+                  ///< is the record as it was, with its counters)
+        gone,     ///< revoked, expired or deleted already
     };
-    enum class AttemptOutcome { unlocked, failed, locked, delete_now, gone };
-    /// Records one password attempt on a transfer, atomically: a success
-    /// resets the consecutive count; a failure counts, locks the transfer after
-    /// `lock_after` consecutive failures and asks for deletion after
-    /// `delete_after` in total. The updated record is returned through `out`.
-    AttemptOutcome RecordAttempt(std::string_view transfer_id, bool success, std::int64_t now,
-                                 const AttemptPolicy& policy, TransferRecord& out);
+    /// Reserves one password attempt before Argon2id runs: refused (`locked`)
+    /// while the transfer is locked or while the attempts already in flight
+    /// could reach the lock or the deletion limit; `deleted` (and marked so in
+    /// this transaction) once the deletion limit has been reached.
+    virtual AttemptOutcome ReserveAttempt(std::string_view transfer_id, std::int64_t now,
+                                  const AttemptPolicy& policy, TransferRecord& out) = 0;
+    /// Gives a reserved attempt back unevaluated (the Argon2id queue was full).
+    virtual void CancelAttempt(std::string_view transfer_id) = 0;
+    /// Settles a reserved attempt: a success resets the consecutive count
+    /// (and answers `gone` if the transfer went meanwhile); a failure counts,
+    /// locks after `lock_after` consecutive failures and marks the transfer
+    /// deleted after `delete_after` in total.
+    virtual AttemptOutcome FinishAttempt(std::string_view transfer_id, bool success, std::int64_t now,
+                                 const AttemptPolicy& policy, TransferRecord& out) = 0;
+    /// Attempts left reserved by a process that died count as failures.
+    /// Returns the transfers this marked deleted (as they were before).
+    virtual std::vector<TransferRecord> SettleStaleAttempts(std::int64_t now,
+                                                    const AttemptPolicy& policy) = 0;
 
     /// An administrator's unlock: clears the lock and the consecutive count;
     /// the transfer after it, or nullopt when it is gone.
-    std::optional<TransferRecord> ClearLock(std::string_view transfer_id);
+    virtual std::optional<TransferRecord> ClearLock(std::string_view transfer_id) = 0;
     /// Counts one retrieval by the recipient with this download id.
-    std::optional<TransferRecord> RecordDownload(std::string_view transfer_id,
-                                                 std::string_view download_id, std::int64_t now);
-
-    /// The environment, for modules that keep their own named databases in
-    /// it (kSenderDatabases). Writes off the loop thread, as above.
-    lmdb::Env& env() noexcept { return env_; }
-
-private:
-    template <typename F> void Write(F&& body);
-
-    lmdb::Env env_;
+    virtual std::optional<TransferRecord> RecordDownload(std::string_view transfer_id,
+                                                 std::string_view download_id, std::int64_t now) = 0;
 };
 
 } // namespace sealpost::store

@@ -32,6 +32,10 @@ TransferStatus StatusFrom(std::string_view name) {
 
 } // namespace
 
+bool IsLive(TransferStatus status) noexcept {
+    return status == TransferStatus::open || status == TransferStatus::provided;
+}
+
 std::string_view ToString(TransferStatus status) noexcept {
     for (const auto& [s, text] : kStatusNames)
         if (s == status)
@@ -66,8 +70,6 @@ std::string Serialize(const TransferRecord& r) {
         {"created_at", r.created_at},
         {"expires_at", r.expires_at},
         {"public_key", r.public_key},
-        {"w_up", B64(r.w_up)},
-        {"w_pw", B64(r.w_pw)},
         {"message_file_id", r.message_file_id},
         {"max_size", r.max_size},
         {"reserved", r.reserved},
@@ -75,6 +77,8 @@ std::string Serialize(const TransferRecord& r) {
         {"failed_attempts", r.failed_attempts},
         {"consecutive_failures", r.consecutive_failures},
         {"locked_until", r.locked_until},
+        {"pending_attempts", r.pending_attempts},
+        {"upload_deadline", r.upload_deadline},
         {"options", r.options},
     };
     return j.dump();
@@ -89,8 +93,7 @@ std::string Serialize(const FileRecord& r) {
         {"complete", r.complete},
         {"sealed_name", B64(r.sealed_name)},
         {"sealed_type", B64(r.sealed_type)},
-        {"sha256", r.sha256},
-        {"crc32", r.crc32},
+        {"sealed_digest", B64(r.sealed_digest)},
         {"chunks_offset", r.chunks_offset},
         {"created_at", r.created_at},
         {"upload_expires_at", r.upload_expires_at},
@@ -113,8 +116,6 @@ std::optional<TransferRecord> ParseTransfer(std::string_view data) {
         r.created_at = j.at("created_at").get<std::int64_t>();
         r.expires_at = j.at("expires_at").get<std::int64_t>();
         r.public_key = j.at("public_key").get<std::string>();
-        r.w_up = FromB64(j, "w_up");
-        r.w_pw = FromB64(j, "w_pw");
         r.message_file_id = j.at("message_file_id").get<std::string>();
         r.max_size = j.at("max_size").get<std::uint64_t>();
         r.reserved = j.at("reserved").get<std::uint64_t>();
@@ -122,6 +123,8 @@ std::optional<TransferRecord> ParseTransfer(std::string_view data) {
         r.failed_attempts = j.at("failed_attempts").get<std::uint32_t>();
         r.consecutive_failures = j.at("consecutive_failures").get<std::uint32_t>();
         r.locked_until = j.at("locked_until").get<std::int64_t>();
+        r.pending_attempts = j.value("pending_attempts", std::uint32_t{0});
+        r.upload_deadline = j.value("upload_deadline", std::int64_t{0});
         r.options = j.value("options", json::object());
         return r;
     } catch (const json::exception&) {
@@ -140,8 +143,7 @@ std::optional<FileRecord> ParseFile(std::string_view data) {
         r.complete = j.at("complete").get<bool>();
         r.sealed_name = FromB64(j, "sealed_name");
         r.sealed_type = FromB64(j, "sealed_type");
-        r.sha256 = j.at("sha256").get<std::string>();
-        r.crc32 = j.at("crc32").get<std::uint32_t>();
+        r.sealed_digest = FromB64(j, "sealed_digest");
         r.chunks_offset = j.at("chunks_offset").get<std::uint64_t>();
         r.created_at = j.at("created_at").get<std::int64_t>();
         r.upload_expires_at = j.at("upload_expires_at").get<std::int64_t>();

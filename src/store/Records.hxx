@@ -2,7 +2,9 @@
 // binary fields in base64). Plain values; any thread.
 //
 // What is confidential is stored sealed to the transfer's key (file names,
-// content types, the message); sizes, ids, times and addresses are not.
+// content types, the message, the digests of file contents); sizes, ids,
+// times and addresses are not. The wraps of the transfer key are not records
+// at all: they live in WrapFiles, where they can be destroyed for good.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -36,8 +38,6 @@ struct TransferRecord {
     std::int64_t created_at = 0;
     std::int64_t expires_at = 0;
     std::string public_key;      ///< age1… recipient of every blob of this transfer
-    Bytes w_up;                  ///< sk_T under the server key; only while open
-    Bytes w_pw;                  ///< sk_T under the password KEK (carries salt and cost)
     std::string message_file_id; ///< the confidential message's blob, if any
     std::uint64_t max_size = 0;  ///< per-transfer limit on the sum of file sizes
     std::uint64_t reserved = 0;  ///< sum of declared sizes of its files
@@ -45,6 +45,10 @@ struct TransferRecord {
     std::uint32_t failed_attempts = 0;
     std::uint32_t consecutive_failures = 0;
     std::int64_t locked_until = 0;
+    /// Password attempts reserved and not yet evaluated (Argon2id running).
+    std::uint32_t pending_attempts = 0;
+    /// While open: an abandoned transfer (no upload progress) goes after this.
+    std::int64_t upload_deadline = 0;
     nlohmann::json options = nlohmann::json::object(); ///< workflow options (language, …)
 
     /// The recipient whose link carries download_id, or nullptr.
@@ -60,12 +64,16 @@ struct FileRecord {
     bool complete = false;
     Bytes sealed_name;
     Bytes sealed_type;
-    std::string sha256; ///< hex, once complete
-    std::uint32_t crc32 = 0;
+    /// "<sha256 hex> <crc32 decimal>" sealed to the transfer's key, once
+    /// complete; empty for the confidential message, which has no digest.
+    Bytes sealed_digest;
     std::uint64_t chunks_offset = 0; ///< blob header + nonce size
     std::int64_t created_at = 0;
     std::int64_t upload_expires_at = 0; ///< abandoned uploads go after this
 };
+
+/// True while a transfer is open or provided (its records and keys exist).
+bool IsLive(TransferStatus status) noexcept;
 
 std::string Serialize(const TransferRecord& record);
 std::string Serialize(const FileRecord& record);

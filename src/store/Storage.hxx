@@ -1,19 +1,32 @@
-// Encrypted storage of transfers: the LMDB index, the blob files, the server
-// key, open upload sessions, password unlocking, downloads and expiry.
+// Encrypted storage of transfers: the owner of the LMDB index, the blob files,
+// the destroyable wrap files and the server key, and the one place where a
+// transfer changes state. One class, split across files by job, each named
+// after it:
+//   Storage.cxx           construction, creating and submitting transfers
+//   StorageUploads.cxx    the registry of open upload sessions (tus, PUT)
+//   Rekey.cxx             re-keying a partial blob before an upload resumes
+//   PasswordAttempts.cxx  counted password attempts and the Argon2id queue
+//   Teardown.cxx          crypto-shredding: the one way a transfer is deleted
+//   Expiry.cxx            the expiry timer and the start-up sweep
+// It knows nothing of HTTP: results are store::Outcome values that the routes
+// map to statuses.
 //
 // Lives on the loop thread and is owned by the App. Every disk write, LMDB
 // write and Argon2id run happens on the libuv threadpool; completions come
 // back on the loop thread through callbacks. Blocking methods are marked and
-// are for start-up, the command line and tests.
+// are for start-up, the command line, tests and the bench tools.
 #pragma once
 
 #include "age/AgeIdentity.hxx"
-#include "http/Body.hxx"
+#include "store/AccessGrants.hxx"
 #include "store/BlobStore.hxx"
 #include "store/Index.hxx"
+#include "store/LmdbIndex.hxx"
+#include "store/KdfQueue.hxx"
+#include "store/Outcome.hxx"
 #include "store/UploadSession.hxx"
+#include "store/WrapFiles.hxx"
 
-#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -38,9 +51,12 @@ struct StorageOptions {
     std::uint64_t min_free_disk = std::uint64_t{1} << 30;
     std::uint64_t kdf_opslimit = 2;
     std::uint64_t kdf_memlimit = std::uint64_t{64} << 20;
-    std::int64_t upload_expiry_seconds = 24 * 3600; ///< abandoned uploads
+    /// Abandoned uploads (files and open transfers without upload progress).
+    std::int64_t upload_expiry_seconds = 24 * 3600;
     unsigned max_parallel_kdf = 2;
-    Index::AttemptPolicy attempts; ///< security.lock_after / lock_minutes / delete_after
+    /// Argon2id runs waiting beyond the running ones; more are refused (busy).
+    std::size_t max_queued_kdf = 64;
+    AttemptPolicy attempts;
 };
 
 /// What the internal interface needs to open a transfer (the transfer API
@@ -57,109 +73,168 @@ struct NewTransfer {
 
 using Identity = std::shared_ptr<const age::AgeIdentity>;
 
+/// Why a transfer is deleted; decides its status, audit event and notices.
+enum class DeletionReason {
+    revoked,   ///< by its sender → revoked
+    expired,   ///< retention over → expired
+    abandoned, ///< open and never submitted, no upload progress → expired
+    attempts,  ///< too many wrong passwords → deleted
+    admin,     ///< by an administrator → deleted
+};
+TransferStatus StatusAfter(DeletionReason reason) noexcept;
+
+/// Who caused a deletion, for the audit event (empty for the timer).
+struct Actor {
+    std::string email;
+    std::string ip;
+    std::string user_agent;
+    nlohmann::json detail = nlohmann::json::object();
+};
+
+/// A file's confidential details, opened with the transfer's identity.
+struct FileDetails {
+    std::string name;
+    std::string type;
+    std::string sha256; ///< hex; empty for the message (which keeps no digest)
+    std::uint32_t crc32 = 0;
+};
+
 class Storage {
 public:
     Storage(uv_loop_s* loop, StorageOptions options);
     ~Storage();
 
-    Index& index() noexcept { return *index_; }
-    const BlobStore& blobs() const noexcept { return blobs_; }
+    /// Reads of the index (any thread). Writes go through the methods below.
+    const Index& index() const noexcept { return *index_; }
+    /// The environment that other modules keep their named databases in
+    /// (LmdbLmdbIndex::kSenderDatabases); this Storage owns it.
+    lmdb::Env& shared_env() noexcept { return index_->env(); }
+    AccessGrants& grants() noexcept { return grants_; }
+    const WrapFiles& wraps() const noexcept { return wraps_; }
+    const BlobStore& blobs() const noexcept { return *blobs_; }
     const StorageOptions& options() const noexcept { return options_; }
     /// The server key (data_dir/keys/server.key), loaded once for the whole process.
     const crypto::ServerKey& server_key() const noexcept { return *server_key_; }
+    /// Argon2id runs running and waiting (for /metrics).
+    std::size_t KdfDepth() const noexcept { return kdf_.Depth(); }
 
-    /// Removes overdue transfers and uploads, sweeps orphaned blob files, and
-    /// arms the expiry timer. Blocking; call once at start.
+    /// Finishes deletions a crash interrupted, removes overdue transfers and
+    /// uploads, sweeps orphaned blob and wrap files, and arms the expiry
+    /// timer. Blocking; call once at start, after the hooks are set.
     void Start();
     /// Stops the expiry timer (shutdown).
     void Stop();
 
-    // --- internal interface (blocking: Argon2id and writes) -----------------
+    // --- transfers (Storage.cxx) ------------------------------------------------
+    /// Opens a transfer (Argon2id for W_pw, the message sealed). Blocking.
     TransferRecord CreateTransfer(const NewTransfer& request);
-    /// Marks an open transfer provided: every file must be complete; W_up is destroyed.
-    TransferRecord SubmitTransfer(const std::string& transfer_id);
-
-    // --- uploads (loop thread) ----------------------------------------------
-    struct FileCallbackResult {
-        int status = 201; ///< 201, or an HTTP error status
-        std::string detail;
-        std::optional<FileRecord> file;
+    struct Submitted {
+        Outcome outcome = Outcome::failed;
+        TransferRecord transfer; ///< after the submit (or as it is, when refused)
+        /// sk_T, opened through W_up just before the submit destroyed it, so
+        /// that the notification can name the files; null when refused.
+        Identity identity;
     };
-    using FileCallback = std::function<void(FileCallbackResult)>;
+    /// open → provided (every file complete), then W_up is destroyed.
+    void SubmitTransfer(const std::string& transfer_id, std::function<void(Submitted)> done);
+    /// The blocking form (tests, bench tools).
+    Submitted SubmitTransferNow(const std::string& transfer_id);
+
+    /// Counts one retrieval by the recipient with this download id. Blocking
+    /// (threadpool); nullopt when the transfer is gone.
+    std::optional<TransferRecord> RecordDownloadNow(const std::string& transfer_id,
+                                                    const std::string& download_id,
+                                                    std::int64_t now);
+    /// An administrator's unlock: clears the lock and the consecutive count.
+    /// Blocking (threadpool); nullopt when the transfer is gone.
+    std::optional<TransferRecord> ClearLockNow(const std::string& transfer_id);
+
+    // --- uploads (StorageUploads.cxx) ---------------------------------------------
+    struct FileCreated {
+        Outcome outcome = Outcome::failed;
+        std::optional<FileRecord> file;
+        std::string sha256; ///< hex, when the file is complete at once (empty)
+    };
+    using FileCallback = std::function<void(FileCreated)>;
     /// Reserves `size` bytes of the transfer's quota and creates the blob.
     /// `open_ended`: the size is unknown until the body ends (size must be 0).
     void CreateFile(const std::string& transfer_id, std::uint64_t size, std::string name,
                     std::string type, FileCallback done, bool open_ended = false);
-    using SessionCallback =
-        std::function<void(std::shared_ptr<UploadSession>, int status, std::string detail)>;
+    using SessionCallback = std::function<void(std::shared_ptr<UploadSession>, Outcome)>;
     /// The upload session of an incomplete file, loading it after a restart
     /// (which rebuilds the hashes of the stored prefix from the blob) or after
     /// a request that wrote chunks it could not make durable; then the blob is
-    /// first re-keyed (fresh file key and payload nonce, the durable prefix
-    /// re-encrypted on the threadpool) so that no chunk index is ever sealed
-    /// twice under one key. One load per file at a time.
+    /// first re-keyed (Rekey.cxx) so that no chunk index is ever sealed twice
+    /// under one key. One load per file at a time.
     void WithSession(const FileRecord& file, SessionCallback done);
     /// tus termination: removes an incomplete file and frees its quota.
-    void TerminateFile(const FileRecord& file, std::function<void(int status)> done);
+    void TerminateFile(const FileRecord& file, std::function<void(Outcome)> done);
 
-    // --- downloads (loop thread) ----------------------------------------------
-    /// Opens W_pw with the password (Argon2id on the threadpool, bounded
-    /// concurrency); the identity, or null for a wrong password.
-    void UnlockWithPassword(const TransferRecord& transfer, std::string password,
-                            std::function<void(Identity)> done);
-
+    // --- password attempts (PasswordAttempts.cxx) -----------------------------------
     struct AttemptResult {
-        Index::AttemptOutcome outcome;
+        Index::AttemptOutcome outcome = Index::AttemptOutcome::gone;
         Identity identity;       ///< set when unlocked
         TransferRecord transfer; ///< counters after this attempt
+        bool busy = false;       ///< refused before evaluation: the Argon2id queue is full
+        bool evaluated = false;  ///< Argon2id ran and the result was counted
     };
     /// A counted password attempt (every route that takes a password uses
-    /// this): refused without Argon2id while the transfer is locked; a failure
-    /// is recorded atomically; the failure that reaches the deletion limit
-    /// crypto-shreds the transfer before `done` runs.
-    void AttemptPassword(const TransferRecord& transfer, std::string password,
+    /// this): reserved in one write transaction before Argon2id runs
+    /// (refused while locked), settled in another; the failure that reaches
+    /// the deletion limit marks the transfer deleted in that transaction and
+    /// crypto-shreds it (DeleteTransfer's teardown, `actor` in its audit
+    /// event) before `done` runs.
+    void AttemptPassword(const TransferRecord& transfer, std::string password, Actor actor,
                          std::function<void(AttemptResult)> done);
-    /// The file's name and content type (sealed in the index).
-    std::optional<std::pair<std::string, std::string>> FileMetadata(const FileRecord& file,
-                                                                    const age::AgeIdentity& id);
+    /// Runs another Argon2id job (an administrator's password) within the
+    /// same bounded queue; false (nothing runs) when the queue is full.
+    bool RunKdf(std::function<void()> job, std::function<void()> done) {
+        return kdf_.Run(std::move(job), std::move(done));
+    }
+    /// A file's name, type and digests (sealed in the index).
+    std::optional<FileDetails> OpenFile(const FileRecord& file, const age::AgeIdentity& id) const;
 
-    // --- deletion -------------------------------------------------------------
-    /// Crypto-shreds a transfer: its wraps are erased from the index first,
-    /// then its blobs are unlinked. `status` is revoked, expired or deleted.
-    void DeleteTransfer(const std::string& transfer_id, TransferStatus status,
-                        std::function<void()> done = {});
-    /// The blocking form (start-up, command line).
-    void DeleteTransferNow(const std::string& transfer_id, TransferStatus status);
+    // --- deletion (Teardown.cxx) ----------------------------------------------------
+    /// The one way a transfer is deleted, whatever the reason: the state
+    /// change (one transaction; nothing happens when it is already gone),
+    /// then its wraps are destroyed, then its access grants, its blobs and
+    /// its file records, and last `on_deleted` (audit event, notices).
+    /// `done(true)` when this call deleted it.
+    void DeleteTransfer(const std::string& transfer_id, DeletionReason reason, Actor actor,
+                        std::function<void(bool)> done = {});
+    /// The blocking form (command line); `on_deleted` runs before it returns.
+    bool DeleteTransferNow(const std::string& transfer_id, DeletionReason reason, Actor actor);
 
-    /// Re-arms the expiry timer to the earliest expiry in the index.
-    void ArmExpiry();
-
-    /// Called on the loop thread with each transfer that expires — by the
-    /// timer, or in Start() when it expired while the service was down —
-    /// just before it is crypto-shredded (expiry notices, the audit log).
-    std::function<void(const TransferRecord&)> on_expired;
+    /// Called on the loop thread (or in the blocking forms, on the caller's)
+    /// after a transfer was torn down, with the record as it was before.
+    std::function<void(const TransferRecord&, DeletionReason, const Actor&)> on_deleted;
     /// Called on the loop thread with each uploaded file once it is complete
     /// and durable (the audit log's file_uploaded).
     std::function<void(const FileRecord&)> on_file_complete;
 
-    /// Runs an Argon2id job on the threadpool within the bounded KDF
-    /// concurrency (max_parallel_kdf); `done` runs on the loop thread.
-    void RunKdf(std::function<void()> job, std::function<void()> done);
+    // --- expiry (Expiry.cxx) ----------------------------------------------------------
+    /// Re-arms the expiry timer to the earliest expiry in the index.
+    void ArmExpiry();
 
 private:
     void OnExpiry();
-    void ReleaseKdf();
+    /// Steps after the state change, blocking (threadpool or start-up).
+    void Teardown(const TransferRecord& gone);
+    void ForgetSessions(const TransferRecord& transfer);
+    std::shared_ptr<UploadSession> NewSession(const FileRecord& file, age::PayloadKey key,
+                                              UniqueFd fd, std::unique_ptr<FileHashes> hashes);
 
     uv_loop_s* loop_;
     StorageOptions options_;
-    std::unique_ptr<Index> index_;
-    BlobStore blobs_;
     std::unique_ptr<crypto::ServerKey> server_key_;
+    WrapFiles wraps_;
+    std::unique_ptr<LmdbIndex> index_;
+    std::unique_ptr<const BlobStore> blobs_;
+    AccessGrants grants_;
+    KdfQueue kdf_;
     std::map<std::string, std::shared_ptr<UploadSession>, std::less<>> sessions_;
     std::map<std::string, std::vector<SessionCallback>, std::less<>> loading_;
     std::unique_ptr<uv::Timer> expiry_timer_;
-    unsigned kdf_running_ = 0;
-    std::deque<std::pair<std::function<void()>, std::function<void()>>> kdf_queue_;
 };
 
 } // namespace sealpost::store

@@ -1,3 +1,4 @@
+#include "store/FileIo.hxx"
 #include "store/UploadSession.hxx"
 #include "age/Chunk.hxx"
 #include "lib/uv/Work.hxx"
@@ -5,7 +6,9 @@
 #include "store/BlobStore.hxx"
 #include "store/Index.hxx"
 #include "store/ThreadScratch.hxx"
+#include "store/TransferRecipient.hxx"
 #include "util/Hex.hxx"
+#include "util/Time.hxx"
 
 #include "lib/sodium/Compare.hxx"
 
@@ -20,19 +23,17 @@ constexpr std::size_t kChunk = age::kChunkSize;
 // During a long request the durable offset advances every this many bytes.
 constexpr std::uint64_t kSyncEvery = 64u << 20;
 
-int StatusFor(std::exception_ptr error, std::string& detail) {
+Outcome OutcomeFor(std::exception_ptr error, std::string& detail) {
     try {
         std::rethrow_exception(error);
     } catch (const std::system_error& e) {
         detail = e.what();
         if (e.code() == std::errc::no_space_on_device)
-            return 507;
-        if (e.code() == std::errc::file_too_large)
-            return 413;
+            return Outcome::no_space;
     } catch (const std::exception& e) {
         detail = e.what();
     }
-    return 500;
+    return Outcome::failed;
 }
 
 /// This thread's output buffer for one sealed segment: allocated once per
@@ -61,7 +62,7 @@ struct UploadSession::Segment {
     }
 };
 
-class UploadSession::Consumer final : public http::BodyConsumer {
+class UploadSession::Consumer final : public stream::BodyConsumer {
 public:
     explicit Consumer(std::shared_ptr<UploadSession> session) : session_(std::move(session)) {}
     bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
@@ -74,10 +75,9 @@ private:
     std::shared_ptr<UploadSession> session_;
 };
 
-UploadSession::UploadSession(uv_loop_s* loop, Index& index, const BlobStore& blobs,
-                             FileRecord record, age::PayloadKey key, UniqueFd fd,
-                             std::unique_ptr<FileHashes> hashes)
-    : loop_(loop), index_(index), blobs_(blobs), record_(std::move(record)),
+UploadSession::UploadSession(const Context& context, FileRecord record, age::PayloadKey key,
+                             UniqueFd fd, std::unique_ptr<FileHashes> hashes)
+    : context_(context), record_(std::move(record)),
       key_(std::make_shared<age::PayloadKey>(std::move(key))),
       fd_(std::make_shared<UniqueFd>(std::move(fd))), hashes_(std::move(hashes)),
       layout_(record_.chunks_offset, record_.size),
@@ -85,12 +85,12 @@ UploadSession::UploadSession(uv_loop_s* loop, Index& index, const BlobStore& blo
 
 UploadSession::~UploadSession() = default;
 
-std::unique_ptr<http::BodyConsumer> UploadSession::BeginBody(http::Exchange& exchange,
-                                                             std::optional<BodyChecksum> checksum,
-                                                             Done done) {
+std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<void()> resume,
+                                                               std::optional<BodyChecksum> checksum,
+                                                               Done done) {
     busy_ = true;
     body_ended_ = body_aborted_ = failed_ = paused_ = finished_ = false;
-    exchange_ = exchange.Ref();
+    resume_ = std::move(resume);
     done_ = std::move(done);
     checksum_ = std::move(checksum);
     body_digest_ = checksum_ ? std::make_unique<evp::Digest>(checksum_->algorithm) : nullptr;
@@ -194,7 +194,7 @@ void UploadSession::Submit(bool at_body_end) {
         // this is a broken invariant, not a client error.
         log::Error("upload of file {}: chunk {} was already sealed under this key", record_.id,
                    segment->first_chunk);
-        Fail(500, "internal error");
+        Fail(Outcome::failed, "internal error");
         return;
     }
     in_flight_.push_back(segment);
@@ -205,7 +205,7 @@ void UploadSession::Submit(bool at_body_end) {
     auto fd = fd_;
     const age::BlobLayout layout = layout_;
     uv::QueueWork(
-        loop_,
+        context_.loop,
         [segment, key, fd, layout] {
             const std::uint64_t count = segment->ChunkCount();
             // (an empty final segment seals one empty chunk)
@@ -224,8 +224,8 @@ void UploadSession::Submit(bool at_body_end) {
                 out += n + age::kChunkTagSize;
             }
             const std::uint64_t offset = layout.ChunkOffset(segment->first_chunk);
-            BlobStore::WriteAt(fd->get(), sealed, offset);
-            BlobStore::StartWriteback(fd->get(), offset, sealed.size());
+            WriteAt(fd->get(), sealed, offset);
+            StartWriteback(fd->get(), offset, sealed.size());
         },
         [self, segment](std::exception_ptr error) {
             segment->written = true;
@@ -250,7 +250,7 @@ void UploadSession::StartHash() {
     auto self = shared_from_this();
     auto hashes = hashes_;
     uv::QueueWork(
-        loop_,
+        context_.loop,
         [next, hashes] {
             const auto bytes = std::span(next->plain).first(next->keep);
             hashes->sha256.Update(bytes);
@@ -273,8 +273,8 @@ void UploadSession::OnSegmentDone() {
         ReturnBuffer(std::move(segment->plain));
         if (segment->error && !failed_) {
             std::string detail;
-            const int status = StatusFor(segment->error, detail);
-            Fail(status, detail);
+            const Outcome outcome = OutcomeFor(segment->error, detail);
+            Fail(outcome, detail);
         }
         if (!failed_) {
             written_through_ = segment->first_chunk + segment->ChunkCount();
@@ -283,8 +283,8 @@ void UploadSession::OnSegmentDone() {
     }
     if (paused_ && in_flight_.size() < kMaxInFlight) {
         paused_ = false;
-        if (auto* ex = exchange_.get())
-            ex->ResumeBody();
+        if (resume_)
+            resume_();
     }
     MaybeSync();
     if ((body_ended_ || body_aborted_) && in_flight_.empty() && !hashing_ && !syncing_)
@@ -302,16 +302,20 @@ void UploadSession::MaybeSync() {
     updated.offset = written_through_ * kChunk;
     auto self = shared_from_this();
     auto fd = fd_;
-    Index* index = &index_;
+    Index* index = &context_.index;
+    const std::int64_t deadline = UnixNow() + context_.upload_expiry_seconds;
+    auto gone = std::make_shared<bool>(false);
     uv::QueueWork(
-        loop_,
-        [fd, updated, index] {
-            BlobStore::DataSync(fd->get());
-            index->PutFile(updated);
+        context_.loop,
+        [fd, updated, index, deadline, gone] {
+            DataSync(fd->get());
+            *gone = index->CommitUpload(updated, false, deadline) != Index::CommitResult::stored;
         },
-        [self, updated](std::exception_ptr error) {
+        [self, updated, gone](std::exception_ptr error) {
             self->syncing_ = false;
-            if (!error)
+            if (!error && *gone && !self->failed_)
+                self->Fail(Outcome::gone, "the transfer is no longer open for uploads");
+            if (!error && !*gone)
                 self->record_.offset = std::max(self->record_.offset, updated.offset);
             if ((self->body_ended_ || self->body_aborted_) && self->in_flight_.empty() &&
                 !self->hashing_)
@@ -339,9 +343,9 @@ void UploadSession::AbortBody() {
         Finish();
 }
 
-void UploadSession::Fail(int status, std::string detail) {
+void UploadSession::Fail(Outcome outcome, std::string detail) {
     failed_ = true;
-    failure_ = {status, std::move(detail), record_.offset, false};
+    failure_ = {outcome, std::move(detail), record_.offset, false, {}};
 }
 
 void UploadSession::Finish() {
@@ -369,7 +373,7 @@ void UploadSession::Finish() {
             busy_ = false;
             hashes_.reset();
             if (done)
-                done({460, "checksum mismatch", record_.offset, false});
+                done({Outcome::checksum_mismatch, "checksum mismatch", record_.offset, false, {}});
             return;
         }
     }
@@ -388,38 +392,47 @@ void UploadSession::Finish() {
     FileRecord updated = record_;
     updated.offset = complete ? record_.size : written_through_ * kChunk;
     updated.complete = complete;
+    std::string sha256;
     if (complete) {
         std::array<std::uint8_t, evp::kSha256Size> digest{};
         hashes_->sha256.Finish(digest);
-        updated.sha256 = HexEncode(digest);
-        updated.crc32 = hashes_->crc.Value();
+        sha256 = HexEncode(digest);
+        updated.sealed_digest = SealDigest(context_.recipient, updated.transfer_id, updated.id,
+                                           sha256, hashes_->crc.Value());
         updated.upload_expires_at = 0;
     }
     auto self = shared_from_this();
     auto fd = fd_;
-    Index* index = &index_;
-    const BlobStore* blobs = &blobs_;
+    Index* index = &context_.index;
+    const BlobStore* blobs = &context_.blobs;
+    const std::int64_t deadline = UnixNow() + context_.upload_expiry_seconds;
+    auto commit = std::make_shared<Index::CommitResult>(Index::CommitResult::stored);
     syncing_ = true;
     uv::QueueWork(
-        loop_,
-        [fd, updated, index, blobs, open_ended = open_ended_] {
-            BlobStore::DataSync(fd->get());
-            if (open_ended && !index->ReserveAndPutFile(updated))
-                throw std::system_error(std::make_error_code(std::errc::file_too_large),
-                                        "the files exceed the transfer's size limit");
-            if (updated.complete)
+        context_.loop,
+        [fd, updated, index, blobs, open_ended = open_ended_, deadline, commit] {
+            DataSync(fd->get());
+            // The index decides, in one transaction, whether the transfer still
+            // takes this file (a revoke or an expiry may have come first); the
+            // blob gets its final name only after that.
+            *commit = index->CommitUpload(updated, open_ended, deadline);
+            if (*commit == Index::CommitResult::stored && updated.complete)
                 blobs->Commit(updated.id);
-            if (!open_ended)
-                index->PutFile(updated);
         },
-        [self, updated, done](std::exception_ptr error) {
+        [self, updated, done, commit, sha256](std::exception_ptr error) {
             self->syncing_ = false;
             self->busy_ = false;
             UploadResult result;
-            if (error) {
-                result.status = StatusFor(error, result.detail);
+            if (!error && *commit != Index::CommitResult::stored) {
+                result.outcome = *commit == Index::CommitResult::over_quota ? Outcome::over_quota
+                                                                            : Outcome::gone;
+                result.detail = std::string(Describe(result.outcome));
+                result.offset = self->record_.offset;
+            } else if (error) {
+                result.outcome = OutcomeFor(error, result.detail);
                 result.offset = self->record_.offset;
             } else {
+                result.sha256 = sha256;
                 self->record_ = updated;
                 result.offset = updated.offset;
                 result.complete = updated.complete;

@@ -19,10 +19,12 @@
 
 #include "age/BlobLayout.hxx"
 #include "age/PayloadKey.hxx"
-#include "http/Exchange.hxx"
+#include "age/AgeRecipient.hxx"
 #include "lib/evp/Digest.hxx"
+#include "store/Outcome.hxx"
 #include "store/Records.hxx"
 #include "store/UniqueFd.hxx"
+#include "stream/Body.hxx"
 #include "zip/Crc32.hxx"
 
 #include <deque>
@@ -50,10 +52,11 @@ struct BodyChecksum {
 };
 
 struct UploadResult {
-    int status = 204; ///< 204 ok, 460 checksum mismatch, 507 disk, 500 other
+    Outcome outcome = Outcome::ok; ///< ok, checksum_mismatch, no_space, over_quota, gone, failed
     std::string detail;
     std::uint64_t offset = 0; ///< durable offset after the request
     bool complete = false;
+    std::string sha256; ///< hex, once complete (told to the uploader, kept only sealed)
 };
 
 class UploadSession : public std::enable_shared_from_this<UploadSession> {
@@ -61,8 +64,17 @@ public:
     static constexpr std::size_t kSegmentChunks = 8;
     static constexpr std::size_t kMaxInFlight = 6;
 
-    UploadSession(uv_loop_s* loop, Index& index, const BlobStore& blobs, FileRecord record,
-                  age::PayloadKey key, UniqueFd fd, std::unique_ptr<FileHashes> hashes);
+    /// What a session needs from its Storage (which outlives it).
+    struct Context {
+        uv_loop_s* loop;
+        Index& index;
+        const BlobStore& blobs;
+        std::int64_t upload_expiry_seconds;
+        age::AgeRecipient recipient; ///< pk_T, to seal the digests to
+    };
+
+    UploadSession(const Context& context, FileRecord record, age::PayloadKey key, UniqueFd fd,
+                  std::unique_ptr<FileHashes> hashes);
     ~UploadSession();
 
     const FileRecord& record() const noexcept { return record_; }
@@ -86,10 +98,11 @@ public:
     using Done = std::function<void(const UploadResult&)>;
     /// Returns the consumer for one request body that continues the file at
     /// record().offset; `done` runs when the bytes are durable (or failed).
-    /// `max_bytes` bounds the body (the rest of the declared size, or the
-    /// transfer's limit when the size is only known at the end).
-    std::unique_ptr<http::BodyConsumer> BeginBody(http::Exchange& exchange,
-                                                  std::optional<BodyChecksum> checksum, Done done);
+    /// The consumer pauses its producer by returning false; `resume` is
+    /// called when the session wants more bytes again.
+    std::unique_ptr<stream::BodyConsumer> BeginBody(std::function<void()> resume,
+                                                    std::optional<BodyChecksum> checksum,
+                                                    Done done);
 
 private:
     class Consumer;
@@ -104,15 +117,13 @@ private:
     void OnSegmentDone();
     void MaybeSync();
     void Finish();
-    void Fail(int status, std::string detail);
+    void Fail(Outcome outcome, std::string detail);
     std::uint64_t SubmittedChunks() const noexcept;
     std::uint64_t DurableChunks() const noexcept;
     std::vector<std::uint8_t> TakeBuffer();
     void ReturnBuffer(std::vector<std::uint8_t> buffer);
 
-    uv_loop_s* loop_;
-    Index& index_;
-    const BlobStore& blobs_;
+    Context context_;
     FileRecord record_;
     std::shared_ptr<const age::PayloadKey> key_;
     std::shared_ptr<UniqueFd> fd_;
@@ -129,7 +140,7 @@ private:
     bool finished_ = false;
     bool open_ended_ = false;
     UploadResult failure_;
-    http::ExchangeRef exchange_;
+    std::function<void()> resume_;
     bool paused_ = false;
     Done done_;
     std::optional<BodyChecksum> checksum_;

@@ -12,7 +12,6 @@
 #include "security/TooManyRequests.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
-#include "transfer/AccessGrants.hxx"
 #include "util/Hex.hxx"
 #include "util/Text.hxx"
 #include "util/Time.hxx"
@@ -41,16 +40,6 @@ bool IsStateChanging(std::string_view method) {
 
 } // namespace
 
-void ForgetGrants(ApiContext& context, uv_loop_s* loop, std::string transfer_id) {
-    lmdb::Env* env = &context.storage().index().env();
-    uv::QueueWork(
-        loop, [env, id = std::move(transfer_id)] { PruneGrants(*env, UnixNow(), id); },
-        [](std::exception_ptr error) {
-            if (error)
-                log::Write(log::Level::error, "access_grants_not_removed");
-        });
-}
-
 std::string NormaliseLanguage(std::string_view language) {
     const std::string lower = LowerAscii(language);
     if (lower == "sv" || lower.starts_with("sv-"))
@@ -59,7 +48,7 @@ std::string NormaliseLanguage(std::string_view language) {
 }
 
 ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& outbox)
-    : config_(config), storage_(storage), outbox_(outbox), senders_(storage.index().env()),
+    : config_(config), storage_(storage), outbox_(outbox), senders_(storage.shared_env()),
       sender_policy_(config.policy.internal_domains, Hints(config)),
       password_policy_(PasswordPolicyFrom(config)),
       notifications_(Notifications::SettingsFrom(config)) {
@@ -220,24 +209,68 @@ std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::stri
     return SenderAuth{identity->email, identity->name, identity->phone, cookie->Handle(), false};
 }
 
-void ApiContext::TransferExpired(const store::TransferRecord& t) {
-    Audit({.event = "transfer_expired",
-           .transfer_id = t.id,
-           .email = t.sender,
-           .detail = {{"status", std::string(store::ToString(t.status))}}});
-    if (t.status != store::TransferStatus::provided)
+void ApiContext::TransferDeleted(const store::TransferRecord& t, store::DeletionReason reason,
+                                 const store::Actor& actor) {
+    using store::DeletionReason;
+    const MailTime now{std::chrono::seconds(UnixNow())};
+    const std::string language = t.options.value("language", "en");
+    const auto sender_box = Mailbox::Make(t.options.value("sender_name", ""), t.sender);
+    AuditRecord record{.event = "",
+                       .transfer_id = t.id,
+                       .email = actor.email.empty() ? t.sender : actor.email,
+                       .ip = actor.ip,
+                       .user_agent = actor.user_agent,
+                       .detail = actor.detail};
+    switch (reason) {
+    case DeletionReason::revoked: {
+        record.event = "transfer_revoked";
+        Audit(std::move(record));
+        if (t.status != store::TransferStatus::provided)
+            return;
+        const SenderIdentity sender{t.options.value("sender_name", ""), t.sender,
+                                    t.options.value("sender_phone", "")};
+        for (const auto& r : t.recipients)
+            Send(notifications_.RevocationNotice(
+                     {language, Mailbox::Make("", r.email), t.id, sender, now}),
+                 t.id);
         return;
-    ExpiryNoticeMail mail{.language = t.options.value("language", "en"),
-                          .to = Mailbox::Make(t.options.value("sender_name", ""), t.sender),
-                          .transfer_id = t.id,
-                          .expired_at = MailTime{std::chrono::seconds(UnixNow())}};
-    for (const auto& r : t.recipients)
-        mail.recipients.push_back(
-            {r.email, r.downloads,
-             r.last_download_at
-                 ? std::optional<MailTime>(MailTime{std::chrono::seconds(r.last_download_at)})
-                 : std::nullopt});
-    Send(notifications_.ExpiryNotice(mail), t.id);
+    }
+    case DeletionReason::expired:
+    case DeletionReason::abandoned: {
+        record.event = "transfer_expired";
+        record.detail["status"] = std::string(store::ToString(t.status));
+        if (reason == DeletionReason::abandoned)
+            record.detail["abandoned"] = true;
+        Audit(std::move(record));
+        if (t.status != store::TransferStatus::provided)
+            return;
+        ExpiryNoticeMail mail{.language = language,
+                              .to = sender_box,
+                              .transfer_id = t.id,
+                              .expired_at = now};
+        for (const auto& r : t.recipients)
+            mail.recipients.push_back(
+                {r.email, r.downloads,
+                 r.last_download_at
+                     ? std::optional<MailTime>(MailTime{std::chrono::seconds(r.last_download_at)})
+                     : std::nullopt});
+        Send(notifications_.ExpiryNotice(mail), t.id);
+        return;
+    }
+    case DeletionReason::attempts:
+        record.event = "transfer_deleted_attempts";
+        record.detail["failed_attempts"] = t.failed_attempts;
+        Audit(std::move(record));
+        for (auto& n : notifications_.DeletionNotices(
+                 {language, sender_box, t.id, t.failed_attempts, now}))
+            Send(std::move(n), t.id);
+        return;
+    case DeletionReason::admin:
+        record.event = "admin_deleted";
+        record.detail["previous_status"] = std::string(store::ToString(t.status));
+        Audit(std::move(record));
+        return;
+    }
 }
 
 void ApiContext::FileUploaded(const store::FileRecord& file) {
@@ -245,7 +278,7 @@ void ApiContext::FileUploaded(const store::FileRecord& file) {
     Audit({.event = "file_uploaded",
            .transfer_id = file.transfer_id,
            .email = t ? t->sender : std::string(),
-           .detail = {{"file_id", file.id}, {"size", file.size}, {"sha256", file.sha256}}});
+           .detail = {{"file_id", file.id}, {"size", file.size}}});
 }
 
 bool ApiContext::AuthorizeUpload(http::Exchange& ex) {

@@ -38,6 +38,8 @@ namespace sealpost::store {
 class Storage;
 struct TransferRecord;
 struct FileRecord;
+struct Actor;
+enum class DeletionReason;
 } // namespace sealpost::store
 
 namespace sealpost::transfer {
@@ -111,9 +113,13 @@ public:
     /// the Origin check too.
     std::optional<SenderAuth> Authenticate(http::Exchange& ex, std::string_view email = {});
 
-    /// A transfer expired (Storage::on_expired): audited, and its sender is
-    /// told the final download status when it had been provided.
-    void TransferExpired(const store::TransferRecord& transfer);
+    /// A transfer was deleted (Storage::on_deleted), for whatever reason: the
+    /// audit event of that reason, and its notices (revoked: the recipients
+    /// who were notified; expired: the sender, with each recipient's final
+    /// download status; too many wrong passwords: the administrator and the
+    /// sender).
+    void TransferDeleted(const store::TransferRecord& before, store::DeletionReason reason,
+                         const store::Actor& actor);
 
     /// A file's upload completed (Storage::on_file_complete): audited with
     /// its size, never its name.
@@ -149,10 +155,6 @@ private:
     Notifications notifications_;
     std::map<std::string, security::RateLimiter, std::less<>> limiters_;
 };
-
-/// Deletes the recipients' access grants of a transfer that is being deleted
-/// (threadpool; errors are logged).
-void ForgetGrants(ApiContext& context, uv_loop_s* loop, std::string transfer_id);
 
 /// "en" or "sv" (the notification languages); anything else becomes "en".
 std::string NormaliseLanguage(std::string_view language);

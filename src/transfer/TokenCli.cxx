@@ -3,7 +3,9 @@
 #include "config/LoadConfig.hxx"
 #include "identity/SenderStore.hxx"
 #include "policy/EmailAddress.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Index.hxx"
+#include "store/WrapFiles.hxx"
 #include "util/Time.hxx"
 
 #include <iostream>
@@ -85,7 +87,8 @@ int RunTokenCommand(std::span<const std::string_view> args) {
                 std::cerr << "sealpost: not a usable e-mail address: " << invalid.message << "\n";
                 return 2;
             }
-            store::Index index(index_dir);
+            const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             std::cout << senders.CreateToken(address->ToString(), options.label.value_or(""),
                                              UnixNow())
@@ -93,7 +96,8 @@ int RunTokenCommand(std::span<const std::string_view> args) {
             return 0;
         }
         if (action == "list") {
-            store::Index index(index_dir);
+            const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             for (const auto& [id, token] : senders.ListTokens())
                 std::cout << id << "  " << token.email << "  " << Rfc3339(token.created_at)
@@ -106,7 +110,8 @@ int RunTokenCommand(std::span<const std::string_view> args) {
                           << kTokenUsage;
                 return 2;
             }
-            store::Index index(index_dir);
+            const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             if (!senders.DeleteToken(options.positional[0])) {
                 std::cerr << "sealpost: no such token\n";

@@ -7,7 +7,7 @@
 #include "policy/PolicyJson.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
-#include "transfer/AccessGrants.hxx"
+#include "store/AccessGrants.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
 #include "util/Text.hxx"
@@ -86,7 +86,7 @@ std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, Exchange& ex, bool al
     return t;
 }
 
-nlohmann::json StatusJson(const TransferRecord& t, store::Index& index) {
+nlohmann::json StatusJson(const TransferRecord& t, const store::Index& index) {
     nlohmann::json recipients = nlohmann::json::array();
     for (const auto& r : t.recipients)
         recipients.push_back(
@@ -337,8 +337,8 @@ std::vector<std::string> FileNames(ApiContext& ctx, const TransferRecord& t,
     std::vector<std::string> names;
     for (const auto& id : t.file_ids)
         if (const auto f = ctx.storage().index().GetFile(id))
-            if (const auto meta = ctx.storage().FileMetadata(*f, identity))
-                names.push_back(meta->first);
+            if (const auto details = ctx.storage().OpenFile(*f, identity))
+                names.push_back(details->name);
     return names;
 }
 
@@ -392,75 +392,46 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
         return;
     if (t->status != TransferStatus::open) {
         ex.Respond(Response::Problem(409, "the transfer was already submitted or is gone",
-                                     {{"status", std::string(store::ToString(t->status))}}));
+                                     {{"state", std::string(store::ToString(t->status))}}));
         return;
     }
-    struct Job {
-        std::optional<crypto::TransferKeys> keys;
-        TransferRecord transfer;
-        std::string refusal;
-    };
-    auto job = std::make_shared<Job>();
-    store::Storage* storage = &ctx.storage();
-    const crypto::ServerKey* server_key = &ctx.server_key();
     const http::ExchangeRef ref = ex.Ref();
-    const std::string id = t->id;
-    uv::QueueWork(
-        ex.loop(),
-        [storage, server_key, id, job] {
-            auto current = storage->index().GetTransfer(id);
-            if (!current || current->status != TransferStatus::open) {
-                job->refusal = "the transfer was already submitted or is gone";
-                return;
-            }
-            std::size_t complete = 0;
-            for (const auto& file_id : current->file_ids) {
-                const auto f = storage->index().GetFile(file_id);
-                if (!f || !f->complete) {
-                    job->refusal = "not every file is completely uploaded";
-                    return;
-                }
-                ++complete;
-            }
-            if (complete == 0 && current->message_file_id.empty()) {
-                job->refusal = "the transfer has no file and no message";
-                return;
-            }
-            // The names for the notification need sk_T, which W_up opens
-            // only until the submit destroys it.
-            job->keys = crypto::TransferKeys::OpenWithServerKey(*server_key, id, current->w_up);
-            try {
-                job->transfer = storage->SubmitTransfer(id);
-            } catch (const std::runtime_error& e) {
-                job->refusal = e.what();
-            }
-        },
-        [&ctx, ref, job](std::exception_ptr error) {
-            Exchange* e = ref.get();
-            if (error || !job->refusal.empty()) {
-                if (e)
-                    e->Respond(error
-                                   ? Response::Problem(503, "the transfer cannot be submitted now")
-                                   : Response::Problem(409, job->refusal));
-                return;
-            }
-            const TransferRecord& done = job->transfer;
-            const auto names = job->keys ? FileNames(ctx, done, job->keys->Identity())
-                                         : std::vector<std::string>{};
-            job->keys.reset();
-            NotifyProvided(ctx, done, names);
-            const nlohmann::json detail = {{"files", done.file_ids.size()},
-                                           {"recipients", done.recipients.size()}};
-            ctx.Audit(e, "transfer_provided", done.id, done.sender, detail);
+    ctx.storage().SubmitTransfer(t->id, [&ctx, ref](store::Storage::Submitted submitted) {
+        Exchange* e = ref.get();
+        if (submitted.outcome != store::Outcome::ok) {
             if (!e)
                 return;
-            e->Respond(Response::Json(
-                200, {{"id", done.id},
-                      {"status", "provided"},
-                      {"expires_at", Rfc3339(done.expires_at)},
-                      {"revoke_url",
-                       ctx.notifications().RevokeLink(done.id, ctx.RevokeToken(done.id))}}));
-        });
+            if (submitted.outcome == store::Outcome::failed)
+                e->Respond(Response::Problem(503, "the transfer cannot be submitted now"));
+            else if (submitted.outcome == store::Outcome::not_open ||
+                     submitted.outcome == store::Outcome::gone)
+                e->Respond(Response::Problem(
+                    409, "the transfer was already submitted or is gone",
+                    {{"state", std::string(store::ToString(submitted.transfer.status))}}));
+            else
+                e->Respond(Response::Problem(409, store::Describe(submitted.outcome)));
+            return;
+        }
+        const TransferRecord& done = submitted.transfer;
+        // The names for the notification need sk_T, which W_up opened just
+        // before the submit destroyed it.
+        const auto names = submitted.identity
+                               ? FileNames(ctx, done, *submitted.identity)
+                               : std::vector<std::string>{};
+        submitted.identity.reset();
+        NotifyProvided(ctx, done, names);
+        const nlohmann::json detail = {{"files", done.file_ids.size()},
+                                       {"recipients", done.recipients.size()}};
+        ctx.Audit(e, "transfer_provided", done.id, done.sender, detail);
+        if (!e)
+            return;
+        e->Respond(Response::Json(
+            200, {{"id", done.id},
+                  {"status", "provided"},
+                  {"expires_at", Rfc3339(done.expires_at)},
+                  {"revoke_url",
+                   ctx.notifications().RevokeLink(done.id, ctx.RevokeToken(done.id))}}));
+    });
 }
 
 void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
@@ -469,26 +440,22 @@ void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
         return;
     if (t->status != TransferStatus::open && t->status != TransferStatus::provided) {
         ex.Respond(Response::Problem(410, "the transfer is already gone",
-                                     {{"status", std::string(store::ToString(t->status))}}));
+                                     {{"state", std::string(store::ToString(t->status))}}));
         return;
     }
     const http::ExchangeRef ref = ex.Ref();
     const bool by_token = ex.request().QueryParam("revoke_token").has_value();
-    ctx.Audit(ex, "transfer_revoked", t->id, t->sender, {{"by_revoke_link", by_token}});
-    ForgetGrants(ctx, ex.loop(), t->id);
-    ctx.storage().DeleteTransfer(t->id, TransferStatus::revoked, [&ctx, ref, t = *t] {
-        if (t.status == TransferStatus::provided) {
-            const SenderIdentity sender{t.options.value("sender_name", ""), t.sender,
-                                        t.options.value("sender_phone", "")};
-            for (const auto& r : t.recipients)
-                ctx.Send(ctx.notifications().RevocationNotice({t.options.value("language", "en"),
-                                                               Mailbox::Make("", r.email), t.id,
-                                                               sender, ToMailTime(UnixNow())}),
-                         t.id);
-        }
-        if (Exchange* e = ref.get())
-            e->Respond(Response::Empty(204));
-    });
+    store::Actor actor{t->sender, ctx.ClientIp(ex),
+                       std::string(ex.request().headers.Get("user-agent").value_or("")),
+                       {{"by_revoke_link", by_token}}};
+    // The storage's teardown audits and sends the revocation notices.
+    ctx.storage().DeleteTransfer(t->id, store::DeletionReason::revoked, std::move(actor),
+                                 [ref](bool deleted) {
+                                     if (Exchange* e = ref.get())
+                                         e->Respond(deleted ? Response::Empty(204)
+                                                            : Response::Problem(
+                                                                  410, "the transfer is already gone"));
+                                 });
 }
 
 } // namespace

@@ -38,6 +38,38 @@ bool CheckResumable(Exchange& ex) {
     return false;
 }
 
+/// The HTTP status of a storage outcome on the upload endpoints.
+int StatusOf(store::Outcome outcome) {
+    switch (outcome) {
+    case store::Outcome::ok:
+        return 204;
+    case store::Outcome::not_found:
+        return 404;
+    case store::Outcome::gone:
+        return 410;
+    case store::Outcome::not_open:
+    case store::Outcome::complete_already:
+    case store::Outcome::incomplete:
+    case store::Outcome::empty:
+        return 409;
+    case store::Outcome::over_quota:
+        return 413;
+    case store::Outcome::no_space:
+        return 507;
+    case store::Outcome::checksum_mismatch:
+        return 460;
+    case store::Outcome::busy:
+        return 503;
+    case store::Outcome::failed:
+        return 500;
+    }
+    return 500;
+}
+
+Response OutcomeProblem(store::Outcome outcome, std::string_view detail = {}) {
+    return TusProblem(StatusOf(outcome), detail.empty() ? store::Describe(outcome) : detail);
+}
+
 std::string FileLocation(const store::FileRecord& file) {
     return "/api/v1/transfers/" + file.transfer_id + "/files/" + file.id;
 }
@@ -63,12 +95,12 @@ void StreamBody(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
     storage.WithSession(file, [ref, &metrics, checksum = std::move(checksum),
                                respond = std::move(respond),
                                open_ended_limit](std::shared_ptr<store::UploadSession> session,
-                                                 int status, std::string detail) mutable {
+                                                 store::Outcome outcome) mutable {
         Exchange* e = ref.get();
         if (!e)
             return;
         if (!session) {
-            e->Respond(TusProblem(status, detail));
+            e->Respond(OutcomeProblem(outcome));
             return;
         }
         if (session->busy()) {
@@ -87,7 +119,11 @@ void StreamBody(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
         const std::uint64_t remaining = session->record().size - session->record().offset;
         auto in_flight = std::make_shared<http::InFlight>(metrics.uploads_in_flight);
         auto consumer = session->BeginBody(
-            *e, std::move(checksum),
+            [ref] {
+                if (Exchange* live = ref.get())
+                    live->ResumeBody();
+            },
+            std::move(checksum),
             [ref, respond = std::move(respond), in_flight](const store::UploadResult& result) {
                 if (Exchange* done = ref.get())
                     respond(*done, result);
@@ -98,8 +134,8 @@ void StreamBody(store::Storage& storage, http::Metrics& metrics, Exchange& ex,
 
 Response OffsetResponse(int status, const store::UploadResult& result,
                         const store::FileRecord& file) {
-    if (result.status != 204) {
-        auto r = TusProblem(result.status, result.detail);
+    if (result.outcome != store::Outcome::ok) {
+        auto r = OutcomeProblem(result.outcome, result.detail);
         r.headers.Add("Upload-Offset", std::to_string(result.offset));
         return r;
     }
@@ -184,12 +220,12 @@ void HandleCreate(store::Storage& storage, http::Metrics& metrics, Exchange& ex)
     const http::ExchangeRef ref = ex.Ref();
     storage.CreateFile(
         std::string(req.Param("id")), *length, metadata["filename"], metadata["filetype"],
-        [ref, with_upload, &storage, &metrics](store::Storage::FileCallbackResult result) {
+        [ref, with_upload, &storage, &metrics](store::Storage::FileCreated result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
             if (!result.file) {
-                e->Respond(TusProblem(result.status, result.detail));
+                e->Respond(OutcomeProblem(result.outcome));
                 return;
             }
             const store::FileRecord file = *result.file;
@@ -205,7 +241,7 @@ void HandleCreate(store::Storage& storage, http::Metrics& metrics, Exchange& ex)
             StreamBody(storage, metrics, *e, file, std::nullopt,
                        [file](Exchange& done, const store::UploadResult& upload) {
                            Response r = OffsetResponse(201, upload, file);
-                           if (upload.status == 204)
+                           if (upload.outcome == store::Outcome::ok)
                                r.headers.Add("Location", FileLocation(file));
                            done.Respond(std::move(r));
                        });
@@ -231,36 +267,39 @@ void HandlePut(store::Storage& storage, http::Metrics& metrics, Exchange& ex) {
     storage.CreateFile(
         std::string(req.Param("id")), req.content_length.value_or(0), name, type,
         [ref, name, &storage, &metrics,
-         open_ended_limit](store::Storage::FileCallbackResult result) {
+         open_ended_limit](store::Storage::FileCreated result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
             if (!result.file) {
-                e->Respond(Response::Problem(result.status, result.detail));
+                e->Respond(Response::Problem(StatusOf(result.outcome),
+                                             store::Describe(result.outcome)));
                 return;
             }
-            auto answer = [name](Exchange& done, const store::FileRecord& file) {
-                done.Respond(Response::Json(201, {{"id", file.id},
-                                                  {"name", name},
-                                                  {"size", file.size},
-                                                  {"sha256", file.sha256}}));
+            auto answer = [name](Exchange& done, const std::string& id, std::uint64_t size,
+                                 const std::string& sha256) {
+                done.Respond(Response::Json(
+                    201, {{"id", id}, {"name", name}, {"size", size}, {"sha256", sha256}}));
             };
             if (result.file->complete) {
-                answer(*e, *result.file);
+                answer(*e, result.file->id, result.file->size, result.sha256);
                 return;
             }
             StreamBody(
                 storage, metrics, *e, *result.file, std::nullopt,
                 [answer, &storage, id = result.file->id](Exchange& done,
                                                          const store::UploadResult& upload) {
-                    if (upload.status != 204 || !upload.complete) {
+                    const bool ok = upload.outcome == store::Outcome::ok;
+                    if (!ok || !upload.complete) {
                         done.Respond(Response::Problem(
-                            upload.status == 204 ? 400 : upload.status,
-                            upload.detail.empty() ? "the body ended early" : upload.detail));
+                            ok ? 400 : StatusOf(upload.outcome),
+                            !upload.detail.empty() ? upload.detail
+                            : ok                   ? std::string("the body ended early")
+                                                   : std::string(store::Describe(upload.outcome))));
                         return;
                     }
                     if (const auto file = storage.index().GetFile(id))
-                        answer(done, *file);
+                        answer(done, id, file->size, upload.sha256);
                 },
                 open_ended_limit);
         },
@@ -314,9 +353,9 @@ void AddTusRoutes(http::Router& router, store::Storage& storage, http::Metrics& 
             return;
         }
         const http::ExchangeRef ref = ex.Ref();
-        storage.TerminateFile(*record, [ref](int status) {
+        storage.TerminateFile(*record, [ref](store::Outcome outcome) {
             if (Exchange* e = ref.get())
-                e->Respond(status == 204 ? TusResponse(204) : TusProblem(status, "failed"));
+                e->Respond(outcome == store::Outcome::ok ? TusResponse(204) : OutcomeProblem(outcome));
         });
     });
     router.Add(

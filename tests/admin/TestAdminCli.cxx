@@ -119,10 +119,7 @@ TEST_CASE("unlock, delete, audit and stats from the command line while the serve
     AppFixture app(dir.path);
     app.Start();
     const auto transfer = app.CreateTransfer("Transfer password 1");
-    store::Index::AttemptPolicy policy;
-    store::TransferRecord out;
-    for (int i = 0; i < 3; ++i)
-        app.storage().index().RecordAttempt(transfer.id, false, 2'000'000'000, policy, out);
+    app.Lock(transfer);
     REQUIRE(app.storage().index().GetTransfer(transfer.id)->locked_until > 0);
 
     CHECK(Sealpost(dir.path, "admin unlock " + transfer.id).code == 0);

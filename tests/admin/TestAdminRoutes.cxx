@@ -50,15 +50,6 @@ std::vector<nlohmann::json> AuditEvents(const Http& http, const std::string& fil
     }
 }
 
-/// Locks the transfer the way three wrong passwords would.
-void Lock(store::Index& index, const std::string& id) {
-    store::Index::AttemptPolicy policy;
-    store::TransferRecord out;
-    for (int i = 0; i < 3; ++i)
-        index.RecordAttempt(id, false, UnixNow(), policy, out);
-    REQUIRE(out.locked_until > UnixNow());
-}
-
 } // namespace
 
 TEST_CASE("admin login, unlock, delete and the audit trail", "[admin]") {
@@ -90,7 +81,8 @@ TEST_CASE("admin login, unlock, delete and the audit trail", "[admin]") {
 
     const auto locked = app.CreateTransfer("Transfer password 1");
     const auto other = app.CreateTransfer("Transfer password 2");
-    Lock(app.storage().index(), locked.id);
+    app.Lock(locked);
+    REQUIRE(app.storage().index().GetTransfer(locked.id)->locked_until > UnixNow());
 
     SECTION("transfers list and search, without file names") {
         auto list = admin.Request("GET", "/api/v1/admin/transfers");
@@ -141,7 +133,7 @@ TEST_CASE("admin login, unlock, delete and the audit trail", "[admin]") {
         const auto after = app.storage().index().GetTransfer(other.id);
         REQUIRE(after);
         CHECK(after->status == store::TransferStatus::deleted);
-        CHECK(after->w_pw.empty());
+        CHECK_FALSE(app.storage().wraps().Get(other.id, store::WrapKind::password));
         CHECK(admin.Request("DELETE", "/api/v1/admin/transfers/nope").status == 404);
         const auto events = AuditEvents(admin, "&transfer=" + other.id);
         REQUIRE(events.size() == 1);

@@ -10,13 +10,16 @@
 #include "E2eSupport.hxx"
 #include "identity/SenderStore.hxx"
 #include "lib/uv/Loop.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Index.hxx"
 #include "store/Storage.hxx"
+#include "store/WrapFiles.hxx"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <fstream>
 #include <set>
 
 using namespace sealpost;
@@ -68,7 +71,7 @@ store::TransferRecord CreateTransfer(const std::filesystem::path& data_dir) {
         request.retention_seconds = 3600;
         request.password = kPassword;
         transfer = storage.CreateTransfer(request);
-        identity::SenderStore senders(storage.index().env());
+        identity::SenderStore senders(storage.shared_env());
         g_sender_token = senders.CreateToken(request.sender, "e2e", 0);
     }
     loop.Close();
@@ -78,7 +81,8 @@ store::TransferRecord CreateTransfer(const std::filesystem::path& data_dir) {
 /// The file's record in the index, read by this process while the server runs.
 std::optional<store::FileRecord> StoredFile(const std::filesystem::path& data_dir,
                                             const std::string& file_id) {
-    store::Index index(data_dir / "index");
+    const store::WrapFiles wraps(data_dir / "keys" / "wraps");
+    store::LmdbIndex index(data_dir / "index", wraps);
     return index.GetFile(file_id);
 }
 
@@ -232,13 +236,17 @@ void CheckDownloadAndIndex(const ServerProcess& server, const store::TransferRec
     CHECK(std::filesystem::file_size(out) == std::filesystem::file_size(source));
     CHECK(Sha256Hex(out) == expected);
     std::filesystem::remove(out);
+    // The digest kept (sealed) at upload is the one served as the ETag.
+    std::ifstream header_file(headers);
+    const std::string head((std::istreambuf_iterator<char>(header_file)), {});
+    CHECK(head.find("ETag: \"" + expected + "\"") != std::string::npos);
 
     const auto record = StoredFile(server.data_dir(), file_id);
     REQUIRE(record);
     CHECK(record->complete);
     CHECK(record->size == std::filesystem::file_size(source));
     CHECK(record->offset == record->size);
-    CHECK(record->sha256 == expected);
+    CHECK_FALSE(record->sealed_digest.empty());
 }
 
 } // namespace

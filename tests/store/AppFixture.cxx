@@ -76,7 +76,7 @@ void AppFixture::Start() {
     app_->Start();
     port_ = app_->Port();
     // Uploads need the transfer's sender: an API token for CreateTransfer's.
-    identity::SenderStore senders(app_->storage().index().env());
+    identity::SenderStore senders(app_->storage().shared_env());
     sender_token = senders.CreateToken(kSender, "tests", 0);
     current_sender_token = sender_token;
     task_async_ = std::make_unique<uv::Async>(loop_.get(), [this] {
@@ -110,6 +110,21 @@ void AppFixture::RunOnLoop(std::function<void()> fn) {
     done.get_future().wait();
 }
 
+store::Storage::AttemptResult AppFixture::Attempt(const store::TransferRecord& transfer,
+                                                 const std::string& password) {
+    std::promise<store::Storage::AttemptResult> result;
+    RunOnLoop([&] {
+        storage().AttemptPassword(transfer, password, {},
+                                  [&](store::Storage::AttemptResult r) { result.set_value(r); });
+    });
+    return result.get_future().get();
+}
+
+void AppFixture::Lock(const store::TransferRecord& transfer) {
+    for (int i = 0; i < 3; ++i)
+        Attempt(transfer, "not the password " + std::to_string(i));
+}
+
 int AppFixture::Stop() {
     running_ = false;
     stop_->Send();
@@ -132,10 +147,25 @@ store::TransferRecord AppFixture::CreateTransfer(const std::string& password,
 
 std::string AppFixture::IdentityOf(const store::TransferRecord& transfer,
                                    const std::string& password) {
-    const auto params = crypto::PasswordKek::ReadParams(transfer.w_pw);
+    // The wrap file itself, so that this works with the server stopped too.
+    const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
+    const auto w_pw = wraps.Get(transfer.id, store::WrapKind::password);
+    if (!w_pw)
+        return "";
+    const auto params = crypto::PasswordKek::ReadParams(*w_pw);
     const auto kek = crypto::PasswordKek::Derive(password, *params);
-    const auto keys = crypto::TransferKeys::OpenWithPassword(kek, transfer.id, transfer.w_pw);
+    const auto keys = crypto::TransferKeys::OpenWithPassword(kek, transfer.id, *w_pw);
     return keys ? keys->Identity().ToString() : "";
+}
+
+std::string AppFixture::Sha256Of(const store::TransferRecord& transfer, const std::string& file_id,
+                                 const std::string& password) {
+    const auto identity = age::AgeIdentity::FromString(IdentityOf(transfer, password));
+    const auto file = storage().index().GetFile(file_id);
+    if (!identity || !file)
+        return "";
+    const auto details = storage().OpenFile(*file, *identity);
+    return details ? details->sha256 : "";
 }
 
 } // namespace sealpost::test

@@ -54,6 +54,14 @@ public:
     /// The transfer's age identity string, opened with its password (as the
     /// rightful recipient would export it).
     std::string IdentityOf(const store::TransferRecord& transfer, const std::string& password);
+    /// One counted password attempt through the storage (as the routes make them).
+    store::Storage::AttemptResult Attempt(const store::TransferRecord& transfer,
+                                          const std::string& password);
+    /// Locks the transfer the way three wrong passwords do.
+    void Lock(const store::TransferRecord& transfer);
+    /// A file's SHA-256 as stored (sealed), opened with the transfer's password.
+    std::string Sha256Of(const store::TransferRecord& transfer, const std::string& file_id,
+                         const std::string& password);
 
     Config config;
     /// An API token bound to kSender, made by Start().

@@ -79,7 +79,7 @@ void CheckBlob(AppFixture& app, const TempDir& dir, const store::TransferRecord&
     const auto record = app.storage().index().GetFile(file_id);
     REQUIRE(record);
     CHECK(record->complete);
-    CHECK(record->sha256 == Sha256Hex(source));
+    CHECK(app.Sha256Of(t, file_id, kPassword) == Sha256Hex(source));
     const std::string identity_text = app.IdentityOf(t, kPassword);
     const auto identity = age::AgeIdentity::FromString(identity_text);
     REQUIRE(identity);

@@ -1,6 +1,7 @@
 // Uploads and downloads through the real service over loopback, checked with
 // peers nobody here wrote: curl, the age CLI, unzip and 7z.
 #include "AppFixture.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/BlobSource.hxx"
 #include "store/BlobStore.hxx"
 
@@ -35,7 +36,7 @@ std::string DownloadUrl(const AppFixture& app, const store::TransferRecord& t,
 
 /// Provides the transfer (as the sender's submit does): its download links go live.
 void Submit(AppFixture& app, const store::TransferRecord& t) {
-    app.RunOnLoop([&] { app.storage().SubmitTransfer(t.id); });
+    app.RunOnLoop([&] { app.storage().SubmitTransferNow(t.id); });
 }
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -249,7 +250,7 @@ TEST_CASE("tus: creation, partial PATCH, HEAD, checksum, version and offset erro
     const auto record = app.storage().index().GetFile(file_id);
     REQUIRE(record);
     CHECK(record->complete);
-    CHECK(record->sha256 == Sha256Hex(source));
+    CHECK(app.Sha256Of(t, file_id, kPassword) == Sha256Hex(source));
     // Termination of a second, unfinished upload.
     out = Curl("-i -X POST -H 'Tus-Resumable: 1.0.0' -H 'Upload-Length: 10' '" + files + "'");
     const auto l2 = out.find("Location: ") + 10;
@@ -314,7 +315,7 @@ TEST_CASE("an upload resumes after a restart with the right SHA-256") {
     const auto record = app.storage().index().GetFile(file_url.substr(file_url.rfind('/') + 1));
     REQUIRE(record);
     CHECK(record->complete);
-    CHECK(record->sha256 == Sha256Hex(source));
+    CHECK(app.Sha256Of(t, record->id, kPassword) == Sha256Hex(source));
     CHECK(app.Stop() == 0);
 }
 
@@ -380,10 +381,12 @@ TEST_CASE("a stolen data folder reveals no file name, content or message") {
     }
     // Without the password the upload wrap is gone after submit, so the
     // server key opens nothing.
-    store::Index index(dir.path / "data" / "index");
+    const store::WrapFiles wraps(dir.path / "data" / "keys" / "wraps");
+    const store::LmdbIndex index(dir.path / "data" / "index", wraps);
     const auto stored = index.GetTransfer(t.id);
     REQUIRE(stored);
-    CHECK(stored->w_up.empty());
+    CHECK_FALSE(wraps.Get(t.id, store::WrapKind::upload));
+    CHECK(wraps.Get(t.id, store::WrapKind::password));
     CHECK(stored->status == store::TransferStatus::provided);
 }
 
@@ -405,7 +408,7 @@ TEST_CASE("expiry deletes on time and at start") {
         const auto record = app.storage().index().GetTransfer(t.id);
         REQUIRE(record);
         CHECK(record->status == store::TransferStatus::expired);
-        CHECK(record->w_pw.empty());
+        CHECK_FALSE(app.storage().wraps().Get(t.id, store::WrapKind::password));
         CHECK(Curl("-o /dev/null -w '%{http_code}' '" + app.Url() + "/api/v1/downloads/" +
                    t.recipients.at(0).download_id + "'") == "410");
 
@@ -465,16 +468,12 @@ TEST_CASE("wrong passwords lock the transfer, then delete it; locked attempts ar
     CHECK(record->locked_until > 0);
 
     // Lift the lock (as an administrator's unlock will) and reach the limit.
-    app.RunOnLoop([&] {
-        auto r = *app.storage().index().GetTransfer(t.id);
-        r.locked_until = 0;
-        app.storage().index().PutTransfer(r);
-    });
+    app.RunOnLoop([&] { app.storage().ClearLockNow(t.id); });
     CHECK(status_of(attempt("wrong-6")) == "410");
     record = app.storage().index().GetTransfer(t.id);
     REQUIRE(record);
     CHECK(record->status == store::TransferStatus::deleted);
-    CHECK(record->w_pw.empty());
+    CHECK_FALSE(app.storage().wraps().Get(t.id, store::WrapKind::password));
     CHECK_FALSE(std::filesystem::exists(dir.path / "data" / "blobs" /
                                         (std::string(reply.at("id")) + ".age")));
     CHECK(status_of(attempt(kPassword)) == "410");

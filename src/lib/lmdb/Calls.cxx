@@ -45,6 +45,10 @@ void EnvSync(MDB_env* env, bool force) {
     Check("mdb_env_sync", mdb_env_sync(env, force ? 1 : 0));
 }
 
+void EnvCopyCompact(MDB_env* env, const char* dir) {
+    Check("mdb_env_copy2", mdb_env_copy2(env, dir, MDB_CP_COMPACT));
+}
+
 int EnvReaderCheck(MDB_env* env) {
     int dead = 0;
     Check("mdb_reader_check", mdb_reader_check(env, &dead));

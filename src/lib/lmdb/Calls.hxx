@@ -30,6 +30,8 @@ MDB_envinfo EnvInfo(MDB_env* env);
 void EnvSync(MDB_env* env, bool force);
 /// Clears reader slots left by dead processes; returns how many were cleared.
 int EnvReaderCheck(MDB_env* env);
+/// mdb_env_copy2 with MDB_CP_COMPACT into the existing, empty directory `dir`.
+void EnvCopyCompact(MDB_env* env, const char* dir);
 
 MDB_txn* TxnBegin(MDB_env* env, MDB_txn* parent, unsigned flags);
 void TxnCommit(MDB_txn* txn);

@@ -41,6 +41,10 @@ Env::~Env() {
         mdb_env_close(env_);
 }
 
+void Env::CopyCompact(const std::filesystem::path& dir) const {
+    call::EnvCopyCompact(env_, dir.c_str());
+}
+
 std::size_t Env::MapSize() const {
     return call::EnvInfo(env_).me_mapsize;
 }

@@ -67,6 +67,10 @@ public:
     /// Flushes to disk; needed only with kEnvNoSync or kEnvNoMetaSync.
     void Sync(bool force = true);
 
+    /// Writes a compacted copy (live pages only: no freed page keeps an old
+    /// record) as data.mdb into the existing, empty directory `dir`.
+    void CopyCompact(const std::filesystem::path& dir) const;
+
     /// The largest key (and kDbDupSort value) this build of LMDB accepts.
     std::size_t MaxKeySize() const noexcept;
 };

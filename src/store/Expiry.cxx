@@ -1,0 +1,136 @@
+// Storage: the expiry timer and the start-up sweep. Transfers past their
+// retention, open transfers without upload progress for the upload expiry
+// (their W_up would otherwise stay for the whole retention) and abandoned
+// incomplete files go on the timer, and at start for whatever fell due while
+// the service was down. The sweep also finishes what a crash interrupted:
+// password attempts left reserved (counted as failures), teardowns half done,
+// W_up left behind by a submit, and blob and wrap files no record refers to.
+#include "lib/uv/Timer.hxx"
+#include "log/Log.hxx"
+#include "store/Ids.hxx"
+#include "store/Storage.hxx"
+#include "util/Time.hxx"
+
+#include <set>
+
+namespace sealpost::store {
+namespace {
+
+DeletionReason ReasonFor(ExpiryKind kind) {
+    return kind == ExpiryKind::abandoned ? DeletionReason::abandoned : DeletionReason::expired;
+}
+
+} // namespace
+
+void Storage::Start() {
+    const std::int64_t now = UnixNow();
+    for (const auto& t : index_->SettleStaleAttempts(now, options_.attempts)) {
+        Teardown(t);
+        if (on_deleted)
+            on_deleted(t, DeletionReason::attempts, {});
+    }
+    for (const auto& entry : index_->DueExpiries(now)) {
+        if (entry.kind == ExpiryKind::upload) {
+            if (const auto f = index_->GetFile(entry.id)) {
+                index_->RemoveFile(*f);
+                blobs_->Remove(f->id);
+            }
+            continue;
+        }
+        log::Info("transfer {} expired while the service was down", entry.id);
+        DeleteTransferNow(entry.id, ReasonFor(entry.kind), {});
+    }
+
+    // What a crash left behind.
+    std::set<std::string> live, open;
+    std::set<std::string> known_complete, known_partial;
+    index_->ForEachTransfer([&](const TransferRecord& t) {
+        if (t.status == TransferStatus::open)
+            open.insert(t.id);
+        if (IsLive(t.status))
+            live.insert(t.id);
+    });
+    index_->ForEachTransfer([&](const TransferRecord& t) {
+        if (!IsLive(t.status) && (!t.file_ids.empty() || !t.message_file_id.empty())) {
+            bool has_files = false;
+            for (const auto& id : t.file_ids)
+                has_files = has_files || index_->GetFile(id).has_value();
+            if (!t.message_file_id.empty())
+                has_files = has_files || index_->GetFile(t.message_file_id).has_value();
+            if (has_files) {
+                log::Info("finishing the deletion of transfer {}", t.id);
+                Teardown(t);
+            }
+        }
+    });
+    for (const auto& [id, kind] : wraps_.List()) {
+        const bool keep = (kind == WrapKind::upload && open.count(id)) ||
+                          (kind == WrapKind::password && live.count(id)) ||
+                          kind == WrapKind::access; // pruned with their records below
+        if (!keep)
+            wraps_.Destroy(id, kind);
+    }
+    grants_.Prune(now);
+    grants_.DestroyOrphanWraps();
+    index_->ForEachFile(
+        [&](const FileRecord& f) { (f.complete ? known_complete : known_partial).insert(f.id); });
+    for (const auto& id : blobs_->ListIds()) {
+        const bool complete = known_complete.count(id) > 0;
+        const bool partial = known_partial.count(id) > 0;
+        if (!complete && !partial) {
+            blobs_->Remove(id);
+            continue;
+        }
+        blobs_->RemoveLeftovers(id, complete); // an interrupted commit or re-key
+    }
+    ArmExpiry();
+}
+
+void Storage::Stop() {
+    expiry_timer_.reset();
+}
+
+void Storage::ArmExpiry() {
+    if (!expiry_timer_)
+        expiry_timer_ = std::make_unique<uv::Timer>(loop_, [this] { OnExpiry(); });
+    const auto next = index_->EarliestExpiry();
+    if (!next) {
+        expiry_timer_->Stop();
+        return;
+    }
+    const std::int64_t wait = std::max<std::int64_t>(0, next->time - UnixNow());
+    // Re-armed at least hourly so a changed clock is noticed.
+    expiry_timer_->Start(static_cast<std::uint64_t>(std::min<std::int64_t>(wait, 3600)) * 1000 +
+                         10);
+    expiry_timer_->Unref();
+}
+
+void Storage::OnExpiry() {
+    const auto due = index_->DueExpiries(UnixNow());
+    if (due.empty()) {
+        ArmExpiry();
+        return;
+    }
+    auto remaining = std::make_shared<std::size_t>(due.size());
+    auto one_done = [this, remaining] {
+        if (--*remaining == 0)
+            ArmExpiry();
+    };
+    for (const auto& entry : due) {
+        if (entry.kind == ExpiryKind::upload) {
+            if (const auto f = index_->GetFile(entry.id)) {
+                log::Info("removing abandoned upload {}", f->id);
+                TerminateFile(*f, [one_done](Outcome) { one_done(); });
+            } else {
+                one_done();
+            }
+            continue;
+        }
+        // For an abandoned transfer DeleteTransfer's transaction checks that
+        // it is still open (it may have been submitted meanwhile).
+        log::Info("transfer {} expired", entry.id);
+        DeleteTransfer(entry.id, ReasonFor(entry.kind), {}, [one_done](bool) { one_done(); });
+    }
+}
+
+} // namespace sealpost::store

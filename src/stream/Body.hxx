@@ -1,0 +1,55 @@
+// Streaming interfaces between a connection and the code that produces or
+// consumes a body (request handlers, the storage), both
+// used on the loop thread only.
+//
+// BodyConsumer receives a request body as it arrives. Returning false from
+// OnBodyData stops the connection from reading the socket until the consumer
+// calls Exchange::ResumeBody() — this is the upload backpressure.
+//
+// ResponseSource produces a response body on demand: the connection calls
+// Pull() whenever its send queue has room; the source answers with exactly one
+// ResponseSink::Push(), now or later (after threadpool work). A slow reader
+// therefore never makes the server buffer more than a few pieces.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace sealpost::stream {
+
+class BodyConsumer {
+public:
+    virtual ~BodyConsumer() = default;
+    /// A fragment of the body; return false to pause reading.
+    virtual bool OnBodyData(std::span<const std::uint8_t> data) noexcept = 0;
+    /// The whole body has arrived.
+    virtual void OnBodyEnd() noexcept = 0;
+    /// The body will never complete (client gone, malformed, limit exceeded).
+    /// The consumer is destroyed right after; pending async work must not
+    /// refer to it afterwards.
+    virtual void OnBodyAbort() noexcept = 0;
+};
+
+class ResponseSink {
+public:
+    /// Hands the next piece of the body to the connection; `last` ends it.
+    virtual void Push(std::string data, bool last) noexcept = 0;
+    /// The body cannot be completed: the connection is closed.
+    virtual void Fail() noexcept = 0;
+
+protected:
+    ~ResponseSink() = default;
+};
+
+class ResponseSource {
+public:
+    virtual ~ResponseSource() = default;
+    /// Produce the next piece and call sink.Push() exactly once.
+    virtual void Pull(ResponseSink& sink) noexcept = 0;
+    /// The connection went away: the sink must not be used any more. The
+    /// source is destroyed right after.
+    virtual void Cancel() noexcept {}
+};
+
+} // namespace sealpost::stream
