@@ -8,7 +8,6 @@
 #include "download/DownloadRoutes.hxx"
 #include "http/Exchange.hxx"
 #include "http/Server.hxx"
-#include "lib/sodium/Blake2b.hxx"
 #include "lib/ssl/TlsContext.hxx"
 #include "lib/systemd/Notify.hxx"
 #include "lib/uv/Loop.hxx"
@@ -86,12 +85,8 @@ void App::Start() {
     {
         // Queued mail is sealed at rest under a key of its own, derived from
         // the server key (a notification may list file names).
-        const crypto::ServerKey& server_key = storage_->server_key();
-        auto body_key = std::make_shared<sodium::SecretBytes<32>>();
-        constexpr std::string_view kPurpose = "sealpost/outbox/body";
-        sodium::Blake2b(body_key->Span(), server_key.Key().Span(),
-                        {reinterpret_cast<const std::uint8_t*>(kPurpose.data()), kPurpose.size()});
-        outbox_options.body_key = std::move(body_key);
+        outbox_options.body_key = std::make_shared<sodium::SecretBytes<32>>(
+            storage_->server_key().Derive("sealpost/outbox/body"));
     }
     OutboxHooks hooks;
     hooks.on_sent = [this](const OutboxReport& report) {

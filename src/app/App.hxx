@@ -51,6 +51,8 @@ public:
     void Stop();
 
     int Port() const;
+    /// The routes, complete after Start().
+    const http::Router& router() const { return router_; }
     store::Storage& storage() { return *storage_; }
     transfer::ApiContext& api() { return *api_; }
     /// The audit log (data_dir/audit); Append() from any route on the loop thread.

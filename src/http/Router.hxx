@@ -57,6 +57,9 @@ public:
     using Guard = std::function<bool(Exchange&)>;
     void AddGuard(std::string_view prefix, Guard guard);
 
+    /// Every route, in the order added (the OpenAPI test compares them with the document).
+    const std::vector<Route>& Routes() const noexcept { return routes_; }
+
 private:
     std::vector<Route> routes_;
 };
