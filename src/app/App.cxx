@@ -161,7 +161,7 @@ void App::Start() {
         return security::ClientIp(request, config.security.trusted_proxies);
     });
     AddServiceRoutes(router_, *server_, config_);
-    service_metrics_ = std::make_unique<ServiceMetrics>(config_, storage_->index(), *outbox_);
+    service_metrics_ = std::make_unique<ServiceMetrics>(config_, *storage_, *outbox_);
     service_metrics_->Register(server_->metrics());
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
     sender_auth_ = std::make_unique<security::SenderAuthenticator>(config_, api_->senders());
