@@ -411,3 +411,83 @@ TEST_CASE("the storage alone: 25 attempts at once count 3, the lock holds until 
     }
     CHECK(loop.Close() == 0);
 }
+
+TEST_CASE("the Argon2id queue is bounded: beyond it an attempt is refused, uncounted") {
+    TempDir dir;
+    uv::Loop loop;
+    {
+        store::StorageOptions options;
+        options.data_dir = dir.path / "data";
+        options.kdf_opslimit = 1;
+        options.kdf_memlimit = 8 << 20;
+        options.max_parallel_kdf = 1;
+        options.max_queued_kdf = 2;
+        options.attempts.lock_after = 100;
+        options.attempts.delete_after = 200;
+        store::Storage storage(loop.get(), options);
+        storage.Start();
+        store::NewTransfer request;
+        request.sender = kSender;
+        request.recipients = {{"bo@example.com", "to"}};
+        request.password = kPassword;
+        request.message = "m";
+        const auto t = storage.CreateTransfer(request);
+        REQUIRE(storage.SubmitTransferNow(t.id).outcome == store::Outcome::ok);
+        int busy = 0, evaluated = 0;
+        for (int i = 0; i < 12; ++i)
+            storage.AttemptPassword(t, "wrong " + std::to_string(i), {},
+                                    [&](store::Storage::AttemptResult r) {
+                                        busy += r.busy ? 1 : 0;
+                                        evaluated += r.evaluated ? 1 : 0;
+                                    });
+        loop.Run();
+        // Invariant: never more than running + queued evaluations waiting at
+        // once; the refused ones are neither evaluated nor counted.
+        CHECK(busy >= 1);
+        CHECK(busy + evaluated == 12);
+        const auto record = storage.index().GetTransfer(t.id);
+        CHECK(record->failed_attempts == static_cast<std::uint32_t>(evaluated));
+        CHECK(record->pending_attempts == 0);
+        storage.Stop();
+    }
+    CHECK(loop.Close() == 0);
+}
+
+TEST_CASE("an abandoned open transfer goes with the upload expiry, and its W_up with it") {
+    TempDir dir;
+    uv::Loop loop;
+    {
+        store::StorageOptions options;
+        options.data_dir = dir.path / "data";
+        options.kdf_opslimit = 1;
+        options.kdf_memlimit = 8 << 20;
+        options.upload_expiry_seconds = 1;
+        store::Storage storage(loop.get(), options);
+        store::NewTransfer request;
+        request.sender = kSender;
+        request.recipients = {{"bo@example.com", "to"}};
+        request.password = kPassword;
+        request.retention_seconds = 3600;
+        const auto abandoned = storage.CreateTransfer(request);
+        const auto also_open = storage.CreateTransfer(request);
+        request.message = "m";
+        const auto with_message = storage.CreateTransfer(request);
+        REQUIRE(storage.SubmitTransferNow(with_message.id).outcome == store::Outcome::ok);
+        const auto w_up = storage.wraps().Get(abandoned.id, store::WrapKind::upload);
+        REQUIRE(w_up);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+        storage.Start(); // overdue at start, as after a restart
+        CHECK(storage.index().GetTransfer(abandoned.id)->status == store::TransferStatus::expired);
+        CHECK(storage.index().GetTransfer(also_open.id)->status == store::TransferStatus::expired);
+        CHECK_FALSE(storage.wraps().Get(abandoned.id, store::WrapKind::upload));
+        CHECK_FALSE(storage.wraps().Get(abandoned.id, store::WrapKind::password));
+        // A provided transfer is not abandoned: it stays until its retention.
+        CHECK(storage.index().GetTransfer(with_message.id)->status ==
+              store::TransferStatus::provided);
+        CHECK(FindIn(dir.path / "data",
+                     std::string(reinterpret_cast<const char*>(w_up->data()), w_up->size())) ==
+              "");
+        storage.Stop();
+    }
+    CHECK(loop.Close() == 0);
+}
