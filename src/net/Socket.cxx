@@ -3,6 +3,8 @@
 
 #include <uv.h>
 
+#include <algorithm>
+
 namespace sealpost::net {
 
 struct Socket::Handle {
@@ -15,6 +17,7 @@ namespace {
 // Bytes are handed to the handler synchronously, so one buffer serves every
 // connection of the loop thread.
 constexpr std::size_t kReadBufferSize = 256 * 1024;
+constexpr std::size_t kMinReadSize = 4 * 1024;
 thread_local char g_read_buffer[kReadBufferSize];
 
 struct WriteRequest {
@@ -26,8 +29,13 @@ struct WriteRequest {
 } // namespace
 
 struct SocketCallbacks {
-    static void Alloc(uv_handle_t*, std::size_t, uv_buf_t* buf) {
-        *buf = uv_buf_init(g_read_buffer, kReadBufferSize);
+    static void Alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+        // The handler may want less than the whole buffer: bytes it cannot
+        // take would otherwise have to be copied aside per connection.
+        std::size_t size = kReadBufferSize;
+        if (const Socket* socket = static_cast<Socket::Handle*>(h->data)->owner)
+            size = std::clamp(socket->handler_.ReadLimit(), kMinReadSize, kReadBufferSize);
+        *buf = uv_buf_init(g_read_buffer, static_cast<unsigned>(size));
     }
 
     static void Read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {

@@ -93,7 +93,9 @@ Storage::Storage(uv_loop_s* loop, StorageOptions options)
       wraps_(options_.data_dir / "keys" / "wraps"),
       index_(std::make_unique<Index>(options_.data_dir / "index", wraps_)),
       blobs_(options_.data_dir / "blobs"), grants_(index_->env(), wraps_),
-      kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf) {}
+      kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf),
+      segment_pool_(std::make_shared<SegmentPool>(
+          UploadSession::kSegmentBytes, options_.upload_buffers)) {}
 
 Storage::~Storage() = default;
 

@@ -138,8 +138,9 @@ std::shared_ptr<UploadSession> Storage::NewSession(const FileRecord& file, age::
     const auto t = index_->GetTransfer(file.transfer_id);
     if (!t)
         throw std::runtime_error("the file's transfer is gone");
-    const UploadSession::Context context{loop_, *index_, blobs_, options_.upload_expiry_seconds,
-                                         RecipientOf(*t)};
+    const UploadSession::Context context{loop_,          *index_,
+                                         blobs_,         options_.upload_expiry_seconds,
+                                         RecipientOf(*t), segment_pool_};
     auto session = std::make_shared<UploadSession>(context, file, std::move(key), std::move(fd),
                                                    std::move(hashes));
     session->on_complete = on_file_complete;
