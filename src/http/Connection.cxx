@@ -232,9 +232,12 @@ Step Connection::OnHeadersComplete() noexcept {
         return Step::proceed;
     switch (exchange_->body_state_) {
     case State::buffering:
-    case State::streaming:
     case State::discarding:
         return Step::proceed;
+    case State::streaming:
+        // Claimed at once: the rest of this read goes to the consumer only if
+        // it has room now (otherwise it waits in pending_input_).
+        return BodyHasRoom() ? Step::proceed : Step::pause;
     default:
         // Not claimed yet (the handler continues asynchronously), paused, or
         // answered without reading it: wait.

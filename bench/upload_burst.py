@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Many uploads at once, one connection each, all started together.
 
-    concurrent.py sealpost PORT UPLOAD_URL AUTH --count N --size BYTES [--idle K]
-    concurrent.py nginx PORT /dav/prefix --count N --size BYTES [--idle K]
+    upload_burst.py sealpost PORT UPLOAD_URL AUTH --count N --size BYTES [--idle K]
+    upload_burst.py nginx PORT /dav/prefix --count N --size BYTES [--idle K]
 
 sealpost: N tus files are created first (POST, not timed, 16 at a time), then
 N connections each send one PATCH with the whole file. nginx: N WebDAV PUTs.
