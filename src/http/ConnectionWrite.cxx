@@ -97,8 +97,8 @@ void Connection::Progress() {
     const bool awaiting_response =
         exchange_ && exchange_->message_complete_ && pending_input_.size() < kMaxPendingInput;
     const bool want_read =
-        lingering_ || (!peer_closed_ &&
-                       ((!parser_paused_ && CanParse() && BodyHasRoom()) || awaiting_response));
+        lingering_ ||
+        (!peer_closed_ && ((!parser_paused_ && CanParse() && BodyHasRoom()) || awaiting_response));
     if (want_read)
         socket_.StartReading();
     else

@@ -24,8 +24,13 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
+
+namespace sealpost::lmdb {
+class Txn;
+}
 
 namespace sealpost::store {
 
@@ -57,7 +62,7 @@ public:
     /// used by their own modules through env(): browser clients, pending
     /// verification codes, API tokens, recipients' access grants.
     static constexpr const char* kSenderDatabases[] = {"clients", "verifications", "tokens",
-                                                        "access"};
+                                                       "access"};
 
     /// Opens (and migrates) the index. Migrating a version 2 index moves the
     /// wraps that older versions kept in transfer records into `wraps`, seals
@@ -91,6 +96,16 @@ public:
     /// transfer's abandonment deadline to `upload_deadline`.
     CommitResult CommitUpload(const FileRecord& file, bool reserve_size,
                               std::int64_t upload_deadline);
+    /// One upload's commit in a batch.
+    struct UploadCommit {
+        FileRecord file;
+        bool reserve_size = false;
+        std::int64_t upload_deadline = 0;
+    };
+    /// Several CommitUpload()s in one write transaction (one sync of the
+    /// index for all of them): each is decided on its own, in order, exactly
+    /// as CommitUpload() would; the results in the same order.
+    std::vector<CommitResult> CommitUploads(std::span<const UploadCommit> commits);
     /// Moves a file to the layout of a re-keyed blob (chunks_offset).
     void UpdateFileLayout(const FileRecord& file);
 
@@ -137,8 +152,7 @@ public:
                                  const AttemptPolicy& policy, TransferRecord& out);
     /// Attempts left reserved by a process that died count as failures.
     /// Returns the transfers this marked deleted (as they were before).
-    std::vector<TransferRecord> SettleStaleAttempts(std::int64_t now,
-                                                    const AttemptPolicy& policy);
+    std::vector<TransferRecord> SettleStaleAttempts(std::int64_t now, const AttemptPolicy& policy);
 
     /// An administrator's unlock: clears the lock and the consecutive count;
     /// the transfer after it, or nullopt when it is gone.
@@ -153,6 +167,8 @@ public:
 
 private:
     template <typename F> void Write(F&& body);
+    CommitResult CommitUploadIn(lmdb::Txn& txn, const FileRecord& file, bool reserve_size,
+                                std::int64_t upload_deadline);
 
     mutable lmdb::Env env_;
 };

@@ -30,9 +30,10 @@ FileRecord WriteSmallBlob(const BlobStore& blobs, const TransferRecord& t, std::
     file.created_at = UnixNow();
     UniqueFd fd = blobs.CreatePart(file.id);
     const auto start = age::StartBlob(RecipientOf(t));
-    BlobStore::WriteAt(fd.get(), std::span(reinterpret_cast<const std::uint8_t*>(start.prefix.data()),
-                                           start.prefix.size()),
-                       0);
+    BlobStore::WriteAt(
+        fd.get(),
+        std::span(reinterpret_cast<const std::uint8_t*>(start.prefix.data()), start.prefix.size()),
+        0);
     file.chunks_offset = start.ChunksOffset();
     const age::BlobLayout layout(file.chunks_offset, file.size);
     std::vector<std::uint8_t> sealed(age::kSealedChunkSize);
@@ -94,8 +95,9 @@ Storage::Storage(uv_loop_s* loop, StorageOptions options)
       index_(std::make_unique<Index>(options_.data_dir / "index", wraps_)),
       blobs_(options_.data_dir / "blobs"), grants_(index_->env(), wraps_),
       kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf),
-      segment_pool_(std::make_shared<SegmentPool>(
-          UploadSession::kSegmentBytes, options_.upload_buffers)) {}
+      segment_pool_(
+          std::make_shared<SegmentPool>(UploadSession::kSegmentBytes, options_.upload_buffers)),
+      upload_commits_(std::make_shared<UploadCommits>(loop, *index_, blobs_)) {}
 
 Storage::~Storage() = default;
 
@@ -178,8 +180,8 @@ void Storage::SubmitTransfer(const std::string& transfer_id, std::function<void(
 }
 
 std::optional<TransferRecord> Storage::RecordDownloadNow(const std::string& transfer_id,
-                                                       const std::string& download_id,
-                                                       std::int64_t now) {
+                                                         const std::string& download_id,
+                                                         std::int64_t now) {
     return index_->RecordDownload(transfer_id, download_id, now);
 }
 

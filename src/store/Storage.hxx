@@ -237,6 +237,7 @@ private:
     AccessGrants grants_;
     KdfQueue kdf_;
     std::shared_ptr<SegmentPool> segment_pool_;
+    std::shared_ptr<UploadCommits> upload_commits_;
     std::map<std::string, std::shared_ptr<UploadSession>, std::less<>> sessions_;
     std::map<std::string, std::vector<SessionCallback>, std::less<>> loading_;
     std::unique_ptr<uv::Timer> expiry_timer_;

@@ -455,44 +455,43 @@ void UploadSession::Finish() {
     }
     auto self = shared_from_this();
     auto fd = fd_;
-    Index* index = &context_.index;
-    const BlobStore* blobs = &context_.blobs;
     const std::int64_t deadline = UnixNow() + context_.upload_expiry_seconds;
-    auto commit = std::make_shared<Index::CommitResult>(Index::CommitResult::stored);
     syncing_ = true;
+    // The bytes are made durable here, the record with the next batch of
+    // UploadCommits (which also renames a complete blob into place).
+    auto report = [self, updated, done, sha256](Index::CommitResult commit,
+                                                std::exception_ptr error) {
+        self->syncing_ = false;
+        self->busy_ = false;
+        UploadResult result;
+        if (!error && commit != Index::CommitResult::stored) {
+            result.outcome =
+                commit == Index::CommitResult::over_quota ? Outcome::over_quota : Outcome::gone;
+            result.detail = std::string(Describe(result.outcome));
+            result.offset = self->record_.offset;
+        } else if (error) {
+            result.outcome = OutcomeFor(error, result.detail);
+            result.offset = self->record_.offset;
+        } else {
+            result.sha256 = sha256;
+            self->record_ = updated;
+            result.offset = updated.offset;
+            result.complete = updated.complete;
+            if (updated.complete && self->on_complete)
+                self->on_complete(updated);
+        }
+        if (done)
+            done(result);
+    };
     uv::QueueWork(
-        context_.loop,
-        [fd, updated, index, blobs, open_ended = open_ended_, deadline, commit] {
-            BlobStore::DataSync(fd->get());
-            // The index decides, in one transaction, whether the transfer still
-            // takes this file (a revoke or an expiry may have come first); the
-            // blob gets its final name only after that.
-            *commit = index->CommitUpload(updated, open_ended, deadline);
-            if (*commit == Index::CommitResult::stored && updated.complete)
-                blobs->Commit(updated.id);
-        },
-        [self, updated, done, commit, sha256](std::exception_ptr error) {
-            self->syncing_ = false;
-            self->busy_ = false;
-            UploadResult result;
-            if (!error && *commit != Index::CommitResult::stored) {
-                result.outcome = *commit == Index::CommitResult::over_quota ? Outcome::over_quota
-                                                                            : Outcome::gone;
-                result.detail = std::string(Describe(result.outcome));
-                result.offset = self->record_.offset;
-            } else if (error) {
-                result.outcome = OutcomeFor(error, result.detail);
-                result.offset = self->record_.offset;
-            } else {
-                result.sha256 = sha256;
-                self->record_ = updated;
-                result.offset = updated.offset;
-                result.complete = updated.complete;
-                if (updated.complete && self->on_complete)
-                    self->on_complete(updated);
+        context_.loop, [fd] { BlobStore::DataSync(fd->get()); },
+        [commits = context_.commits, report, updated, open_ended = open_ended_,
+         deadline](std::exception_ptr error) {
+            if (error) {
+                report(Index::CommitResult::stored, error);
+                return;
             }
-            if (done)
-                done(result);
+            commits->Enqueue({updated, open_ended, deadline}, report);
         });
 }
 

@@ -26,6 +26,7 @@
 #include "store/Outcome.hxx"
 #include "store/Records.hxx"
 #include "store/SegmentPool.hxx"
+#include "store/UploadCommits.hxx"
 #include "store/UniqueFd.hxx"
 #include "stream/Body.hxx"
 #include "zip/Crc32.hxx"
@@ -76,6 +77,7 @@ public:
         std::int64_t upload_expiry_seconds;
         age::AgeRecipient recipient; ///< pk_T, to seal the digests to
         std::shared_ptr<SegmentPool> pool; ///< buffers of kSegmentChunks chunks
+        std::shared_ptr<UploadCommits> commits; ///< the index records of finished requests
     };
 
     UploadSession(const Context& context, FileRecord record, age::PayloadKey key, UniqueFd fd,
