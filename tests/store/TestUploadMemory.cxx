@@ -55,7 +55,8 @@ TEST_CASE("segment pool: bounded, first come first served, cancel, overdraw") {
     CHECK(pool->outstanding() == 0);
 }
 
-TEST_CASE("a burst of 24 PUTs and 8 tus PATCHes in parallel through a 2-buffer pool: all intact, pool never "
+TEST_CASE("a burst of 24 PUTs and 8 tus PATCHes in parallel through a 2-buffer pool: all intact, "
+          "pool never "
           "exceeded") {
     TempDir dir;
     AppFixture app(dir.path / "data");
@@ -82,11 +83,10 @@ TEST_CASE("a burst of 24 PUTs and 8 tus PATCHes in parallel through a 2-buffer p
     // body is claimed while the head is parsed.
     std::vector<std::string> locations;
     for (int i = 0; i < 8; ++i) {
-        const std::string out =
-            Shell("curl -sS -i " + SenderAuth() +
-                  " -X POST -H 'Tus-Resumable: 1.0.0' -H 'Upload-Length: " +
-                  std::to_string(std::filesystem::file_size(sources[i])) + "' '" + app.Url() +
-                  "/api/v1/transfers/" + t.id + "/files'");
+        const std::string out = Shell("curl -sS -i " + SenderAuth() +
+                                      " -X POST -H 'Tus-Resumable: 1.0.0' -H 'Upload-Length: " +
+                                      std::to_string(std::filesystem::file_size(sources[i])) +
+                                      "' '" + app.Url() + "/api/v1/transfers/" + t.id + "/files'");
         const auto at = out.find("Location: ");
         REQUIRE(at != std::string::npos);
         locations.push_back(out.substr(at + 10, out.find("\r\n", at) - at - 10));
