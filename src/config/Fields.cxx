@@ -106,8 +106,8 @@ const Field kFields[] = {
     Bind<&Config::mail, &MailConfig::smtp_username, TextCodec>("mail", "smtp_username"),
     Bind<&Config::mail, &MailConfig::smtp_password, TextCodec>("mail", "smtp_password", true),
     Bind<&Config::mail, &MailConfig::smtp_timeout, DurationCodec<kSecond>>("mail", "smtp_timeout"),
-    Bind<&Config::mail, &MailConfig::retry_first_delay, DurationCodec<kSecond>>("mail",
-                                                                               "retry_first_delay"),
+    Bind<&Config::mail, &MailConfig::retry_first_delay, DurationCodec<kSecond>>(
+        "mail", "retry_first_delay"),
 
     Bind<&Config::audit, &AuditConfig::retention_days, DaysCodec>("audit", "retention_days"),
 
@@ -115,13 +115,15 @@ const Field kFields[] = {
     Bind<&Config::kdf, &KdfConfig::memlimit, SizeCodec<kMemLimitMin, kMemLimitMax>>("kdf",
                                                                                     "memlimit"),
 
+    Bind<&Config::metrics, &MetricsConfig::allow, NetworkListCodec>("metrics", "allow"),
+
     Bind<&Config::log, &LogConfig::level, EnumCodec<LogLevel>>("log", "level"),
     Bind<&Config::log, &LogConfig::format, EnumCodec<LogFormat>>("log", "format"),
 };
 
 constexpr std::string_view kSections[] = {"server",       "tls",      "policy",   "limits",
                                           "verification", "password", "security", "mail",
-                                          "audit",        "kdf",      "log"};
+                                          "audit",        "kdf",      "metrics",  "log"};
 
 } // namespace
 
