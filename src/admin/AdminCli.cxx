@@ -2,6 +2,7 @@
 
 #include "admin/AdminQueries.hxx"
 #include "admin/AdminUsers.hxx"
+#include "admin/IdentityExport.hxx"
 #include "admin/Totp.hxx"
 #include "audit/AuditExport.hxx"
 #include "audit/AuditStore.hxx"
@@ -10,9 +11,11 @@
 #include "config/LoadConfig.hxx"
 #include "lib/sodium/PasswordHash.hxx"
 #include "lib/uv/Loop.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Storage.hxx"
-#include "store/WrapFiles.hxx"
 #include "store/StorageConfig.hxx"
+#include "store/WrapFiles.hxx"
+#include "util/ArgParser.hxx"
 #include "util/Time.hxx"
 
 #include <termios.h>
@@ -39,10 +42,14 @@ const char* const kAdminUsage =
   sealpost admin audit [--verify] [--format json|csv] [--transfer ID] [--email ADDR]
                        [--event NAME] [--since TIME] [--until TIME] [--limit N]
   sealpost admin stats
+  sealpost admin export-identity --transfer ID
   sealpost audit verify
 Each also takes [--config FILE] [--data DIR]. `user add` reads the password
 without echo from a terminal (twice), or as one line from standard input.
 `admin audit` prints matching events newest first, as JSON lines (default) or CSV.
+`admin export-identity` asks for the transfer's password (or reads one line from
+standard input) and prints the transfer's age identity for `age -d -i`; a wrong
+password counts as a failed attempt like a download's.
 
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,
 3 no such user or transfer, 4 the audit chain does not verify.
@@ -52,54 +59,31 @@ namespace {
 
 constexpr std::size_t kMinPasswordLength = 12;
 
-struct Arguments {
-    std::vector<std::string> positional;
-    std::map<std::string, std::string, std::less<>> values;
-    std::set<std::string, std::less<>> flags;
-};
+using Arguments = ParsedArgs;
+using UsageError = sealpost::UsageError;
 
-const std::set<std::string_view> kValueOptions{"--config",   "--data",  "--role",  "--format",
-                                               "--transfer", "--email", "--event", "--since",
-                                               "--until",    "--limit"};
-const std::set<std::string_view> kFlagOptions{"--totp", "--verify", "--help"};
-
-class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+const std::vector<OptionSpec> kOptions{
+    {"--config", "FILE", "the server's configuration"},
+    {"--data", "DIR", "the data folder (overrides the configuration)"},
+    {"--role", "admin|auditor", "user add: the new administrator's role"},
+    {"--totp", "", "user add: require a TOTP code at login"},
+    {"--format", "json|csv", "admin audit: output format"},
+    {"--transfer", "ID", "admin audit, export-identity: the transfer"},
+    {"--email", "ADDR", "admin audit: events of this address"},
+    {"--event", "NAME", "admin audit: events of this name"},
+    {"--since", "TIME", "admin audit: from this RFC 3339 time or date"},
+    {"--until", "TIME", "admin audit: until this time or date"},
+    {"--limit", "N", "admin audit: at most N events"},
+    {"--verify", "", "admin audit: check the hash chain instead"},
+    {"--help", "", "this help", false, "-h"},
 };
 
 Arguments Parse(std::span<const std::string_view> args) {
-    Arguments parsed;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        if (!arg.starts_with("--")) {
-            parsed.positional.emplace_back(arg);
-            continue;
-        }
-        std::optional<std::string_view> inline_value;
-        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        if (kFlagOptions.count(arg) && !inline_value) {
-            parsed.flags.emplace(arg);
-        } else if (kValueOptions.count(arg)) {
-            if (inline_value)
-                parsed.values[std::string(arg)] = std::string(*inline_value);
-            else if (i + 1 < args.size())
-                parsed.values[std::string(arg)] = std::string(args[++i]);
-            else
-                throw UsageError(std::string(arg) + " needs a value");
-        } else {
-            throw UsageError("unknown option: " + std::string(args[i]));
-        }
-    }
-    return parsed;
+    return ParseArgs(args, kOptions);
 }
 
 std::optional<std::string> Value(const Arguments& args, std::string_view name) {
-    const auto it = args.values.find(name);
-    return it == args.values.end() ? std::nullopt : std::optional<std::string>(it->second);
+    return args.Value(name);
 }
 
 Config LoadFor(const Arguments& args) {
@@ -128,7 +112,7 @@ void RecordCli(const Config& config, std::string event, std::string transfer_id,
 }
 
 /// A password line: without echo from a terminal (asked twice), else one line of in.
-std::string ReadPassword(std::istream& in, std::ostream& err) {
+std::string ReadPassword(std::istream& in, std::ostream& err, bool new_password = true) {
     const bool tty = &in == &std::cin && ::isatty(STDIN_FILENO);
     const auto read_line = [&](const char* prompt) {
         std::string line;
@@ -150,6 +134,8 @@ std::string ReadPassword(std::istream& in, std::ostream& err) {
         return line;
     };
     std::string password = read_line("Password: ");
+    if (!new_password)
+        return password;
     if (tty && read_line("Repeat the password: ") != password)
         throw UsageError("the passwords differ");
     if (password.size() < kMinPasswordLength)
@@ -227,7 +213,7 @@ int Unlock(const Arguments& args, const Config& config, std::ostream& out, std::
     Expect(args, 3);
     const std::string& id = args.positional[2];
     const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
-    store::Index index(config.server.data_dir / "index", wraps);
+    store::LmdbIndex index(config.server.data_dir / "index", wraps);
     const auto transfer = index.ClearLock(id);
     if (!transfer) {
         err << "sealpost: no such transfer\n";
@@ -317,10 +303,45 @@ int AuditCommand(const Arguments& args, const Config& config, std::ostream& out,
 int Stats(const Arguments& args, const Config& config, std::ostream& out) {
     Expect(args, 2);
     const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
-    store::Index index(config.server.data_dir / "index", wraps);
+    store::LmdbIndex index(config.server.data_dir / "index", wraps);
     audit::AuditStore audit_store(config.server.data_dir / "audit");
     out << ComputeStats(index, &audit_store, config).dump(2) << "\n";
     return kExitOk;
+}
+
+int ExportIdentityCommand(const Arguments& args, const Config& config, std::istream& in,
+                          std::ostream& out, std::ostream& err) {
+    Expect(args, 2);
+    const auto id = Value(args, "--transfer");
+    if (!id)
+        throw UsageError("admin export-identity: --transfer ID is required");
+    const IdentityExport result = ExportIdentity(config, *id, ReadPassword(in, err, false));
+    using Outcome = IdentityExport::Outcome;
+    switch (result.outcome) {
+    case Outcome::exported:
+        RecordCli(config, "identity_exported", *id, result.sender);
+        out << "# the age identity of sealpost transfer " << *id << "\n" << result.identity << "\n";
+        return kExitOk;
+    case Outcome::wrong_password:
+        RecordCli(config, "password_failed", *id, "", {{"route", "cli"}});
+        err << "sealpost: wrong password (counted as a failed attempt)\n";
+        return kExitFailure;
+    case Outcome::locked:
+        err << "sealpost: the transfer is locked after wrong passwords until "
+            << Rfc3339(result.locked_until) << " (sealpost admin unlock clears it)\n";
+        return kExitFailure;
+    case Outcome::deleted:
+        RecordCli(config, "password_failed", *id, "", {{"route", "cli"}});
+        err << "sealpost: wrong password; that was the last attempt: the transfer is deleted\n";
+        return kExitFailure;
+    case Outcome::busy:
+        err << "sealpost: the server's password queue is full; try again\n";
+        return kExitFailure;
+    case Outcome::not_found:
+        break;
+    }
+    err << "sealpost: no such transfer\n";
+    return kExitNotFound;
 }
 
 int Dispatch(const Arguments& args, const Config& config, std::istream& in, std::ostream& out,
@@ -344,6 +365,8 @@ int Dispatch(const Arguments& args, const Config& config, std::istream& in, std:
         return AuditCommand(args, config, out, err);
     if (sub == "stats")
         return Stats(args, config, out);
+    if (sub == "export-identity")
+        return ExportIdentityCommand(args, config, in, out, err);
     throw UsageError("admin: unknown subcommand " + sub);
 }
 
@@ -354,7 +377,7 @@ int RunAdminCommand(std::span<const std::string_view> args, std::istream& in, st
     try {
         const Arguments parsed = Parse(args);
         if (parsed.flags.count("--help")) {
-            out << kAdminUsage;
+            out << kAdminUsage << "\nOptions:\n" << OptionsHelp(kOptions);
             return kExitOk;
         }
         if (parsed.positional.empty())

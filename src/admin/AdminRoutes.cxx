@@ -68,7 +68,7 @@ void Record(AdminContext& ctx, audit::AuditEvent event) {
     try {
         ctx.audit.Append(std::move(event));
     } catch (const std::exception& e) {
-        log::Write(log::Level::error, "audit event refused", {{"error", e.what()}});
+        log::Write(log::Level::error, "audit_event_refused", {{"error", e.what()}});
     }
 }
 
@@ -108,7 +108,7 @@ void Answer(Exchange& ex, std::function<Response()> work) {
                 try {
                     std::rethrow_exception(error);
                 } catch (const std::exception& e) {
-                    log::Write(log::Level::error, "admin request failed", {{"error", e.what()}});
+                    log::Write(log::Level::error, "admin_request_failed", {{"error", e.what()}});
                 } catch (...) {
                 }
                 live->Respond(Response::Problem(500, "the request could not be completed"));

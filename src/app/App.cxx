@@ -1,19 +1,21 @@
 #include "app/App.hxx"
 #include "admin/AdminRoutes.hxx"
 #include "admin/AdminUsers.hxx"
+#include "app/ServiceMetrics.hxx"
 #include "app/ServiceRoutes.hxx"
 #include "audit/AuditLog.hxx"
 #include "crypto/ServerKey.hxx"
 #include "download/DownloadRoutes.hxx"
 #include "http/Exchange.hxx"
 #include "http/Server.hxx"
-#include "lib/sodium/Blake2b.hxx"
 #include "lib/ssl/TlsContext.hxx"
+#include "lib/systemd/Notify.hxx"
 #include "lib/uv/Loop.hxx"
 #include "lib/uv/Signal.hxx"
 #include "log/Log.hxx"
 #include "mail/Outbox.hxx"
 #include "mail/TransportFactory.hxx"
+#include "security/ClientIp.hxx"
 #include "store/Storage.hxx"
 #include "store/StorageConfig.hxx"
 #include "transfer/ApiContext.hxx"
@@ -21,6 +23,7 @@
 #include "tus/TusRoutes.hxx"
 #include "web/StaticFiles.hxx"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <system_error>
@@ -38,6 +41,13 @@ http::ServerLimits LimitsFrom(const Config& config) {
     limits.shutdown_timeout_ms = static_cast<std::uint64_t>(config.server.shutdown_timeout.count());
     limits.max_connections = config.server.max_connections;
     return limits;
+}
+
+// Type=notify units: READY=1 once the listener is up, STOPPING=1 at shutdown.
+void TellServiceManager(std::string_view state) {
+    std::string error;
+    if (systemd::Notify(state, &error) == systemd::NotifyResult::failed)
+        log::Write(log::Level::warn, "systemd_notify_failed", {{"error", error}});
 }
 
 } // namespace
@@ -75,23 +85,26 @@ void App::Start() {
     {
         // Queued mail is sealed at rest under a key of its own, derived from
         // the server key (a notification may list file names).
-        const crypto::ServerKey& server_key = storage_->server_key();
-        auto body_key = std::make_shared<sodium::SecretBytes<32>>();
-        constexpr std::string_view kPurpose = "sealpost/outbox/body";
-        sodium::Blake2b(body_key->Span(), server_key.Key().Span(),
-                        {reinterpret_cast<const std::uint8_t*>(kPurpose.data()), kPurpose.size()});
-        outbox_options.body_key = std::move(body_key);
+        outbox_options.body_key = std::make_shared<sodium::SecretBytes<32>>(
+            storage_->server_key().Derive("sealpost/outbox/body"));
     }
     OutboxHooks hooks;
     hooks.on_sent = [this](const OutboxReport& report) {
-        log::Info("mail {} for {} sent", report.kind, report.reference);
+        log::Write(log::Level::info, "mail_sent",
+                   {{"kind", report.kind}, {"reference", report.reference}});
+        if (service_metrics_)
+            service_metrics_->CountDelivery(true);
         if (api_)
             api_->Audit({.event = "notification_sent",
                          .transfer_id = report.reference,
                          .detail = {{"kind", report.kind}, {"attempts", report.attempts}}});
     };
     hooks.on_failed = [this](const OutboxReport& report) {
-        log::Error("mail {} for {} given up: {}", report.kind, report.reference, report.error);
+        log::Write(
+            log::Level::error, "mail_given_up",
+            {{"kind", report.kind}, {"reference", report.reference}, {"error", report.error}});
+        if (service_metrics_)
+            service_metrics_->CountDelivery(false);
         if (api_)
             api_->Audit({.event = "notification_failed",
                          .transfer_id = report.reference,
@@ -104,11 +117,13 @@ void App::Start() {
     outbox_->Start();
     api_ = std::make_unique<transfer::ApiContext>(config_, *storage_, *outbox_);
     api_->audit_hook = [this](transfer::AuditRecord r) {
+        if (service_metrics_)
+            service_metrics_->CountAuditEvent(r.event);
         try {
             audit_->Append({std::move(r.event), std::move(r.transfer_id), std::move(r.email),
                             std::move(r.ip), std::move(r.user_agent), std::move(r.detail)});
         } catch (const std::exception& e) {
-            log::Error("audit event refused: {}", e.what());
+            log::Write(log::Level::error, "audit_event_refused", {{"error", e.what()}});
         }
     };
     // Started once deletions can be mailed and audited: Start() removes what
@@ -129,7 +144,18 @@ void App::Start() {
 
     static_files_ = std::make_unique<web::StaticFiles>(config_.server.static_dir.string());
     server_ = std::make_unique<http::Server>(loop_.get(), router_, LimitsFrom(config_), tls);
+    // A request id from the proxy is kept only when the proxy is trusted.
+    server_->SetRequestIdTrust(
+        [&proxies = config_.security.trusted_proxies](std::string_view peer) {
+            return std::any_of(proxies.begin(), proxies.end(),
+                               [peer](const IpNetwork& network) { return network.Contains(peer); });
+        });
+    server_->SetLogClient([&config = config_](const http::Request& request) {
+        return security::ClientIp(request, config.security.trusted_proxies);
+    });
     AddServiceRoutes(router_, *server_, config_);
+    service_metrics_ = std::make_unique<ServiceMetrics>(config_, storage_->index(), *outbox_);
+    service_metrics_->Register(server_->metrics());
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
     transfer::AddSenderRoutes(router_, *api_);
     transfer::AddTransferRoutes(router_, *api_);
@@ -152,31 +178,36 @@ void App::Start() {
     sighup_ = std::make_unique<uv::Signal>(loop_.get(), SIGHUP, [this] {
         try {
             server_->ReloadTls();
-            log::Info("TLS certificate reloaded");
+            log::Write(log::Level::info, "tls_reloaded");
         } catch (const std::exception& e) {
-            log::Error("TLS reload failed, keeping the old certificate: {}", e.what());
+            log::Write(log::Level::error, "tls_reload_failed",
+                       {{"error", e.what()}, {"keeping", "the old certificate"}});
         }
     });
-    log::Write(
-        log::Level::info, "listening",
-        {{"url", std::string(tls ? "https://" : "http://") + config_.server.listen.ToString()},
-         {"data_dir", config_.server.data_dir.string()}});
+    // The bound port (the configured one, or the kernel's pick for port 0).
+    ListenAddress bound = config_.server.listen;
+    bound.port = static_cast<std::uint16_t>(server_->Port());
+    log::Write(log::Level::info, "listening",
+               {{"url", std::string(tls ? "https://" : "http://") + bound.ToString()},
+                {"data_dir", config_.server.data_dir.string()}});
+    TellServiceManager("READY=1\nSTATUS=listening on " + bound.ToString());
 }
 
 void App::Stop() {
     if (!server_)
         return;
-    log::Info("shutting down");
+    log::Write(log::Level::info, "shutting_down");
+    TellServiceManager("STOPPING=1");
     sigterm_.reset();
     sigint_.reset();
     sighup_.reset();
     server_->Shutdown([this] {
-        log::Info("all connections closed");
+        log::Write(log::Level::info, "connections_closed");
         storage_->Stop();
         outbox_->Stop([this] {
-            log::Info("mail outbox stopped");
+            log::Write(log::Level::info, "outbox_stopped");
             // Last: the outbox's delivery reports are audit events.
-            audit_->Stop([] { log::Info("audit log stopped"); });
+            audit_->Stop([] { log::Write(log::Level::info, "audit_stopped"); });
         });
     });
 }

@@ -37,6 +37,8 @@ class AdminContext;
 
 namespace sealpost::app {
 
+class ServiceMetrics;
+
 class App {
 public:
     App(uv::Loop& loop, Config config);
@@ -49,6 +51,8 @@ public:
     void Stop();
 
     int Port() const;
+    /// The routes, complete after Start().
+    const http::Router& router() const { return router_; }
     store::Storage& storage() { return *storage_; }
     transfer::ApiContext& api() { return *api_; }
     /// The audit log (data_dir/audit); Append() from any route on the loop thread.
@@ -67,6 +71,8 @@ private:
     std::unique_ptr<admin::AdminUsers> admin_users_;
     std::unique_ptr<admin::AdminContext> admin_;
     std::unique_ptr<web::StaticFiles> static_files_;
+    // Before server_: its metrics call into this until the server is gone.
+    std::unique_ptr<ServiceMetrics> service_metrics_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<uv::Signal> sigterm_, sigint_, sighup_;
 };

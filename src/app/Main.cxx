@@ -1,6 +1,11 @@
-// sealpost command line: serve, check-config, --help, --version.
+// sealpost command line: one table of every command (kCommands, printed by
+// --list-commands, each with --help), serve, check-config, --help, --version; the
+// admin, token and client commands run from their own folders, all parsed by
+// util/ArgParser.
 #include "admin/AdminCli.hxx"
 #include "app/App.hxx"
+#include "client/DownloadCommand.hxx"
+#include "client/SendCommand.hxx"
 #include "config/ConfigError.hxx"
 #include "config/DescribeConfig.hxx"
 #include "config/LoadConfig.hxx"
@@ -8,7 +13,10 @@
 #include "log/Log.hxx"
 #include "sealpost/Version.hxx"
 #include "transfer/TokenCli.hxx"
+#include "util/ArgParser.hxx"
 
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -28,7 +36,11 @@ Usage:
   sealpost check-config [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]
   sealpost admin ... | sealpost audit verify   (sealpost admin --help)
   sealpost admin token create|list|revoke      (sealpost admin token --help)
-  sealpost --help | --version
+  sealpost send --server URL [--token T | --from EMAIL] --to EMAIL FILE|DIR...
+                                               (sealpost send --help)
+  sealpost download LINK [-o DIR] [--zip]      (sealpost download --help)
+  sealpost COMMAND --help                      (every command has one)
+  sealpost --list-commands | --help | --version
 
 Without --config, sealpost runs on the embedded default: HTTP on
 127.0.0.1:8080, data in ./data, e-mail written to ./data/mail/.
@@ -36,42 +48,48 @@ Without --config, sealpost runs on the embedded default: HTTP on
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 )";
 
+/// Every command of the binary, longest first where one is a prefix of another.
+struct CommandInfo {
+    std::string_view name;
+    std::string_view summary;
+};
+constexpr CommandInfo kCommands[] = {
+    {"serve", "run the server"},
+    {"check-config", "validate and print the effective configuration"},
+    {"send", "send files and directories (command line client)"},
+    {"download", "fetch a transfer from its download link (command line client)"},
+    {"admin user add", "add an administrator"},
+    {"admin user list", "list the administrators"},
+    {"admin user remove", "remove an administrator"},
+    {"admin unlock", "clear a transfer's lock after wrong passwords"},
+    {"admin delete", "crypto-shred a transfer now"},
+    {"admin audit", "search or export the audit log"},
+    {"admin stats", "counts and volumes"},
+    {"admin export-identity", "print a transfer's age identity for recovery"},
+    {"admin token create", "create an API token for a sender address"},
+    {"admin token list", "list the API tokens"},
+    {"admin token revoke", "revoke an API token"},
+    {"audit verify", "verify the audit log's hash chain"},
+};
+
+const std::vector<OptionSpec> kServeOptions{
+    {"--config", "FILE", "the configuration file (default: the embedded default)"},
+    {"--listen", "ADDR", "override server.listen"},
+    {"--data", "DIR", "override server.data_dir"},
+    {"--public-url", "URL", "override server.public_url"},
+    {"--help", "", "this help", false, "-h"},
+};
+
 struct Options {
     std::optional<std::string> config, listen, data, public_url;
 };
 
-// Parses "--flag VALUE" and "--flag=VALUE"; returns false on anything unknown.
-bool ParseOptions(const std::vector<std::string_view>& args, Options& out, std::string& error) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        std::optional<std::string_view> inline_value;
-        if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        std::optional<std::string>* target = nullptr;
-        if (arg == "--config")
-            target = &out.config;
-        else if (arg == "--listen")
-            target = &out.listen;
-        else if (arg == "--data")
-            target = &out.data;
-        else if (arg == "--public-url")
-            target = &out.public_url;
-        if (!target) {
-            error = "unknown option: " + std::string(args[i]);
-            return false;
-        }
-        if (inline_value) {
-            *target = std::string(*inline_value);
-        } else if (i + 1 < args.size()) {
-            *target = std::string(args[++i]);
-        } else {
-            error = std::string(arg) + " needs a value";
-            return false;
-        }
-    }
-    return true;
+Options ParseOptions(std::span<const std::string_view> args) {
+    const ParsedArgs parsed = ParseArgs(args, kServeOptions);
+    if (!parsed.positional.empty())
+        throw UsageError("unexpected argument " + parsed.positional.front());
+    return {parsed.Value("--config"), parsed.Value("--listen"), parsed.Value("--data"),
+            parsed.Value("--public-url")};
 }
 
 Config BuildConfig(const Options& options) {
@@ -116,10 +134,18 @@ void PrintConfigError(const ConfigError& e) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // A peer that resets its connection mid-write must cost an EPIPE, not the process
+    // (the server's sockets and the client's libcurl transfers alike).
+    std::signal(SIGPIPE, SIG_IGN);
     std::vector<std::string_view> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << kUsage;
         return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--list-commands") {
+        for (const CommandInfo& c : kCommands)
+            std::cout << c.name << "\t" << c.summary << "\n";
+        return 0;
     }
     if (args[0] == "--version") {
         std::cout << "sealpost " << kVersion << "\n";
@@ -128,12 +154,32 @@ int main(int argc, char** argv) {
     const std::string_view command = args[0];
     if (command == "admin" && args.size() > 1 && args[1] == "token")
         return transfer::RunTokenCommand(std::span(args).subspan(2));
+    if (command == "send")
+        return client::RunSend(std::span(args).subspan(1), std::cout, std::cerr);
+    if (command == "download")
+        return client::RunDownload(std::span(args).subspan(1), std::cout, std::cerr);
     if (command == "admin" || command == "audit")
         return admin::RunAdminCommand(args);
+    if (command != "serve" && command != "check-config") {
+        std::cerr << "sealpost: unknown command " << command << "\n\n" << kUsage;
+        return 2;
+    }
     Options options;
-    std::string error;
-    if (!ParseOptions({args.begin() + 1, args.end()}, options, error)) {
-        std::cerr << "sealpost: " << error << "\n\n" << kUsage;
+    try {
+        const auto rest = std::span(args).subspan(1);
+        if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
+            std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
+            std::cout << "Usage: sealpost " << command
+                      << " [--config FILE] [--listen ADDR] [--data DIR] [--public-url URL]\n\n"
+                      << (command == "serve" ? "Runs the server until SIGTERM or SIGINT.\n"
+                                             : "Validates the configuration and prints it.\n")
+                      << "\nOptions:\n"
+                      << OptionsHelp(kServeOptions);
+            return 0;
+        }
+        options = ParseOptions(rest);
+    } catch (const UsageError& e) {
+        std::cerr << "sealpost: " << e.what() << "\n\n" << kUsage;
         return 2;
     }
     try {

@@ -4,6 +4,9 @@
 #include "http/Router.hxx"
 #include "http/Server.hxx"
 #include "openapi/OpenApi.hxx"
+#include "security/ClientIp.hxx"
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +16,15 @@ void AddServiceRoutes(http::Router& router, http::Server& server, const Config& 
     router.Add("GET", "/healthz", [](http::Exchange& ex) {
         ex.Respond(http::Response::Json(200, {{"status", "ok"}}));
     });
-    router.Add("GET", "/metrics", [&server](http::Exchange& ex) {
+    router.Add("GET", "/metrics", [&server, &config](http::Exchange& ex) {
+        // metrics.allow, checked against the client as the trusted proxies
+        // resolve it: a proxy in front does not open the page to everyone.
+        const std::string ip = security::ClientIp(ex, config.security.trusted_proxies);
+        if (std::none_of(config.metrics.allow.begin(), config.metrics.allow.end(),
+                         [&ip](const IpNetwork& network) { return network.Contains(ip); })) {
+            ex.Respond(http::Response::Problem(403, "metrics are not available to this client"));
+            return;
+        }
         ex.Respond(http::Response::Text(200, server.metrics().Render(),
                                         "text/plain; version=0.0.4; charset=utf-8"));
     });

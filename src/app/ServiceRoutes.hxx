@@ -1,5 +1,5 @@
-// Operational endpoints: /healthz, /metrics, /api/v1/config and
-// /api/v1/openapi.json.
+// Operational endpoints: /healthz, /metrics (only for metrics.allow),
+// /api/v1/config and /api/v1/openapi.json.
 #pragma once
 
 namespace sealpost {

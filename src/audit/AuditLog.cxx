@@ -35,7 +35,7 @@ AuditLog::AuditLog(uv_loop_s* loop, std::filesystem::path dir)
 
 AuditLog::~AuditLog() {
     if (!queued_->empty())
-        log::Write(log::Level::error, "audit events lost",
+        log::Write(log::Level::error, "audit_events_lost",
                    {{"count", std::to_string(queued_->size())}});
 }
 
@@ -92,11 +92,11 @@ void AuditLog::Prune() {
                 return;
             prune_in_flight_ = false;
             if (error)
-                log::Write(log::Level::error, "audit pruning failed",
+                log::Write(log::Level::error, "audit_pruning_failed",
                            {{"error", ErrorText(error)}});
             else if (pruned->pruned > 0)
                 log::Write(
-                    log::Level::info, "audit records past retention removed",
+                    log::Level::info, "audit_records_past_retention_removed",
                     {{"count", std::to_string(pruned->pruned)},
                      {"anchor_seq", std::to_string(pruned->anchor ? pruned->anchor->seq : 0)}});
             if (!error && pruned_hook_)
@@ -151,10 +151,10 @@ void AuditLog::WriteDone(std::size_t count, std::exception_ptr error) {
     write_in_flight_ = false;
     if (error) {
         ++failures_;
-        log::Write(log::Level::error, "audit write failed",
+        log::Write(log::Level::error, "audit_write_failed",
                    {{"events", std::to_string(count)}, {"error", ErrorText(error)}});
         if (stopping_ && failures_ >= 2) {
-            log::Write(log::Level::error, "audit events lost",
+            log::Write(log::Level::error, "audit_events_lost",
                        {{"count", std::to_string(Pending())}});
             writing_->clear();
             queued_->clear();

@@ -14,7 +14,7 @@ namespace sealpost::audit {
 
 namespace {
 
-constexpr std::array<std::string_view, 25> kNames{
+constexpr std::array<std::string_view, 26> kNames{
     "verification_requested",
     "verification_confirmed",
     "verification_failed",
@@ -41,6 +41,8 @@ constexpr std::array<std::string_view, 25> kNames{
     // Beyond api.md's list: administrators added and removed (command line).
     "admin_user_added",
     "admin_user_removed",
+    // A transfer's age identity exported on the command line for recovery.
+    "identity_exported",
 };
 
 /// Longest stored value of a free-text field (bytes, before repair).

@@ -132,6 +132,17 @@ struct KdfConfig {
     bool operator==(const KdfConfig&) const = default;
 };
 
+struct MetricsConfig {
+    /// Clients (as security.trusted_proxies resolves them) that may read
+    /// /metrics; anyone else gets 403. Default: loopback.
+    std::vector<IpNetwork> allow = {
+        IpNetwork{{127}, false, 8},
+        IpNetwork{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, true, 128},
+    };
+
+    bool operator==(const MetricsConfig&) const = default;
+};
+
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 enum class LogFormat { kText, kJson };
 
@@ -153,6 +164,7 @@ struct Config {
     MailConfig mail;
     AuditConfig audit;
     KdfConfig kdf;
+    MetricsConfig metrics;
     LogConfig log;
 
     bool operator==(const Config&) const = default;

@@ -1,4 +1,5 @@
 #include "download/DownloadRoutes.hxx"
+#include "download/ChecksumLine.hxx"
 #include "download/ContentDisposition.hxx"
 #include "download/OpenedFiles.hxx"
 #include "download/ZipDownload.hxx"
@@ -54,30 +55,6 @@ std::optional<TransferRecord> FindTransfer(store::Storage& storage, Exchange& ex
 }
 
 using Authorized = std::function<void(Exchange&, const TransferRecord&, store::Identity)>;
-
-/// One line of `sha256sum` output. A name with a backslash, a line break or
-/// a carriage return is escaped the way GNU sha256sum does (a leading
-/// backslash marks the line, then \\, \n and \r), so that every file is
-/// exactly one line whatever its name.
-std::string ChecksumLine(std::string_view sha256, std::string_view name) {
-    std::string escaped;
-    bool marked = false;
-    for (const char c : name) {
-        if (c == '\\' || c == '\n' || c == '\r') {
-            marked = true;
-            escaped += '\\';
-            escaped += c == '\\' ? '\\' : c == '\n' ? 'n' : 'r';
-        } else {
-            escaped += c;
-        }
-    }
-    std::string line = marked ? "\\" : "";
-    line.append(sha256);
-    line += "  ";
-    line += escaped;
-    line += '\n';
-    return line;
-}
 
 /// The actor of a password attempt, for the deletion's audit event.
 store::Actor AttemptActor(ApiContext& ctx, const Exchange& ex, const TransferRecord& t) {

@@ -69,7 +69,7 @@ public:
                 if (!out)
                     return;
                 if (error) {
-                    log::Error("ZIP download stopped: a blob could not be read");
+                    log::Write(log::Level::error, "zip_download_stopped");
                     out->Fail();
                     return;
                 }
@@ -109,7 +109,7 @@ void SendZip(store::Storage& storage, http::Metrics& metrics, http::Exchange& ex
             store::ReadPlain(*blob, 0,
                              std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
         } catch (const std::exception& e) {
-            log::Error("reading the message of transfer {} failed: {}", transfer.id, e.what());
+            log::Write(log::Level::error, "message_read_failed", {{"transfer_id", transfer.id}, {"error", e.what()}});
             ex.Respond(http::Response::Problem(500, "the message cannot be read"));
             return;
         }

@@ -1,5 +1,6 @@
 // Input side of a connection: socket/TLS bytes → llhttp → the exchange.
 #include "http/Connection.hxx"
+#include "http/RequestId.hxx"
 #include "http/Server.hxx"
 #include "lib/ssl/TlsSession.hxx"
 #include "log/Log.hxx"
@@ -78,7 +79,7 @@ void Connection::DrainTls() {
         if (result.status == ssl::TlsSession::ReadStatus::closed)
             peer_closed_ = true;
         if (result.status == ssl::TlsSession::ReadStatus::error) {
-            log::Write(log::Level::debug, "tls error",
+            log::Write(log::Level::debug, "tls_error",
                        {{"ip", client_ip_}, {"reason", tls_->LastError()}});
             std::string alert;
             tls_->TakeOutput(alert);
@@ -219,6 +220,13 @@ Step Connection::OnHeadersComplete() noexcept {
     head_.has_body = head_.chunked || (head_.content_length && *head_.content_length > 0);
     head_.client_ip = client_ip_;
     head_.tls = tls_ != nullptr;
+    {
+        const auto incoming = head_.headers.Get("x-request-id");
+        head_.request_id =
+            incoming && IsWellFormedRequestId(*incoming) && server_.TrustsRequestIdFrom(client_ip_)
+                ? std::string(*incoming)
+                : NewRequestId();
+    }
     keep_alive_ = parser_.ShouldKeepAlive() && !draining_ && !peer_closed_;
     head_started_ = false;
 
@@ -290,7 +298,7 @@ Step Connection::OnMessageComplete() noexcept {
         try {
             (*ex->deferred_handler_)(*ex);
         } catch (const std::exception& e) {
-            log::Error("handler failed: {}", e.what());
+            log::Write(log::Level::error, "handler_failed", {{"error", e.what()}});
             if (!ex->responded_)
                 ex->Respond(Response::Problem(500, "internal error"));
         }
@@ -317,6 +325,7 @@ void Connection::Dispatch() {
         return;
     }
     auto match = server_.router().Find(req.method, req.path);
+    ex.route_ = std::move(match.pattern);
     if (!match.route) {
         if (match.bad_path) {
             ex.Respond(Response::Problem(400, "malformed percent-encoding in the path"));
@@ -345,7 +354,7 @@ void Connection::Dispatch() {
     try {
         match.route->handler(ex);
     } catch (const std::exception& e) {
-        log::Error("handler failed: {}", e.what());
+        log::Write(log::Level::error, "handler_failed", {{"error", e.what()}});
         if (!ex.responded_)
             ex.Respond(Response::Problem(500, "internal error"));
     }

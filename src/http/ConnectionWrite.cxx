@@ -1,6 +1,7 @@
 // Output side and state machine of a connection: sending, finishing an
 // exchange, resuming the parser, timeouts and closing.
 #include "http/Connection.hxx"
+#include "http/RouteClass.hxx"
 #include "http/Server.hxx"
 #include "lib/ssl/TlsSession.hxx"
 #include "log/Log.hxx"
@@ -110,16 +111,26 @@ void Connection::FinishExchange() {
     std::unique_ptr<Exchange> ex = std::move(exchange_);
     ++requests_served_;
     const auto elapsed = std::chrono::steady_clock::now() - ex->started_;
+    const std::string& path = ex->request_.path;
+    const RouteClass route_class = ClassifyRoute(ex->route_.empty() ? path : ex->route_);
     server_.metrics().CountRequest(ex->status_);
-    // The query string is never logged: it may carry tokens.
+    server_.metrics().ObserveDuration(route_class, std::chrono::duration<double>(elapsed).count());
+    // The route's pattern, not the path: paths carry ids and names users
+    // chose. A path that matched no route is logged only outside the API
+    // (web UI files and 404s there). The query string is never logged.
     log::Write(log::Level::info, "request",
                {{"method", ex->request_.method},
-                {"path", ex->request_.path},
+                {ex->route_.empty() && !path.starts_with("/api/") ? "path" : "route",
+                 !ex->route_.empty()         ? ex->route_
+                 : path.starts_with("/api/") ? std::string("(none)")
+                                             : path},
+                {"class", std::string(ToString(route_class))},
+                {"request_id", ex->request_.request_id},
                 {"status", std::to_string(ex->status_)},
                 {"bytes", std::to_string(ex->body_bytes_sent_)},
                 {"ms", std::to_string(
                            std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count())},
-                {"ip", ex->request_.client_ip}});
+                {"ip", server_.LogClient(ex->request_)}});
 }
 
 void Connection::BeginClose() {
@@ -217,7 +228,7 @@ void Connection::ArmTimer() {
 void Connection::OnTimeout() {
     switch (timer_kind_) {
     case TimerKind::head:
-        log::Write(log::Level::info, "header timeout", {{"ip", client_ip_}});
+        log::Write(log::Level::info, "header_timeout", {{"ip", client_ip_}});
         Fail(408, "the request head was not received in time");
         Progress();
         return;

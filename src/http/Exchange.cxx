@@ -141,6 +141,8 @@ std::string Exchange::BuildHead(Response& response, std::optional<std::uint64_t>
         if (!headers.Has(name))
             headers.Add(std::string(name), std::string(value));
     };
+    if (!request_.request_id.empty())
+        headers.Set("X-Request-Id", request_.request_id);
     add_default("Cache-Control", "no-store");
     add_default("X-Content-Type-Options", "nosniff");
     add_default("Referrer-Policy", "no-referrer");
@@ -151,7 +153,7 @@ std::string Exchange::BuildHead(Response& response, std::optional<std::uint64_t>
         add_default("Strict-Transport-Security", "max-age=31536000");
     for (const auto& [name, value] : headers.fields()) {
         if (!SafeHeader(name, value)) {
-            log::Error("dropping unsafe response header {}", name);
+            log::Write(log::Level::error, "unsafe_response_header_dropped", {{"header", name}});
             continue;
         }
         if (EqualsIgnoreCase(name, "content-length") ||
@@ -229,7 +231,7 @@ void Exchange::Push(std::string data, bool last) noexcept {
         return;
     pulling_ = false;
     if (expected_length_ && body_bytes_sent_ + data.size() > *expected_length_) {
-        log::Error("response body longer than its Content-Length; closing");
+        log::Write(log::Level::error, "response_body_too_long");
         connection_.CloseNow();
         return;
     }
@@ -249,7 +251,7 @@ void Exchange::Push(std::string data, bool last) noexcept {
             connection_.Send("0\r\n\r\n");
         response_done_ = true;
         if (expected_length_ && body_bytes_sent_ != *expected_length_) {
-            log::Error("response body shorter than its Content-Length; closing");
+            log::Write(log::Level::error, "response_body_too_short");
             connection_.CloseNow();
         }
         return;

@@ -67,6 +67,9 @@ public:
                        std::unique_ptr<ResponseSource> source);
     bool responded() const noexcept { return responded_; }
     int status() const noexcept { return status_; }
+    /// The matched route's pattern ("/api/v1/transfers/{id}"); empty when no
+    /// route matched (static files, 404).
+    const std::string& route() const noexcept { return route_; }
 
     // ResponseSink
     void Push(std::string data, bool last) noexcept override;
@@ -84,6 +87,7 @@ private:
     Connection& connection_;
     std::shared_ptr<Exchange*> self_;
     Request request_;
+    std::string route_;
     std::chrono::steady_clock::time_point started_;
 
     // Request body state.

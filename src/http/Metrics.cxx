@@ -10,8 +10,19 @@ void Metrics::CountRequest(int status) noexcept {
         requests_by_class[cls].fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::ObserveDuration(RouteClass route_class, double seconds) noexcept {
+    const auto cls = static_cast<std::size_t>(route_class);
+    std::size_t bucket = 0;
+    while (bucket < kDurationBuckets.size() && seconds > kDurationBuckets[bucket])
+        ++bucket;
+    duration_buckets[cls][bucket].fetch_add(1, std::memory_order_relaxed);
+    duration_sum_us[cls].fetch_add(static_cast<std::uint64_t>(seconds * 1e6),
+                                   std::memory_order_relaxed);
+}
+
 std::string Metrics::Render() const {
-    std::string out;
+    MetricsWriter writer;
+    std::string& out = writer.text();
     auto metric = [&](std::string_view name, std::string_view type, std::string_view help,
                       auto value) {
         out +=
@@ -35,7 +46,32 @@ std::string Metrics::Render() const {
            uploads_in_flight.load());
     metric("sealpost_downloads_in_flight", "gauge", "Downloads currently sending data.",
            downloads_in_flight.load());
-    return out;
+
+    constexpr std::string_view kDuration = "sealpost_http_request_duration_seconds";
+    writer.Family(kDuration, "histogram",
+                  "Time from a request's head to its last response byte, by route class "
+                  "(static, api, upload, download, admin, service).");
+    for (std::size_t cls = 0; cls < kRouteClassCount; ++cls) {
+        const std::string_view name = ToString(static_cast<RouteClass>(cls));
+        std::uint64_t cumulative = 0;
+        for (std::size_t b = 0; b < kDurationBuckets.size(); ++b) {
+            cumulative += duration_buckets[cls][b].load(std::memory_order_relaxed);
+            writer.Sample(fmt::format("{}_bucket", kDuration),
+                          {{"class", name}, {"le", fmt::format("{}", kDurationBuckets[b])}},
+                          cumulative);
+        }
+        cumulative += duration_buckets[cls][kDurationBuckets.size()].load();
+        // Count and +Inf from the bucket sum, so they agree within one scrape.
+        writer.Sample(fmt::format("{}_bucket", kDuration), {{"class", name}, {"le", "+Inf"}},
+                      cumulative);
+        writer.Sample(fmt::format("{}_sum", kDuration), {{"class", name}},
+                      static_cast<double>(duration_sum_us[cls].load()) / 1e6);
+        writer.Sample(fmt::format("{}_count", kDuration), {{"class", name}}, cumulative);
+    }
+
+    for (const auto& collector : collectors_)
+        collector(writer);
+    return std::move(out);
 }
 
 namespace {

@@ -23,6 +23,8 @@ struct Request {
     bool chunked = false;
     std::optional<std::uint64_t> content_length;
     std::string client_ip;
+    /// X-Request-Id of the response and the request log line (RequestId.hxx).
+    std::string request_id;
     bool tls = false;
     std::map<std::string, std::string, std::less<>> params; ///< from the route pattern, decoded
 

@@ -57,7 +57,7 @@ bool MatchSegments(const Route& route, const std::vector<std::string_view>& part
 
 void Router::Add(std::string method, std::string_view pattern, Handler handler,
                  BodyMode body_mode) {
-    Route route{std::move(method), {}, std::move(handler), body_mode};
+    Route route{std::move(method), {}, std::move(handler), body_mode, std::string(pattern)};
     for (const auto part : SplitPath(pattern))
         route.segments.emplace_back(part);
     routes_.push_back(std::move(route));
@@ -91,8 +91,11 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
         }
         if (route.method == method) {
             candidate.route = &route;
+            candidate.pattern = route.pattern;
             return candidate;
         }
+        if (match.pattern.empty())
+            match.pattern = route.pattern;
         if (method == "HEAD" && route.method == "GET" && !get_route) {
             get_route = &route;
             get_match = std::move(candidate);
@@ -102,6 +105,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     }
     if (get_route) {
         get_match.route = get_route;
+        get_match.pattern = get_route->pattern;
         return get_match;
     }
     for (const auto& m : allowed) {

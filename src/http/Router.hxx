@@ -27,6 +27,8 @@ struct Route {
     std::vector<std::string> segments;
     Handler handler;
     BodyMode body_mode;
+    /// As given to Add(): what logs and metrics name instead of the path.
+    std::string pattern;
 };
 
 class Router {
@@ -41,6 +43,9 @@ public:
         std::string allow;
         /// The path could not be decoded (bad percent escape).
         bool bad_path = false;
+        /// The pattern of the route that matched the path (also when only the
+        /// method did not match); empty when no route's pattern fits.
+        std::string pattern;
     };
     Match Find(std::string_view method, std::string_view path) const;
 
@@ -51,6 +56,9 @@ public:
     /// routes at the end of the head, before any body byte is read.
     using Guard = std::function<bool(Exchange&)>;
     void AddGuard(std::string_view prefix, Guard guard);
+
+    /// Every route, in the order added (the OpenAPI test compares them with the document).
+    const std::vector<Route>& Routes() const noexcept { return routes_; }
 
 private:
     std::vector<Route> routes_;

@@ -47,7 +47,7 @@ void Server::OnAccept(uv_stream_s* server_stream) {
         try {
             session = tls_->NewSession();
         } catch (const std::exception& e) {
-            log::Error("{}", e.what());
+            log::Write(log::Level::error, "tls_session_failed", {{"error", e.what()}});
             net::Listener::Reject(server_stream);
             return;
         }
@@ -84,8 +84,8 @@ void Server::Shutdown(std::function<void()> done) {
     for (auto& [ptr, connection] : connections_)
         connection->Drain();
     shutdown_timer_ = std::make_unique<uv::Timer>(loop_, [this] {
-        log::Warn("shutdown timeout: closing {} connection(s) with requests in flight",
-                  connections_.size());
+        log::Write(log::Level::warn, "shutdown_timeout",
+                   {{"connections_closed", std::to_string(connections_.size())}});
         for (auto& [ptr, connection] : connections_)
             connection->Abort();
     });

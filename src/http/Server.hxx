@@ -6,11 +6,13 @@
 
 #include "http/Limits.hxx"
 #include "http/Metrics.hxx"
+#include "http/Request.hxx"
 #include "http/Router.hxx"
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 struct uv_loop_s;
@@ -45,6 +47,23 @@ public:
     /// Handles requests that match no route (static pages, 404).
     void SetFallback(Handler fallback) { fallback_ = std::move(fallback); }
 
+    /// Whose X-Request-Id to keep (by TCP peer address): the trusted proxies.
+    /// Without a predicate every request gets a new id.
+    void SetRequestIdTrust(std::function<bool(std::string_view peer)> trusted) {
+        request_id_trust_ = std::move(trusted);
+    }
+    bool TrustsRequestIdFrom(std::string_view peer) const {
+        return request_id_trust_ && request_id_trust_(peer);
+    }
+    /// How the request log names the client (the address behind trusted
+    /// proxies); without it, the TCP peer.
+    void SetLogClient(std::function<std::string(const Request&)> client) {
+        log_client_ = std::move(client);
+    }
+    std::string LogClient(const Request& request) const {
+        return log_client_ ? log_client_(request) : request.client_ip;
+    }
+
     /// Stops accepting, lets in-flight exchanges finish for up to
     /// shutdown_timeout, then closes everything and calls `done`.
     void Shutdown(std::function<void()> done);
@@ -72,6 +91,8 @@ private:
     ServerLimits limits_;
     std::shared_ptr<ssl::TlsContext> tls_;
     Handler fallback_;
+    std::function<bool(std::string_view)> request_id_trust_;
+    std::function<std::string(const Request&)> log_client_;
     Metrics metrics_;
     std::unique_ptr<net::Listener> listener_;
     std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;

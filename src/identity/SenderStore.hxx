@@ -2,7 +2,7 @@
 // more sender addresses, the pending e-mailed verification codes, and the API
 // tokens an administrator issues for automation. Kept in the transfer index's
 // LMDB environment (named databases "clients", "verifications", "tokens";
-// Index::kSenderDatabases).
+// LmdbIndex::kSenderDatabases).
 //
 // Nothing stored here opens anything: a browser is known by a hash of the
 // client id its sp_client cookie carries (the cookie's client key CK, which

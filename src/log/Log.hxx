@@ -1,6 +1,10 @@
 // Structured logging to stderr: one line per event, as text or JSON lines.
-// Thread-safe (a mutex serialises lines). Never pass secrets (passwords, keys,
-// tokens, file names, message text) to these functions.
+// Every line is a level, an event name (lower_snake_case, e.g. "mail_sent")
+// and key/value fields: Write(Level::info, "mail_sent", {{"kind", k}}). JSON
+// lines are always valid UTF-8 (a byte that is not part of well-formed UTF-8
+// is written as the text \xNN, never copied). Thread-safe (a mutex
+// serialises lines). Never pass secrets (passwords, keys, tokens, file names,
+// message text) to these functions.
 #pragma once
 
 #include <fmt/format.h>
@@ -23,6 +27,14 @@ using Field = std::pair<std::string_view, std::string>;
 
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
 
+/// The line Write() would print in `format`, with its final new line. Pure
+/// (apart from the clock); for tests.
+std::string FormatLine(Format format, Level level, std::string_view event,
+                       std::initializer_list<Field> fields = {});
+
+/// Free-text lines (the formatted text takes the event's place). Older
+/// style, still used in src/store, src/download and Main.cxx; new code uses
+/// Write() with an event name and fields.
 template <typename... Args>
 void Message(Level level, fmt::format_string<Args...> format, Args&&... args) {
     if (Enabled(level))

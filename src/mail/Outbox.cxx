@@ -53,9 +53,9 @@ template <typename F, typename Arg> void Notify(const F& hook, const Arg& argume
     try {
         hook(argument);
     } catch (const std::exception& e) {
-        log::Write(log::Level::error, "mail outbox callback failed", {{"error", e.what()}});
+        log::Write(log::Level::error, "mail_outbox_callback_failed", {{"error", e.what()}});
     } catch (...) {
-        log::Write(log::Level::error, "mail outbox callback failed");
+        log::Write(log::Level::error, "mail_outbox_callback_failed");
     }
 }
 
@@ -105,7 +105,7 @@ std::string Outbox::Enqueue(const MailMessage& message, const OutboxLabel& label
             if (alive.expired())
                 return;
             if (error)
-                log::Write(log::Level::error, "mail not queued",
+                log::Write(log::Level::error, "mail_not_queued",
                            {{"id", id}, {"kind", kind}, {"error", ErrorText(error)}});
             if (stored)
                 Notify(stored, error);
@@ -197,7 +197,7 @@ void Outbox::PassDone(const OutboxPassResult& result, std::exception_ptr error) 
     if (error) {
         // The store failed; try again after the first backoff step rather
         // than spinning on a broken disk.
-        log::Write(log::Level::error, "mail outbox pass failed", {{"error", ErrorText(error)}});
+        log::Write(log::Level::error, "mail_outbox_pass_failed", {{"error", ErrorText(error)}});
         Arm(now + retry_.first_delay.count());
         return;
     }

@@ -19,7 +19,7 @@ OutboxReport ReportOf(const OutboxEntry& entry, std::string error = {}) {
 }
 
 void LogSent(const OutboxEntry& entry, std::string_view transport) {
-    log::Write(log::Level::info, "mail sent",
+    log::Write(log::Level::info, "mail_sent",
                {{"id", entry.id},
                 {"kind", entry.kind},
                 {"transport", std::string(transport)},
@@ -28,7 +28,7 @@ void LogSent(const OutboxEntry& entry, std::string_view transport) {
 }
 
 void LogFailed(const OutboxEntry& entry, const std::string& error) {
-    log::Write(log::Level::error, "mail failed",
+    log::Write(log::Level::error, "mail_failed",
                {{"id", entry.id},
                 {"kind", entry.kind},
                 {"attempts", std::to_string(entry.attempts)},
@@ -60,7 +60,7 @@ bool Record(OutboxStore& store, const RetryPolicy& retry, OutboxEntry entry,
     entry.last_error = delivery.error;
     entry.next_attempt_ms = now + delay.count();
     store.Reschedule(entry, scheduled);
-    log::Write(log::Level::warn, "mail deferred",
+    log::Write(log::Level::warn, "mail_deferred",
                {{"id", entry.id},
                 {"kind", entry.kind},
                 {"attempts", std::to_string(entry.attempts)},
@@ -96,7 +96,7 @@ void RunOutboxPass(OutboxStore& store, MessageTransport& transport, const RetryP
             try {
                 loaded = store.Load(item.id);
             } catch (const std::runtime_error& e) {
-                log::Write(log::Level::error, "mail discarded", {{"error", e.what()}});
+                log::Write(log::Level::error, "mail_discarded", {{"error", e.what()}});
                 OutboxEntry damaged;
                 damaged.id = item.id;
                 damaged.kind = "unknown";

@@ -29,10 +29,10 @@ SmtpTransport::SmtpTransport(const MailConfig& config, SmtpTlsOptions tls)
     : client_(SettingsFrom(config, std::move(tls))) {
     const curl::SmtpSettings& settings = client_.Settings();
     if (!settings.username.empty() && !UsesTls(settings))
-        log::Write(log::Level::warn, "smtp credentials sent without TLS",
+        log::Write(log::Level::warn, "smtp_credentials_without_tls",
                    {{"hint", "use smtps:// or set mail.smtp_starttls = true"}});
     if (!settings.verify_tls)
-        log::Write(log::Level::warn, "smtp certificate verification is off");
+        log::Write(log::Level::warn, "smtp_certificate_verification_off");
 }
 
 DeliveryResult SmtpTransport::Deliver(std::string_view, const MailEnvelope& envelope,

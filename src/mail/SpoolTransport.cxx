@@ -99,7 +99,7 @@ DeliveryResult SpoolTransport::Deliver(std::string_view id, const MailEnvelope& 
         if (folder.Get() < 0 || ::fsync(folder.Get()) != 0)
             return Failure("cannot sync the spool folder", errno);
 
-        log::Write(log::Level::info, "mail spooled",
+        log::Write(log::Level::info, "mail_spooled",
                    {{"file", name}, {"recipients", std::to_string(envelope.recipients.size())}});
         return {DeliveryResult::Status::sent, {}};
     } catch (const std::exception& e) {

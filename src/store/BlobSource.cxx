@@ -1,3 +1,4 @@
+#include "store/FileIo.hxx"
 #include "store/BlobSource.hxx"
 #include "age/BlobStart.hxx"
 #include "age/Chunk.hxx"
@@ -17,13 +18,13 @@ std::shared_ptr<OpenBlobFile> OpenBlobNow(const BlobStore& blobs, const FileReco
                                           const age::AgeIdentity& identity) {
     UniqueFd fd = blobs.OpenBlob(file.id);
     std::vector<std::uint8_t> head(file.chunks_offset);
-    if (BlobStore::ReadAt(fd.get(), head, 0) != head.size())
+    if (ReadAt(fd.get(), head, 0) != head.size())
         throw std::runtime_error("blob header truncated");
     age::OpenedBlob opened;
     const auto rc = age::OpenBlobStart(head, identity, opened);
     if (rc != age::AgeErrc::ok || !opened.payload_key)
         throw std::runtime_error(std::string("blob header rejected: ") + age::Describe(rc));
-    const std::uint64_t size = BlobStore::FileSize(fd.get());
+    const std::uint64_t size = FileSize(fd.get());
     const auto layout = age::BlobLayout::FromBlobSize(opened.chunks_offset, size);
     if (!layout || layout->PlainSize() != file.size)
         throw std::runtime_error("blob size does not match the index");
@@ -81,7 +82,7 @@ void ReadPlain(const OpenBlobFile& blob, std::uint64_t offset, std::span<std::ui
         const std::uint64_t batch_end =
             layout.ChunkOffset(index + count - 1) + layout.ChunkSealedSize(index + count - 1);
         const auto sealed = SealedScratch(static_cast<std::size_t>(batch_end - first_offset));
-        if (BlobStore::ReadAt(blob.fd.get(), sealed, first_offset) != sealed.size())
+        if (ReadAt(blob.fd.get(), sealed, first_offset) != sealed.size())
             throw std::runtime_error("blob truncated");
         for (std::uint64_t i = 0; i < count; ++i, ++index) {
             const std::size_t plain_size = layout.ChunkPlainSize(index);

@@ -11,8 +11,6 @@
 #include "store/Storage.hxx"
 #include "util/Time.hxx"
 
-#include <unistd.h>
-
 #include <set>
 
 namespace sealpost::store {
@@ -35,11 +33,11 @@ void Storage::Start() {
         if (entry.kind == ExpiryKind::upload) {
             if (const auto f = index_->GetFile(entry.id)) {
                 index_->RemoveFile(*f);
-                blobs_.Remove(f->id);
+                blobs_->Remove(f->id);
             }
             continue;
         }
-        log::Info("transfer {} expired while the service was down", entry.id);
+        log::Write(log::Level::info, "transfer_expired_while_down", {{"transfer_id", entry.id}});
         DeleteTransferNow(entry.id, ReasonFor(entry.kind), {});
     }
 
@@ -60,7 +58,7 @@ void Storage::Start() {
             if (!t.message_file_id.empty())
                 has_files = has_files || index_->GetFile(t.message_file_id).has_value();
             if (has_files) {
-                log::Info("finishing the deletion of transfer {}", t.id);
+                log::Write(log::Level::info, "transfer_deletion_finished", {{"transfer_id", t.id}});
                 Teardown(t);
             }
         }
@@ -76,16 +74,14 @@ void Storage::Start() {
     grants_.DestroyOrphanWraps();
     index_->ForEachFile(
         [&](const FileRecord& f) { (f.complete ? known_complete : known_partial).insert(f.id); });
-    for (const auto& id : blobs_.ListIds()) {
+    for (const auto& id : blobs_->ListIds()) {
         const bool complete = known_complete.count(id) > 0;
         const bool partial = known_partial.count(id) > 0;
         if (!complete && !partial) {
-            blobs_.Remove(id);
+            blobs_->Remove(id);
             continue;
         }
-        if (complete)
-            ::unlink(blobs_.PartPath(id).c_str());
-        ::unlink(blobs_.RekeyPath(id).c_str()); // an interrupted re-key
+        blobs_->RemoveLeftovers(id, complete); // an interrupted commit or re-key
     }
     ArmExpiry();
 }
@@ -123,7 +119,7 @@ void Storage::OnExpiry() {
     for (const auto& entry : due) {
         if (entry.kind == ExpiryKind::upload) {
             if (const auto f = index_->GetFile(entry.id)) {
-                log::Info("removing abandoned upload {}", f->id);
+                log::Write(log::Level::info, "upload_abandoned", {{"file_id", f->id}});
                 TerminateFile(*f, [one_done](Outcome) { one_done(); });
             } else {
                 one_done();
@@ -132,7 +128,7 @@ void Storage::OnExpiry() {
         }
         // For an abandoned transfer DeleteTransfer's transaction checks that
         // it is still open (it may have been submitted meanwhile).
-        log::Info("transfer {} expired", entry.id);
+        log::Write(log::Level::info, "transfer_expiring", {{"transfer_id", entry.id}});
         DeleteTransfer(entry.id, ReasonFor(entry.kind), {}, [one_done](bool) { one_done(); });
     }
 }

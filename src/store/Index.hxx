@@ -1,11 +1,6 @@
-// The metadata index: one LMDB environment (data/index/) with named databases
-//   transfers  transfer id → TransferRecord
-//   files      file id → FileRecord
-//   downloads  download id → transfer id
-//   expiry     be64(time) kind id → "" where kind is
-//                't' a live transfer's retention ends,
-//                'o' an open transfer was abandoned (no upload progress),
-//                'u' an incomplete file's upload was abandoned
+// The metadata index: transfers, files, download links and expiries. An
+// interface, so that a second backend (PostgreSQL, see docs/scaling.md) can
+// stand behind it without touching the routes; LmdbIndex is the local one.
 // Holds no key that opens a transfer: the wraps live in WrapFiles.
 //
 // Every state change of a transfer is one method here and one LMDB write
@@ -17,7 +12,6 @@
 // Storage; the routes see it only as `const Index&` (reads).
 #pragma once
 
-#include "lib/lmdb/Env.hxx"
 #include "store/Records.hxx"
 
 #include <cstdint>
@@ -28,13 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace sealpost::lmdb {
-class Txn;
-}
-
 namespace sealpost::store {
-
-class WrapFiles;
 
 enum class ExpiryKind {
     transfer,  ///< retention over
@@ -57,35 +45,24 @@ struct AttemptPolicy {
 
 class Index {
 public:
-    static constexpr std::uint64_t kSchemaVersion = 3;
-    /// Named databases of the sender side, kept in this environment and
-    /// used by their own modules through env(): browser clients, pending
-    /// verification codes, API tokens, recipients' access grants.
-    static constexpr const char* kSenderDatabases[] = {"clients", "verifications", "tokens",
-                                                       "access"};
-
-    /// Opens (and migrates) the index. Migrating a version 2 index moves the
-    /// wraps that older versions kept in transfer records into `wraps`, seals
-    /// the file digests, and then rewrites data.mdb compacted, so that no
-    /// freed page keeps an old record.
-    Index(const std::filesystem::path& dir, const WrapFiles& wraps);
+    virtual ~Index() = default;
 
     // --- reads (any thread) ---------------------------------------------------
-    std::optional<TransferRecord> GetTransfer(std::string_view id) const;
-    std::optional<FileRecord> GetFile(std::string_view id) const;
-    std::optional<std::string> TransferOfDownload(std::string_view download_id) const;
-    std::optional<ExpiryEntry> EarliestExpiry() const;
-    std::vector<ExpiryEntry> DueExpiries(std::int64_t now) const;
-    void ForEachFile(const std::function<void(const FileRecord&)>& visit) const;
-    void ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const;
+    virtual std::optional<TransferRecord> GetTransfer(std::string_view id) const = 0;
+    virtual std::optional<FileRecord> GetFile(std::string_view id) const = 0;
+    virtual std::optional<std::string> TransferOfDownload(std::string_view download_id) const = 0;
+    virtual std::optional<ExpiryEntry> EarliestExpiry() const = 0;
+    virtual std::vector<ExpiryEntry> DueExpiries(std::int64_t now) const = 0;
+    virtual void ForEachFile(const std::function<void(const FileRecord&)>& visit) const = 0;
+    virtual void ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const = 0;
 
     // --- state transitions (threadpool; each one write transaction) -----------
     /// A new open transfer, with its confidential message's file when it has one.
-    void CreateTransfer(const TransferRecord& transfer, const std::optional<FileRecord>& message);
+    virtual void CreateTransfer(const TransferRecord& transfer, const std::optional<FileRecord>& message) = 0;
 
     enum class AddFileResult { added, no_transfer, not_open, over_quota };
     /// Adds a new file to its open transfer and reserves its size.
-    AddFileResult AddFile(const FileRecord& file);
+    virtual AddFileResult AddFile(const FileRecord& file) = 0;
 
     enum class CommitResult { stored, gone, over_quota };
     /// Records upload progress of a file (offset, completion, sealed digest)
@@ -94,38 +71,43 @@ public:
     /// `reserve_size`: the size became known only at the end of the body and
     /// is reserved now (`over_quota` when it does not fit). Pushes the open
     /// transfer's abandonment deadline to `upload_deadline`.
-    CommitResult CommitUpload(const FileRecord& file, bool reserve_size,
-                              std::int64_t upload_deadline);
+    virtual CommitResult CommitUpload(const FileRecord& file, bool reserve_size,
+                              std::int64_t upload_deadline) = 0;
     /// One upload's commit in a batch.
     struct UploadCommit {
         FileRecord file;
         bool reserve_size = false;
         std::int64_t upload_deadline = 0;
     };
-    /// Several CommitUpload()s in one write transaction (one sync of the
-    /// index for all of them): each is decided on its own, in order, exactly
-    /// as CommitUpload() would; the results in the same order.
-    std::vector<CommitResult> CommitUploads(std::span<const UploadCommit> commits);
+    /// Several CommitUpload()s, each decided on its own, in order, exactly as
+    /// CommitUpload() would; the results in the same order. An index that can
+    /// write them in one transaction (one sync for all) overrides this.
+    virtual std::vector<CommitResult> CommitUploads(std::span<const UploadCommit> commits) {
+        std::vector<CommitResult> results;
+        for (const auto& c : commits)
+            results.push_back(CommitUpload(c.file, c.reserve_size, c.upload_deadline));
+        return results;
+    }
     /// Moves a file to the layout of a re-keyed blob (chunks_offset).
-    void UpdateFileLayout(const FileRecord& file);
+    virtual void UpdateFileLayout(const FileRecord& file) = 0;
 
     /// tus termination or an abandoned upload: removes an incomplete file from
     /// its transfer (quota released) and deletes its record.
-    void RemoveFile(const FileRecord& file);
+    virtual void RemoveFile(const FileRecord& file) = 0;
 
     enum class SubmitResult { submitted, not_found, not_open, incomplete, empty };
     /// open → provided when every file is complete and there is a file or a
     /// message. `out` is the record after the transition.
-    SubmitResult Submit(std::string_view transfer_id, TransferRecord& out);
+    virtual SubmitResult Submit(std::string_view transfer_id, TransferRecord& out) = 0;
 
     /// open/provided → `status` (revoked, expired or deleted); with
     /// `only_if_open`, open → `status` only (an abandoned upload). The record
     /// as it was before, or nullopt when nothing changed (unknown, already
     /// gone, or not open when that was required).
-    std::optional<TransferRecord> MarkGone(std::string_view transfer_id, TransferStatus status,
-                                           bool only_if_open = false);
+    virtual std::optional<TransferRecord> MarkGone(std::string_view transfer_id, TransferStatus status,
+                                           bool only_if_open = false) = 0;
     /// Deletes the file records of a gone transfer (its blobs are unlinked first).
-    void DropFiles(const TransferRecord& gone);
+    virtual void DropFiles(const TransferRecord& gone) = 0;
 
     enum class AttemptOutcome {
         reserved, ///< evaluate the password now (Argon2id), then FinishAttempt
@@ -140,37 +122,27 @@ public:
     /// while the transfer is locked or while the attempts already in flight
     /// could reach the lock or the deletion limit; `deleted` (and marked so in
     /// this transaction) once the deletion limit has been reached.
-    AttemptOutcome ReserveAttempt(std::string_view transfer_id, std::int64_t now,
-                                  const AttemptPolicy& policy, TransferRecord& out);
+    virtual AttemptOutcome ReserveAttempt(std::string_view transfer_id, std::int64_t now,
+                                  const AttemptPolicy& policy, TransferRecord& out) = 0;
     /// Gives a reserved attempt back unevaluated (the Argon2id queue was full).
-    void CancelAttempt(std::string_view transfer_id);
+    virtual void CancelAttempt(std::string_view transfer_id) = 0;
     /// Settles a reserved attempt: a success resets the consecutive count
     /// (and answers `gone` if the transfer went meanwhile); a failure counts,
     /// locks after `lock_after` consecutive failures and marks the transfer
     /// deleted after `delete_after` in total.
-    AttemptOutcome FinishAttempt(std::string_view transfer_id, bool success, std::int64_t now,
-                                 const AttemptPolicy& policy, TransferRecord& out);
+    virtual AttemptOutcome FinishAttempt(std::string_view transfer_id, bool success, std::int64_t now,
+                                 const AttemptPolicy& policy, TransferRecord& out) = 0;
     /// Attempts left reserved by a process that died count as failures.
     /// Returns the transfers this marked deleted (as they were before).
-    std::vector<TransferRecord> SettleStaleAttempts(std::int64_t now, const AttemptPolicy& policy);
+    virtual std::vector<TransferRecord> SettleStaleAttempts(std::int64_t now,
+                                                    const AttemptPolicy& policy) = 0;
 
     /// An administrator's unlock: clears the lock and the consecutive count;
     /// the transfer after it, or nullopt when it is gone.
-    std::optional<TransferRecord> ClearLock(std::string_view transfer_id);
+    virtual std::optional<TransferRecord> ClearLock(std::string_view transfer_id) = 0;
     /// Counts one retrieval by the recipient with this download id.
-    std::optional<TransferRecord> RecordDownload(std::string_view transfer_id,
-                                                 std::string_view download_id, std::int64_t now);
-
-    /// The environment, for modules that keep their own named databases in
-    /// it (kSenderDatabases). Writes off the loop thread, as above.
-    lmdb::Env& env() noexcept { return env_; }
-
-private:
-    template <typename F> void Write(F&& body);
-    CommitResult CommitUploadIn(lmdb::Txn& txn, const FileRecord& file, bool reserve_size,
-                                std::int64_t upload_deadline);
-
-    mutable lmdb::Env env_;
+    virtual std::optional<TransferRecord> RecordDownload(std::string_view transfer_id,
+                                                 std::string_view download_id, std::int64_t now) = 0;
 };
 
 } // namespace sealpost::store

@@ -1,4 +1,4 @@
-// The migrations of the index (Index::kSchemaVersion), in order:
+// The migrations of the index (LmdbIndex::kSchemaVersion), in order:
 //   1  the transfer databases
 //   2  the sender-side databases (browser clients, codes, tokens, grants)
 //   3  the secrets leave the records: W_up and W_pw move from transfer records

@@ -19,7 +19,7 @@ void KdfQueue::Start(std::function<void()> job, std::function<void()> done) {
     ++running_;
     uv::QueueWork(loop_, std::move(job), [this, done = std::move(done)](std::exception_ptr error) {
         if (error)
-            log::Error("a password key derivation failed");
+            log::Write(log::Level::error, "password_kdf_failed");
         Release();
         done();
     });

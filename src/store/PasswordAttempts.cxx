@@ -30,13 +30,13 @@ void Storage::AttemptPassword(const TransferRecord& transfer, std::string passwo
             (*shared_done)(std::move(*result));
             return;
         }
-        log::Warn("transfer {} deleted after too many wrong passwords", result->transfer.id);
+        log::Write(log::Level::warn, "transfer_deleted_attempts", {{"transfer_id", result->transfer.id}});
         const TransferRecord before = result->transfer;
         uv::QueueWork(
             loop_, [this, before] { Teardown(before); },
             [this, result, shared_done, shared_actor, before](std::exception_ptr error) {
                 if (error)
-                    log::Error("tearing down transfer {} failed", before.id);
+                    log::Write(log::Level::error, "transfer_deletion_failed", {{"transfer_id", before.id}});
                 ForgetSessions(before);
                 if (on_deleted)
                     on_deleted(before, DeletionReason::attempts, *shared_actor);
@@ -71,7 +71,7 @@ void Storage::AttemptPassword(const TransferRecord& transfer, std::string passwo
                     },
                     [result, settle](std::exception_ptr error) {
                         if (error) {
-                            log::Error("recording a password attempt failed");
+                            log::Write(log::Level::error, "password_attempt_not_recorded");
                             result->outcome = Attempt::failed;
                             result->busy = true;
                         }
@@ -97,7 +97,7 @@ void Storage::AttemptPassword(const TransferRecord& transfer, std::string passwo
         },
         [result, settle, evaluate = std::move(evaluate)](std::exception_ptr error) mutable {
             if (error) {
-                log::Error("reserving a password attempt failed");
+                log::Write(log::Level::error, "password_attempt_not_reserved");
                 result->outcome = Attempt::locked;
                 result->busy = true;
                 settle();

@@ -1,3 +1,4 @@
+#include "store/FileIo.hxx"
 #include "store/Rekey.hxx"
 #include "age/BlobLayout.hxx"
 #include "age/BlobStart.hxx"
@@ -23,7 +24,7 @@ constexpr std::size_t kBatchChunks = 16; // 1 MiB of plaintext per read
 age::OpenedBlob ReadBlobStart(int fd, const age::AgeIdentity& identity) {
     // The header of one X25519 stanza is about 200 bytes; read generously.
     std::vector<std::uint8_t> head(4096);
-    head.resize(BlobStore::ReadAt(fd, head, 0));
+    head.resize(ReadAt(fd, head, 0));
     age::OpenedBlob opened;
     if (age::OpenBlobStart(head, identity, opened) != age::AgeErrc::ok || !opened.payload_key)
         throw std::runtime_error("the partial blob's header is damaged");
@@ -47,7 +48,7 @@ LoadedPart LoadPart(const BlobStore& blobs, Index& index, FileRecord& file,
     const std::uint64_t durable_chunks = file.offset / age::kChunkSize;
     const age::BlobLayout old_layout(file.chunks_offset, file.size);
     const std::uint64_t keep = old_layout.ChunkOffset(durable_chunks);
-    const std::uint64_t on_disk = BlobStore::FileSize(fd.get());
+    const std::uint64_t on_disk = FileSize(fd.get());
     if (on_disk < keep)
         throw std::runtime_error("the partial blob is shorter than its durable offset");
     auto hashes = std::make_unique<FileHashes>();
@@ -74,7 +75,7 @@ LoadedPart LoadPart(const BlobStore& blobs, Index& index, FileRecord& file,
     // sealed in place with the new one; the tail is left behind.
     auto start = age::StartBlob(recipient);
     UniqueFd out = blobs.CreateRekey(file.id);
-    BlobStore::WriteAt(out.get(), PrefixBytes(start.prefix), 0);
+    WriteAt(out.get(), PrefixBytes(start.prefix), 0);
     const age::BlobLayout new_layout(start.ChunksOffset(), file.size);
     std::vector<std::uint8_t> batch(kBatchChunks * age::kSealedChunkSize);
     constexpr std::uint64_t kWritebackEvery = 8u << 20;
@@ -82,7 +83,7 @@ LoadedPart LoadPart(const BlobStore& blobs, Index& index, FileRecord& file,
     for (std::uint64_t first = 0; first < durable_chunks;) {
         const std::uint64_t count = std::min<std::uint64_t>(kBatchChunks, durable_chunks - first);
         const auto sealed = std::span(batch).first(count * age::kSealedChunkSize);
-        if (BlobStore::ReadAt(fd.get(), sealed, old_layout.ChunkOffset(first)) != sealed.size())
+        if (ReadAt(fd.get(), sealed, old_layout.ChunkOffset(first)) != sealed.size())
             throw std::runtime_error("the partial blob is truncated");
         for (std::uint64_t i = 0; i < count; ++i) {
             // Durable chunks are whole and never the final one.
@@ -97,14 +98,14 @@ LoadedPart LoadPart(const BlobStore& blobs, Index& index, FileRecord& file,
                 throw std::runtime_error("sealing a chunk failed");
         }
         const std::uint64_t at = new_layout.ChunkOffset(first);
-        BlobStore::WriteAt(out.get(), sealed, at);
+        WriteAt(out.get(), sealed, at);
         if (at + sealed.size() - unsynced_from >= kWritebackEvery) {
-            BlobStore::StartWriteback(out.get(), unsynced_from, at + sealed.size() - unsynced_from);
+            StartWriteback(out.get(), unsynced_from, at + sealed.size() - unsynced_from);
             unsynced_from = at + sealed.size();
         }
         first += count;
     }
-    BlobStore::DataSync(out.get());
+    DataSync(out.get());
     blobs.ReplacePart(file.id);
     if (file.chunks_offset != start.ChunksOffset()) {
         file.chunks_offset = start.ChunksOffset();
@@ -114,9 +115,7 @@ LoadedPart LoadPart(const BlobStore& blobs, Index& index, FileRecord& file,
     part.fd = std::move(out);
     part.hashes = std::move(hashes);
     part.rekeyed = true;
-    log::Info("upload of file {}: chunks past the durable offset were written before; the blob "
-              "was re-keyed",
-              file.id);
+    log::Write(log::Level::info, "upload_rekeyed", {{"file_id", file.id}});
     return part;
 }
 

@@ -1,3 +1,4 @@
+#include "store/FileIo.hxx"
 #include "store/Storage.hxx"
 #include "age/BlobStart.hxx"
 #include "age/Chunk.hxx"
@@ -10,6 +11,7 @@
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "store/Ids.hxx"
+#include "store/LocalBlobStore.hxx"
 #include "store/TransferRecipient.hxx"
 #include "util/Time.hxx"
 
@@ -30,10 +32,9 @@ FileRecord WriteSmallBlob(const BlobStore& blobs, const TransferRecord& t, std::
     file.created_at = UnixNow();
     UniqueFd fd = blobs.CreatePart(file.id);
     const auto start = age::StartBlob(RecipientOf(t));
-    BlobStore::WriteAt(
-        fd.get(),
-        std::span(reinterpret_cast<const std::uint8_t*>(start.prefix.data()), start.prefix.size()),
-        0);
+    WriteAt(fd.get(), std::span(reinterpret_cast<const std::uint8_t*>(start.prefix.data()),
+                                           start.prefix.size()),
+                       0);
     file.chunks_offset = start.ChunksOffset();
     const age::BlobLayout layout(file.chunks_offset, file.size);
     std::vector<std::uint8_t> sealed(age::kSealedChunkSize);
@@ -45,10 +46,10 @@ FileRecord WriteSmallBlob(const BlobStore& blobs, const TransferRecord& t, std::
                                        std::span(sealed).first(n + age::kChunkTagSize));
         if (rc != age::AgeErrc::ok)
             throw std::runtime_error("sealing failed");
-        BlobStore::WriteAt(fd.get(), std::span(sealed).first(n + age::kChunkTagSize),
+        WriteAt(fd.get(), std::span(sealed).first(n + age::kChunkTagSize),
                            layout.ChunkOffset(i));
     }
-    BlobStore::DataSync(fd.get());
+    DataSync(fd.get());
     blobs.Commit(file.id);
     file.offset = file.size;
     file.complete = true;
@@ -92,12 +93,12 @@ Storage::Storage(uv_loop_s* loop, StorageOptions options)
       server_key_(std::make_unique<crypto::ServerKey>(
           crypto::ServerKey::LoadOrCreate(options_.data_dir / "keys" / "server.key"))),
       wraps_(options_.data_dir / "keys" / "wraps"),
-      index_(std::make_unique<Index>(options_.data_dir / "index", wraps_)),
-      blobs_(options_.data_dir / "blobs"), grants_(index_->env(), wraps_),
+      index_(std::make_unique<LmdbIndex>(options_.data_dir / "index", wraps_)),
+      blobs_(std::make_unique<LocalBlobStore>(options_.data_dir / "blobs")), grants_(index_->env(), wraps_),
       kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf),
       segment_pool_(
           std::make_shared<SegmentPool>(UploadSession::kSegmentBytes, options_.upload_buffers)),
-      upload_commits_(std::make_shared<UploadCommits>(loop, *index_, blobs_)) {}
+      upload_commits_(std::make_shared<UploadCommits>(loop, *index_, *blobs_)) {}
 
 Storage::~Storage() = default;
 
@@ -124,7 +125,7 @@ TransferRecord Storage::CreateTransfer(const NewTransfer& request) {
                keys.WrapWithPassword(crypto::PasswordKek::Derive(request.password, params), t.id));
     std::optional<FileRecord> message;
     if (request.message) {
-        message = WriteSmallBlob(blobs_, t, *request.message);
+        message = WriteSmallBlob(*blobs_, t, *request.message);
         t.message_file_id = message->id;
     }
     index_->CreateTransfer(t, message);
@@ -169,7 +170,7 @@ void Storage::SubmitTransfer(const std::string& transfer_id, std::function<void(
         loop_, [this, result, transfer_id] { *result = SubmitTransferNow(transfer_id); },
         [this, result, transfer_id, done = std::move(done)](std::exception_ptr error) {
             if (error) {
-                log::Error("submitting transfer {} failed", transfer_id);
+                log::Write(log::Level::error, "transfer_submit_failed", {{"transfer_id", transfer_id}});
                 result->outcome = Outcome::failed;
                 result->identity.reset();
             }

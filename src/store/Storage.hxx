@@ -21,6 +21,7 @@
 #include "store/AccessGrants.hxx"
 #include "store/BlobStore.hxx"
 #include "store/Index.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/KdfQueue.hxx"
 #include "store/Outcome.hxx"
 #include "store/UploadSession.hxx"
@@ -109,11 +110,11 @@ public:
     /// Reads of the index (any thread). Writes go through the methods below.
     const Index& index() const noexcept { return *index_; }
     /// The environment that other modules keep their named databases in
-    /// (Index::kSenderDatabases); this Storage owns it.
+    /// (LmdbLmdbIndex::kSenderDatabases); this Storage owns it.
     lmdb::Env& shared_env() noexcept { return index_->env(); }
     AccessGrants& grants() noexcept { return grants_; }
     const WrapFiles& wraps() const noexcept { return wraps_; }
-    const BlobStore& blobs() const noexcept { return blobs_; }
+    const BlobStore& blobs() const noexcept { return *blobs_; }
     /// The buffers request bodies are read into (loop thread).
     const SegmentPool& upload_buffers() const noexcept { return *segment_pool_; }
     const StorageOptions& options() const noexcept { return options_; }
@@ -232,8 +233,8 @@ private:
     StorageOptions options_;
     std::unique_ptr<crypto::ServerKey> server_key_;
     WrapFiles wraps_;
-    std::unique_ptr<Index> index_;
-    BlobStore blobs_;
+    std::unique_ptr<LmdbIndex> index_;
+    std::unique_ptr<const BlobStore> blobs_;
     AccessGrants grants_;
     KdfQueue kdf_;
     std::shared_ptr<SegmentPool> segment_pool_;

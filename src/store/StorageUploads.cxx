@@ -10,6 +10,7 @@
 #include "lib/evp/Digest.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
+#include "store/FileIo.hxx"
 #include "store/Ids.hxx"
 #include "store/Rekey.hxx"
 #include "store/Storage.hxx"
@@ -26,7 +27,7 @@ void LogFailure(std::exception_ptr error, std::string_view what) {
     try {
         std::rethrow_exception(error);
     } catch (const std::exception& e) {
-        log::Error("{} failed: {}", what, e.what());
+        log::Write(log::Level::error, "storage_failed", {{"operation", std::string(what)}, {"error", e.what()}});
     }
 }
 
@@ -57,7 +58,7 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
     uv::QueueWork(
         loop_,
         [this, job, transfer, size, name = std::move(name), type = std::move(type), open_ended] {
-            if (blobs_.FreeBytes() < size + options_.min_free_disk) {
+            if (blobs_->FreeBytes() < size + options_.min_free_disk) {
                 job->result = {Outcome::no_space, std::nullopt, {}};
                 return;
             }
@@ -74,20 +75,20 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
             file.sealed_type = crypto::SealedMetadata::Seal(
                 recipient,
                 crypto::WrapContext(crypto::purpose::kContentType, {transfer.id, file.id}), type);
-            UniqueFd fd = blobs_.CreatePart(file.id);
+            UniqueFd fd = blobs_->CreatePart(file.id);
             auto start = age::StartBlob(recipient);
-            BlobStore::WriteAt(
-                fd.get(),
-                {reinterpret_cast<const std::uint8_t*>(start.prefix.data()), start.prefix.size()},
-                0);
+            WriteAt(fd.get(),
+                               {reinterpret_cast<const std::uint8_t*>(start.prefix.data()),
+                                start.prefix.size()},
+                               0);
             file.chunks_offset = start.ChunksOffset();
             if (size == 0 && !open_ended) {
                 // An empty file is one empty final chunk, complete at once.
                 std::vector<std::uint8_t> sealed(age::kChunkTagSize);
                 if (age::SealChunk(start.payload_key, 0, true, {}, sealed) != age::AgeErrc::ok)
                     throw std::runtime_error("sealing failed");
-                BlobStore::WriteAt(fd.get(), sealed, file.chunks_offset);
-                BlobStore::DataSync(fd.get());
+                WriteAt(fd.get(), sealed, file.chunks_offset);
+                DataSync(fd.get());
                 evp::Digest sha(evp::DigestAlgorithm::sha256);
                 job->result.sha256 = HexEncode(sha.Finish());
                 file.sealed_digest =
@@ -99,17 +100,17 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
             case Index::AddFileResult::added:
                 break;
             case Index::AddFileResult::over_quota:
-                blobs_.Remove(file.id);
+                blobs_->Remove(file.id);
                 job->result = {Outcome::over_quota, std::nullopt, {}};
                 return;
             case Index::AddFileResult::no_transfer:
             case Index::AddFileResult::not_open:
-                blobs_.Remove(file.id);
+                blobs_->Remove(file.id);
                 job->result = {Outcome::not_open, std::nullopt, {}};
                 return;
             }
             if (file.complete)
-                blobs_.Commit(file.id);
+                blobs_->Commit(file.id);
             job->key.emplace(std::move(start.payload_key));
             job->fd = std::move(fd);
             job->result.outcome = Outcome::ok;
@@ -139,7 +140,7 @@ std::shared_ptr<UploadSession> Storage::NewSession(const FileRecord& file, age::
     if (!t)
         throw std::runtime_error("the file's transfer is gone");
     const UploadSession::Context context{
-        loop_,           *index_,       blobs_,         options_.upload_expiry_seconds,
+        loop_,           *index_,       *blobs_,        options_.upload_expiry_seconds,
         RecipientOf(*t), segment_pool_, upload_commits_};
     auto session = std::make_shared<UploadSession>(context, file, std::move(key), std::move(fd),
                                                    std::move(hashes));
@@ -195,7 +196,7 @@ void Storage::WithSession(const FileRecord& file, SessionCallback done) {
             const auto keys = crypto::TransferKeys::OpenWithServerKey(*server_key_, t->id, *w_up);
             if (!keys)
                 throw std::runtime_error("the upload key cannot be opened");
-            job->part = LoadPart(blobs_, *index_, job->file, keys->Identity(), RecipientOf(*t));
+            job->part = LoadPart(*blobs_, *index_, job->file, keys->Identity(), RecipientOf(*t));
         },
         [this, job](std::exception_ptr error) {
             const std::string id = job->file.id;
@@ -224,7 +225,7 @@ void Storage::TerminateFile(const FileRecord& file, std::function<void(Outcome)>
         loop_,
         [this, file] {
             index_->RemoveFile(file);
-            blobs_.Remove(file.id);
+            blobs_->Remove(file.id);
         },
         [done = std::move(done)](std::exception_ptr error) {
             if (error)

@@ -27,7 +27,7 @@ void Storage::Teardown(const TransferRecord& gone) {
         ids.push_back(gone.message_file_id);
     for (const auto& id : ids)
         if (IsValidId(id))
-            blobs_.Remove(id);
+            blobs_->Remove(id);
     index_->DropFiles(gone);
 }
 
@@ -45,7 +45,7 @@ void Storage::DeleteTransfer(const std::string& transfer_id, DeletionReason reas
         [this, before, transfer_id, reason, actor = std::move(actor),
          done = std::move(done)](std::exception_ptr error) {
             if (error)
-                log::Error("deleting transfer {} failed; the next start finishes it", transfer_id);
+                log::Write(log::Level::error, "transfer_deletion_failed", {{"transfer_id", transfer_id}});
             if (*before) {
                 ForgetSessions(**before);
                 if (on_deleted)

@@ -1,3 +1,4 @@
+#include "store/FileIo.hxx"
 #include "store/UploadSession.hxx"
 #include "age/Chunk.hxx"
 #include "lib/uv/Work.hxx"
@@ -277,8 +278,8 @@ void UploadSession::Submit(bool at_body_end) {
                 out += n + age::kChunkTagSize;
             }
             const std::uint64_t offset = layout.ChunkOffset(segment->first_chunk);
-            BlobStore::WriteAt(fd->get(), sealed, offset);
-            BlobStore::StartWriteback(fd->get(), offset, sealed.size());
+            WriteAt(fd->get(), sealed, offset);
+            StartWriteback(fd->get(), offset, sealed.size());
         },
         [self, segment](std::exception_ptr error) {
             segment->written = true;
@@ -357,7 +358,7 @@ void UploadSession::MaybeSync() {
     uv::QueueWork(
         context_.loop,
         [fd, updated, index, deadline, gone] {
-            BlobStore::DataSync(fd->get());
+            DataSync(fd->get());
             *gone = index->CommitUpload(updated, false, deadline) != Index::CommitResult::stored;
         },
         [self, updated, gone](std::exception_ptr error) {
@@ -484,7 +485,7 @@ void UploadSession::Finish() {
             done(result);
     };
     uv::QueueWork(
-        context_.loop, [fd] { BlobStore::DataSync(fd->get()); },
+        context_.loop, [fd] { DataSync(fd->get()); },
         [commits = context_.commits, report, updated, open_ended = open_ended_,
          deadline](std::exception_ptr error) {
             if (error) {

@@ -1,4 +1,5 @@
 #include "store/WrapFiles.hxx"
+#include "store/FileIo.hxx"
 #include "store/Ids.hxx"
 #include "store/UniqueFd.hxx"
 
@@ -13,10 +14,6 @@
 namespace sealpost::store {
 namespace {
 
-[[noreturn]] void ThrowErrno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
-}
-
 std::string_view Suffix(WrapKind kind) noexcept {
     switch (kind) {
     case WrapKind::upload:
@@ -27,26 +24,6 @@ std::string_view Suffix(WrapKind kind) noexcept {
         return ".grant";
     }
     return ".unknown";
-}
-
-void SyncDirectory(const std::filesystem::path& dir) {
-    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd || ::fsync(fd.get()) != 0)
-        ThrowErrno("sync " + dir.filename().string());
-}
-
-void WriteAll(int fd, std::span<const std::uint8_t> data, const std::string& what) {
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done,
-                                   static_cast<off_t>(done));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            ThrowErrno(what);
-        }
-        done += static_cast<std::size_t>(n);
-    }
 }
 
 } // namespace
@@ -72,7 +49,7 @@ void WrapFiles::Put(std::string_view id, WrapKind kind,
         UniqueFd fd(::open(temp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600));
         if (!fd)
             ThrowErrno("create " + temp.filename().string());
-        WriteAll(fd.get(), wrap, "write " + temp.filename().string());
+        WriteAt(fd.get(), wrap, 0);
         if (::fsync(fd.get()) != 0)
             ThrowErrno("sync " + temp.filename().string());
     }
@@ -98,16 +75,8 @@ std::optional<std::vector<std::uint8_t>> WrapFiles::Get(std::string_view id,
     if (st.st_size <= 0 || st.st_size > 4096)
         return std::nullopt; // a destroyed (zeroed, not yet unlinked) or foreign file
     std::vector<std::uint8_t> data(static_cast<std::size_t>(st.st_size));
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::pread(fd.get(), data.data() + done, data.size() - done,
-                                  static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            ThrowErrno("read " + path.filename().string());
-        done += static_cast<std::size_t>(n);
-    }
+    if (ReadAt(fd.get(), data, 0) != data.size())
+        return std::nullopt; // being destroyed right now
     return data;
 }
 
@@ -124,9 +93,8 @@ void WrapFiles::Destroy(std::string_view id, WrapKind kind) const {
         ThrowErrno("stat " + path.filename().string());
     const std::vector<std::uint8_t> zeros(static_cast<std::size_t>(st.st_size), 0);
     // In place: no O_TRUNC, which would free the blocks without clearing them.
-    WriteAll(fd.get(), zeros, "overwrite " + path.filename().string());
-    if (::fdatasync(fd.get()) != 0)
-        ThrowErrno("sync " + path.filename().string());
+    WriteAt(fd.get(), zeros, 0);
+    DataSync(fd.get());
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         ThrowErrno("unlink " + path.filename().string());
     SyncDirectory(dir_);

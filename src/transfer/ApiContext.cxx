@@ -76,13 +76,15 @@ void ApiContext::Send(Notification notification, std::string_view transfer_id) {
                             } catch (const std::exception& e) {
                                 what = e.what();
                             }
-                            log::Error("mail {} for {} not queued: {}", kind, reference, what);
+                            log::Write(log::Level::error, "mail_not_queued",
+                                       {{"kind", kind}, {"reference", reference}, {"error", what}});
                             Audit({.event = "notification_failed",
                                    .transfer_id = reference,
                                    .detail = {{"kind", kind}, {"error", what}}});
                         });
     } catch (const std::exception& e) {
-        log::Error("mail {} for {} not queued: {}", kind, reference, e.what());
+        log::Write(log::Level::error, "mail_not_queued",
+                   {{"kind", kind}, {"reference", reference}, {"error", e.what()}});
         Audit({.event = "notification_failed",
                .transfer_id = reference,
                .detail = {{"kind", kind}, {"error", e.what()}}});

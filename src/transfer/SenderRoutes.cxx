@@ -103,7 +103,7 @@ void RequestVerification(ApiContext& ctx, Exchange& ex) {
         [&ctx, ref, verification, lang](std::exception_ptr error) {
             Exchange* e = ref.get();
             if (error) {
-                log::Error("verification not stored");
+                log::Write(log::Level::error, "verification_not_stored");
                 if (e)
                     e->Respond(Response::Problem(503, "the verification cannot be stored now"));
                 return;

@@ -3,8 +3,10 @@
 #include "config/LoadConfig.hxx"
 #include "identity/SenderStore.hxx"
 #include "policy/EmailAddress.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Index.hxx"
 #include "store/WrapFiles.hxx"
+#include "util/ArgParser.hxx"
 #include "util/Time.hxx"
 
 #include <iostream>
@@ -24,53 +26,38 @@ create prints the new token once; send it as "Authorization: Bearer TOKEN".
 Exit codes: 0 success, 1 runtime failure, 2 usage error.
 )";
 
-struct TokenOptions {
-    std::optional<std::string> email, label, config, data;
-    std::vector<std::string> positional;
+const std::vector<OptionSpec> kOptions{
+    {"--email", "ADDR", "create: the sender address the token acts for"},
+    {"--label", "TEXT", "create: a note shown by list"},
+    {"--config", "FILE", "the server's configuration"},
+    {"--data", "DIR", "the data folder (overrides the configuration)"},
+    {"--help", "", "this help", false, "-h"},
 };
-
-bool Parse(std::span<const std::string_view> args, TokenOptions& out, std::string& error) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string_view arg = args[i];
-        std::optional<std::string>* target = nullptr;
-        if (arg == "--email")
-            target = &out.email;
-        else if (arg == "--label")
-            target = &out.label;
-        else if (arg == "--config")
-            target = &out.config;
-        else if (arg == "--data")
-            target = &out.data;
-        else if (arg.starts_with("--")) {
-            error = "unknown option: " + std::string(arg);
-            return false;
-        } else {
-            out.positional.emplace_back(arg);
-            continue;
-        }
-        if (i + 1 >= args.size()) {
-            error = std::string(arg) + " needs a value";
-            return false;
-        }
-        *target = std::string(args[++i]);
-    }
-    return true;
-}
 
 } // namespace
 
 int RunTokenCommand(std::span<const std::string_view> args) {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        std::cout << kTokenUsage;
-        return args.empty() ? 2 : 0;
-    }
-    const std::string_view action = args[0];
-    TokenOptions options;
-    std::string error;
-    if (!Parse(args.subspan(1), options, error)) {
-        std::cerr << "sealpost: " << error << "\n\n" << kTokenUsage;
+    ParsedArgs parsed;
+    try {
+        parsed = ParseArgs(args, kOptions);
+    } catch (const UsageError& e) {
+        std::cerr << "sealpost: " << e.what() << "\n\n" << kTokenUsage;
         return 2;
     }
+    if (parsed.Has("--help") || parsed.positional.empty()) {
+        (parsed.Has("--help") ? std::cout : std::cerr) << kTokenUsage << "\nOptions:\n"
+                                                       << OptionsHelp(kOptions);
+        return parsed.Has("--help") ? 0 : 2;
+    }
+    const std::string action = parsed.positional[0];
+    struct {
+        std::optional<std::string> email, label, config, data;
+        std::vector<std::string> positional;
+    } options{parsed.Value("--email"),
+              parsed.Value("--label"),
+              parsed.Value("--config"),
+              parsed.Value("--data"),
+              {parsed.positional.begin() + 1, parsed.positional.end()}};
     try {
         Config config = options.config ? LoadConfig(*options.config) : Config{};
         ApplyOverrides(config, std::nullopt, options.data, std::nullopt);
@@ -87,7 +74,7 @@ int RunTokenCommand(std::span<const std::string_view> args) {
                 return 2;
             }
             const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
-            store::Index index(index_dir, wraps);
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             std::cout << senders.CreateToken(address->ToString(), options.label.value_or(""),
                                              UnixNow())
@@ -96,7 +83,7 @@ int RunTokenCommand(std::span<const std::string_view> args) {
         }
         if (action == "list") {
             const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
-            store::Index index(index_dir, wraps);
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             for (const auto& [id, token] : senders.ListTokens())
                 std::cout << id << "  " << token.email << "  " << Rfc3339(token.created_at)
@@ -110,7 +97,7 @@ int RunTokenCommand(std::span<const std::string_view> args) {
                 return 2;
             }
             const store::WrapFiles wraps(index_dir.parent_path() / "keys" / "wraps");
-            store::Index index(index_dir, wraps);
+            store::LmdbIndex index(index_dir, wraps);
             identity::SenderStore senders(index.env());
             if (!senders.DeleteToken(options.positional[0])) {
                 std::cerr << "sealpost: no such token\n";

@@ -290,7 +290,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
             try {
                 *created = storage->CreateTransfer(*request);
             } catch (const std::exception& e) {
-                log::Error("transfer not created: {}", e.what());
+                log::Write(log::Level::error, "transfer_not_created", {{"error", e.what()}});
             }
         },
         [&ctx, ref, created, auth = *auth, generated, password, retention_days, renew_until, loop] {

@@ -11,7 +11,7 @@ const EVENTS = ['verification_requested', 'verification_confirmed', 'verificatio
   'transfer_provided', 'notification_sent', 'notification_failed', 'download_unlocked', 'password_failed', 'transfer_locked',
   'transfer_unlocked', 'transfer_deleted_attempts', 'file_downloaded', 'zip_downloaded', 'message_read', 'transfer_revoked',
   'transfer_expired', 'quick_activated', 'quick_reactivated', 'admin_login', 'admin_login_failed', 'admin_deleted',
-  'admin_user_added', 'admin_user_removed']
+  'admin_user_added', 'admin_user_removed', 'identity_exported']
 initPage()
 const anyEvent = new Option(t('admin.status.any'), '')
 anyEvent.dataset.i18n = 'admin.status.any'

@@ -102,6 +102,11 @@ TEST_CASE("Bad values are named with what is wrong", "[config]") {
     CHECK(ProblemOf("[security]\ntrusted_proxies = [\"10.1.0.0/8\"]") ==
           "security.trusted_proxies[0]: \"10.1.0.0/8\" has host bits set; did you mean "
           "\"10.0.0.0/8\"?");
+    CHECK(ProblemOf("[metrics]\nallow = [\"localhost\"]").starts_with("metrics.allow[0]: "));
+    CHECK(ProblemOf("[metrics]\nallow = [\"127.0.0.1/8\"]") ==
+          "metrics.allow[0]: \"127.0.0.1/8\" has host bits set; did you mean \"127.0.0.0/8\"?");
+    CHECK(ProblemOf("[metrics]\nallow = \"127.0.0.0/8\"").starts_with("metrics.allow: "));
+    CHECK(ProblemOf("[metrics]\nalow = []").find("metrics.alow") != std::string::npos);
     CHECK(ProblemOf("[kdf]\nmemlimit = \"1KiB\"") ==
           "kdf.memlimit: must be between 8KiB and 4294967295KiB, got 1KiB");
 }

@@ -57,6 +57,12 @@ TEST_CASE("The embedded default equals product.md section 9", "[config]") {
     CHECK(c.kdf.memlimit == 64ull << 20);
     CHECK(c.log.level == LogLevel::kInfo);
     CHECK(c.log.format == LogFormat::kText);
+    // /metrics: loopback only by default.
+    REQUIRE(c.metrics.allow.size() == 2);
+    CHECK(c.metrics.allow[0] == ParseIpNetwork("127.0.0.0/8"));
+    CHECK(c.metrics.allow[1] == ParseIpNetwork("::1/128"));
+    CHECK(c.metrics.allow[0].Contains("127.0.0.53"));
+    CHECK_FALSE(c.metrics.allow[0].Contains("10.0.0.1"));
 
     CHECK(LoadConfigFromString("") == Config{});
 }
@@ -126,6 +132,9 @@ retention_days = 730
 opslimit = 3
 memlimit = "256MiB"
 
+[metrics]
+allow = ["10.20.0.0/16", "2001:db8::/32"]
+
 [log]
 level = "debug"
 format = "json"
@@ -161,6 +170,11 @@ format = "json"
     CHECK(c.security.delete_after == 20);
     REQUIRE(c.security.trusted_proxies.size() == 3);
     CHECK(c.security.trusted_proxies[1].Contains("10.9.8.7"));
+    REQUIRE(c.metrics.allow.size() == 2);
+    CHECK(c.metrics.allow[0].Contains("10.20.3.4"));
+    CHECK_FALSE(c.metrics.allow[0].Contains("127.0.0.1"));
+    CHECK(c.metrics.allow[1].Contains("2001:db8::5"));
+    CHECK(LoadConfigFromString("[metrics]\nallow = []").metrics.allow.empty());
     CHECK(c.mail.transport == MailTransport::kSmtp);
     CHECK(c.mail.from == "Secure Files <noreply@example.org>");
     CHECK(c.mail.admin_address == "ops@example.org");

@@ -10,6 +10,7 @@
 #include "E2eSupport.hxx"
 #include "identity/SenderStore.hxx"
 #include "lib/uv/Loop.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/Index.hxx"
 #include "store/Storage.hxx"
 #include "store/WrapFiles.hxx"
@@ -81,7 +82,7 @@ store::TransferRecord CreateTransfer(const std::filesystem::path& data_dir) {
 std::optional<store::FileRecord> StoredFile(const std::filesystem::path& data_dir,
                                             const std::string& file_id) {
     const store::WrapFiles wraps(data_dir / "keys" / "wraps");
-    store::Index index(data_dir / "index", wraps);
+    store::LmdbIndex index(data_dir / "index", wraps);
     return index.GetFile(file_id);
 }
 

@@ -48,6 +48,7 @@ public:
 
     std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     store::Storage& storage() { return app_->storage(); }
+    const http::Router& router() const { return app_->router(); }
     store::TransferRecord CreateTransfer(const std::string& password,
                                          std::int64_t retention_seconds = 3600,
                                          std::optional<std::string> message = std::nullopt);

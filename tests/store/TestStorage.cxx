@@ -1,6 +1,7 @@
 // Uploads and downloads through the real service over loopback, checked with
 // peers nobody here wrote: curl, the age CLI, unzip and 7z.
 #include "AppFixture.hxx"
+#include "store/LmdbIndex.hxx"
 #include "store/BlobSource.hxx"
 #include "store/BlobStore.hxx"
 
@@ -381,7 +382,7 @@ TEST_CASE("a stolen data folder reveals no file name, content or message") {
     // Without the password the upload wrap is gone after submit, so the
     // server key opens nothing.
     const store::WrapFiles wraps(dir.path / "data" / "keys" / "wraps");
-    const store::Index index(dir.path / "data" / "index", wraps);
+    const store::LmdbIndex index(dir.path / "data" / "index", wraps);
     const auto stored = index.GetTransfer(t.id);
     REQUIRE(stored);
     CHECK_FALSE(wraps.Get(t.id, store::WrapKind::upload));

@@ -1,7 +1,5 @@
-// OpenSSL 3 implementation through EVP_CIPHER. The BoringSSL equivalent is
-// EVP_AEAD_CTX_init(ctx, EVP_aead_chacha20_poly1305(), key, 32, 16, nullptr)
-// followed by EVP_AEAD_CTX_seal / EVP_AEAD_CTX_open; nothing else in sealpost
-// needs to change for it.
+// OpenSSL 3 implementation through EVP_CIPHER (the default build); the
+// BoringSSL one is ChaCha20Poly1305Aead.cxx.
 #include "lib/evp/ChaCha20Poly1305.hxx"
 
 #include <openssl/crypto.h>

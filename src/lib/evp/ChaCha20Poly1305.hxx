@@ -5,9 +5,10 @@
 // messages under any keys, without allocating per message. The object is not
 // thread-safe: give each thread its own (the age layer keeps one per thread).
 //
-// This is the only file that depends on an OpenSSL-3-only API (EVP_CIPHER
-// EVP_chacha20_poly1305); a BoringSSL build replaces ChaCha20Poly1305.cxx with
-// one built on EVP_AEAD (EVP_aead_chacha20_poly1305, EVP_AEAD_CTX_seal/open).
+// Two implementations behind this one interface: ChaCha20Poly1305.cxx on
+// OpenSSL 3's EVP_CIPHER (EVP_chacha20_poly1305), and ChaCha20Poly1305Aead.cxx
+// on BoringSSL's EVP_AEAD (EVP_aead_chacha20_poly1305), which meson builds
+// instead with -Dtls=boringssl.
 #pragma once
 
 #include <cstddef>

@@ -3,6 +3,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <stdexcept>
 
@@ -23,6 +24,17 @@ std::string OpenSslReason() {
 constexpr const char* kTls12Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
                                       "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
                                       "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// Whether the error queue (which this empties) holds X509's "key values
+// mismatch": both libraries report a key that does not belong to the
+// certificate this way, with different texts.
+bool TakeKeyMismatch() {
+    bool found = false;
+    for (auto code = ERR_get_error(); code != 0; code = ERR_get_error())
+        if (ERR_GET_LIB(code) == ERR_LIB_X509 && ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH)
+            found = true;
+    return found;
+}
 
 int SelectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
                unsigned int inlen, void*) {
@@ -53,8 +65,16 @@ std::shared_ptr<SSL_CTX> LoadContext(const std::string& cert, const std::string&
         throw std::runtime_error("TLS: cipher list rejected: " + OpenSslReason());
     if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert.c_str()) != 1)
         throw std::runtime_error("TLS: cannot load certificate " + cert + ": " + OpenSslReason());
-    if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1)
-        throw std::runtime_error("TLS: cannot load key " + key + ": " + OpenSslReason());
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) != 1) {
+        const auto first = ERR_peek_error();
+        char reason[256] = "unknown error";
+        if (first != 0)
+            ERR_error_string_n(first, reason, sizeof(reason));
+        if (TakeKeyMismatch())
+            throw std::runtime_error("TLS: key " + key + " does not match certificate " + cert +
+                                     " (key values mismatch)");
+        throw std::runtime_error("TLS: cannot load key " + key + ": " + reason);
+    }
     if (SSL_CTX_check_private_key(ctx.get()) != 1)
         throw std::runtime_error("TLS: key " + key + " does not match certificate " + cert);
     SSL_CTX_set_alpn_select_cb(ctx.get(), SelectAlpn, nullptr);

@@ -1,4 +1,5 @@
-#include "store/Index.hxx"
+#include "store/LmdbIndex.hxx"
+#include "store/IndexMigrations.hxx"
 #include "lib/lmdb/BigEndian.hxx"
 #include "lib/lmdb/Cursor.hxx"
 #include "lib/lmdb/Dbi.hxx"
@@ -6,7 +7,6 @@
 #include "lib/lmdb/Flags.hxx"
 #include "lib/lmdb/Schema.hxx"
 #include "lib/lmdb/Txn.hxx"
-#include "store/IndexMigrations.hxx"
 
 #include <algorithm>
 #include <map>
@@ -132,14 +132,14 @@ lmdb::Env OpenMigrated(const std::filesystem::path& dir, const WrapFiles& wraps,
                        bool& moved_wraps) {
     const std::array<lmdb::Migration, 3> migrations{
         CreateDatabases({kTransfers, kFiles, kDownloads, kExpiry}),
-        CreateDatabases({std::begin(Index::kSenderDatabases), std::end(Index::kSenderDatabases)}),
+        CreateDatabases({std::begin(LmdbIndex::kSenderDatabases), std::end(LmdbIndex::kSenderDatabases)}),
         MoveSecretsOutOfRecords(wraps, kTransfers, kFiles, moved_wraps)};
-    return lmdb::OpenIndex(dir, Index::kSchemaVersion, migrations, IndexOptions());
+    return lmdb::OpenIndex(dir, LmdbIndex::kSchemaVersion, migrations, IndexOptions());
 }
 
 } // namespace
 
-Index::Index(const std::filesystem::path& dir, const WrapFiles& wraps)
+LmdbIndex::LmdbIndex(const std::filesystem::path& dir, const WrapFiles& wraps)
     : env_([&] {
           std::filesystem::create_directories(dir);
           bool moved_wraps = false;
@@ -152,7 +152,7 @@ Index::Index(const std::filesystem::path& dir, const WrapFiles& wraps)
           return OpenMigrated(dir, wraps, moved_wraps);
       }()) {}
 
-template <typename F> void Index::Write(F&& body) {
+template <typename F> void LmdbIndex::Write(F&& body) {
     auto txn = lmdb::Txn::BeginWrite(env_);
     body(txn);
     txn.Commit();
@@ -160,23 +160,23 @@ template <typename F> void Index::Write(F&& body) {
 
 // --- reads ---------------------------------------------------------------------
 
-std::optional<TransferRecord> Index::GetTransfer(std::string_view id) const {
+std::optional<TransferRecord> LmdbIndex::GetTransfer(std::string_view id) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     return ReadTransfer(txn, id);
 }
 
-std::optional<FileRecord> Index::GetFile(std::string_view id) const {
+std::optional<FileRecord> LmdbIndex::GetFile(std::string_view id) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     return ReadFile(txn, id);
 }
 
-std::optional<std::string> Index::TransferOfDownload(std::string_view download_id) const {
+std::optional<std::string> LmdbIndex::TransferOfDownload(std::string_view download_id) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto value = lmdb::Dbi::Open(txn, kDownloads).Get(txn, download_id);
     return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
 }
 
-std::optional<ExpiryEntry> Index::EarliestExpiry() const {
+std::optional<ExpiryEntry> LmdbIndex::EarliestExpiry() const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kExpiry);
     lmdb::Cursor cursor(txn, dbi);
@@ -184,7 +184,7 @@ std::optional<ExpiryEntry> Index::EarliestExpiry() const {
     return first ? ParseExpiryKey(first->key) : std::nullopt;
 }
 
-std::vector<ExpiryEntry> Index::DueExpiries(std::int64_t now) const {
+std::vector<ExpiryEntry> LmdbIndex::DueExpiries(std::int64_t now) const {
     std::vector<ExpiryEntry> due;
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kExpiry);
@@ -198,7 +198,7 @@ std::vector<ExpiryEntry> Index::DueExpiries(std::int64_t now) const {
     return due;
 }
 
-void Index::ForEachFile(const std::function<void(const FileRecord&)>& visit) const {
+void LmdbIndex::ForEachFile(const std::function<void(const FileRecord&)>& visit) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kFiles);
     lmdb::Cursor cursor(txn, dbi);
@@ -207,7 +207,7 @@ void Index::ForEachFile(const std::function<void(const FileRecord&)>& visit) con
             visit(*record);
 }
 
-void Index::ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const {
+void LmdbIndex::ForEachTransfer(const std::function<void(const TransferRecord&)>& visit) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto dbi = lmdb::Dbi::Open(txn, kTransfers);
     lmdb::Cursor cursor(txn, dbi);
@@ -218,7 +218,7 @@ void Index::ForEachTransfer(const std::function<void(const TransferRecord&)>& vi
 
 // --- transitions -------------------------------------------------------------------
 
-void Index::CreateTransfer(const TransferRecord& transfer,
+void LmdbIndex::CreateTransfer(const TransferRecord& transfer,
                            const std::optional<FileRecord>& message) {
     Write([&](lmdb::Txn& txn) {
         if (message)
@@ -227,7 +227,7 @@ void Index::CreateTransfer(const TransferRecord& transfer,
     });
 }
 
-Index::AddFileResult Index::AddFile(const FileRecord& file) {
+Index::AddFileResult LmdbIndex::AddFile(const FileRecord& file) {
     AddFileResult result = AddFileResult::added;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, file.transfer_id);
@@ -277,24 +277,19 @@ Index::CommitResult CommitUploadTo(lmdb::Txn& txn, std::optional<TransferRecord>
 
 } // namespace
 
-Index::CommitResult Index::CommitUploadIn(lmdb::Txn& txn, const FileRecord& file, bool reserve_size,
-                                          std::int64_t upload_deadline) {
-    auto transfer = ReadTransfer(txn, file.transfer_id);
-    const auto result = CommitUploadTo(txn, transfer, file, reserve_size, upload_deadline);
-    if (result == CommitResult::stored)
-        PutTransferIn(txn, *transfer);
-    return result;
-}
-
-Index::CommitResult Index::CommitUpload(const FileRecord& file, bool reserve_size,
-                                        std::int64_t upload_deadline) {
+Index::CommitResult LmdbIndex::CommitUpload(const FileRecord& file, bool reserve_size,
+                                            std::int64_t upload_deadline) {
     CommitResult result = CommitResult::stored;
-    Write(
-        [&](lmdb::Txn& txn) { result = CommitUploadIn(txn, file, reserve_size, upload_deadline); });
+    Write([&](lmdb::Txn& txn) {
+        auto transfer = ReadTransfer(txn, file.transfer_id);
+        result = CommitUploadTo(txn, transfer, file, reserve_size, upload_deadline);
+        if (result == CommitResult::stored)
+            PutTransferIn(txn, *transfer);
+    });
     return result;
 }
 
-std::vector<Index::CommitResult> Index::CommitUploads(std::span<const UploadCommit> commits) {
+std::vector<Index::CommitResult> LmdbIndex::CommitUploads(std::span<const UploadCommit> commits) {
     std::vector<CommitResult> results;
     Write([&](lmdb::Txn& txn) {
         results.clear(); // (a retried body starts again)
@@ -321,7 +316,7 @@ std::vector<Index::CommitResult> Index::CommitUploads(std::span<const UploadComm
     return results;
 }
 
-void Index::UpdateFileLayout(const FileRecord& file) {
+void LmdbIndex::UpdateFileLayout(const FileRecord& file) {
     Write([&](lmdb::Txn& txn) {
         if (auto current = ReadFile(txn, file.id)) {
             current->chunks_offset = file.chunks_offset;
@@ -330,7 +325,7 @@ void Index::UpdateFileLayout(const FileRecord& file) {
     });
 }
 
-void Index::RemoveFile(const FileRecord& file) {
+void LmdbIndex::RemoveFile(const FileRecord& file) {
     Write([&](lmdb::Txn& txn) {
         if (auto transfer = ReadTransfer(txn, file.transfer_id)) {
             std::erase(transfer->file_ids, file.id);
@@ -341,7 +336,7 @@ void Index::RemoveFile(const FileRecord& file) {
     });
 }
 
-Index::SubmitResult Index::Submit(std::string_view transfer_id, TransferRecord& out) {
+Index::SubmitResult LmdbIndex::Submit(std::string_view transfer_id, TransferRecord& out) {
     SubmitResult result = SubmitResult::submitted;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
@@ -373,8 +368,8 @@ Index::SubmitResult Index::Submit(std::string_view transfer_id, TransferRecord& 
     return result;
 }
 
-std::optional<TransferRecord> Index::MarkGone(std::string_view transfer_id, TransferStatus status,
-                                              bool only_if_open) {
+std::optional<TransferRecord> LmdbIndex::MarkGone(std::string_view transfer_id,
+                                              TransferStatus status, bool only_if_open) {
     std::optional<TransferRecord> before;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
@@ -389,7 +384,7 @@ std::optional<TransferRecord> Index::MarkGone(std::string_view transfer_id, Tran
     return before;
 }
 
-void Index::DropFiles(const TransferRecord& gone) {
+void LmdbIndex::DropFiles(const TransferRecord& gone) {
     Write([&](lmdb::Txn& txn) {
         // Re-read: a file added before the transition is in the stored list.
         const auto transfer = ReadTransfer(txn, gone.id);
@@ -403,7 +398,7 @@ void Index::DropFiles(const TransferRecord& gone) {
 
 // --- password attempts --------------------------------------------------------------
 
-Index::AttemptOutcome Index::ReserveAttempt(std::string_view transfer_id, std::int64_t now,
+Index::AttemptOutcome LmdbIndex::ReserveAttempt(std::string_view transfer_id, std::int64_t now,
                                             const AttemptPolicy& policy, TransferRecord& out) {
     AttemptOutcome outcome = AttemptOutcome::gone;
     Write([&](lmdb::Txn& txn) {
@@ -437,7 +432,7 @@ Index::AttemptOutcome Index::ReserveAttempt(std::string_view transfer_id, std::i
     return outcome;
 }
 
-void Index::CancelAttempt(std::string_view transfer_id) {
+void LmdbIndex::CancelAttempt(std::string_view transfer_id) {
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
         if (!transfer || !IsLive(transfer->status) || transfer->pending_attempts == 0)
@@ -447,7 +442,7 @@ void Index::CancelAttempt(std::string_view transfer_id) {
     });
 }
 
-Index::AttemptOutcome Index::FinishAttempt(std::string_view transfer_id, bool success,
+Index::AttemptOutcome LmdbIndex::FinishAttempt(std::string_view transfer_id, bool success,
                                            std::int64_t now, const AttemptPolicy& policy,
                                            TransferRecord& out) {
     AttemptOutcome outcome = AttemptOutcome::gone;
@@ -485,12 +480,11 @@ Index::AttemptOutcome Index::FinishAttempt(std::string_view transfer_id, bool su
     return outcome;
 }
 
-std::vector<TransferRecord> Index::SettleStaleAttempts(std::int64_t now,
+std::vector<TransferRecord> LmdbIndex::SettleStaleAttempts(std::int64_t now,
                                                        const AttemptPolicy& policy) {
     std::vector<std::string> stale;
     ForEachTransfer([&](const TransferRecord& t) {
-        if (IsLive(t.status) &&
-            (t.pending_attempts > 0 || t.failed_attempts >= policy.delete_after))
+        if (IsLive(t.status) && (t.pending_attempts > 0 || t.failed_attempts >= policy.delete_after))
             stale.push_back(t.id);
     });
     std::vector<TransferRecord> deleted;
@@ -517,7 +511,7 @@ std::vector<TransferRecord> Index::SettleStaleAttempts(std::int64_t now,
     return deleted;
 }
 
-std::optional<TransferRecord> Index::ClearLock(std::string_view transfer_id) {
+std::optional<TransferRecord> LmdbIndex::ClearLock(std::string_view transfer_id) {
     std::optional<TransferRecord> result;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
@@ -531,7 +525,7 @@ std::optional<TransferRecord> Index::ClearLock(std::string_view transfer_id) {
     return result;
 }
 
-std::optional<TransferRecord> Index::RecordDownload(std::string_view transfer_id,
+std::optional<TransferRecord> LmdbIndex::RecordDownload(std::string_view transfer_id,
                                                     std::string_view download_id,
                                                     std::int64_t now) {
     std::optional<TransferRecord> result;
