@@ -7,7 +7,6 @@
 #include "audit/AuditLog.hxx"
 #include "audit/AuditStore.hxx"
 #include "config/Config.hxx"
-#include "http/Cookie.hxx"
 #include "http/Exchange.hxx"
 #include "http/Router.hxx"
 #include "lib/sodium/PasswordHash.hxx"
@@ -31,7 +30,6 @@ namespace {
 using http::Exchange;
 using http::Response;
 
-constexpr std::string_view kCookiePath = "/api/v1/admin";
 constexpr std::size_t kMaxAuditPage = 1000;
 constexpr std::size_t kMaxAuditExport = 100'000;
 
@@ -46,14 +44,13 @@ std::int64_t UnixNow() {
         .count();
 }
 
-std::string SessionCookie(std::string_view value, std::int64_t max_age, bool tls) {
-    return http::SetCookieValue(
-        kAdminCookie, value, {.path = std::string(kCookiePath), .max_age = max_age, .secure = tls});
+std::string SessionCookie(const AdminContext& ctx, std::string_view value, std::int64_t max_age) {
+    return ctx.cookies.SiteCookie(kAdminCookie, value, max_age);
 }
 
-/// State-changing requests that carry an Origin must come from this service.
-bool OriginAllowed(const AdminContext& ctx, const http::Request& request) {
-    return security::FromOwnOrigin(request, ctx.config.server.public_url).value_or(true);
+/// State-changing requests must carry this service's Origin; false after a 403.
+bool OriginAllowed(const AdminContext& ctx, Exchange& ex) {
+    return security::CheckOrigin(ex, ctx.config.server.public_url, security::OriginRule::required);
 }
 
 audit::AuditEvent EventFor(const AdminContext& ctx, const Exchange& ex, std::string name) {
@@ -74,12 +71,9 @@ void Record(AdminContext& ctx, audit::AuditEvent event) {
 
 /// The caller of an admin route, or nullopt after answering 401/403.
 std::optional<Caller> Authorize(AdminContext& ctx, Exchange& ex, bool admin_only) {
-    const auto& request = ex.request();
-    if (request.method != "GET" && request.method != "HEAD" && !OriginAllowed(ctx, request)) {
-        ex.Respond(Response::Problem(403, "cross-origin request refused"));
+    if (!OriginAllowed(ctx, ex))
         return std::nullopt;
-    }
-    const auto id = http::GetCookie(request.headers, kAdminCookie);
+    const auto id = ctx.cookies.ReadSite(ex.request().headers, kAdminCookie);
     const auto name = id ? ctx.sessions.Touch(*id) : std::nullopt;
     const auto user = name ? ctx.users.Get(*name) : std::nullopt;
     if (!user) {
@@ -129,11 +123,8 @@ const std::string& DummyHash(std::uint64_t opslimit, std::uint64_t memlimit) {
 // --- session -------------------------------------------------------------------
 
 void Login(AdminContext& ctx, Exchange& ex) {
-    const auto& request = ex.request();
-    if (!OriginAllowed(ctx, request)) {
-        ex.Respond(Response::Problem(403, "cross-origin request refused"));
+    if (!OriginAllowed(ctx, ex))
         return;
-    }
     std::string username, password, totp;
     try {
         const auto body = nlohmann::json::parse(ex.body());
@@ -155,26 +146,33 @@ void Login(AdminContext& ctx, Exchange& ex) {
     }
 
     const auto found = ctx.users.Get(username);
-    auto ok = std::make_shared<bool>(false);
+    struct Outcome {
+        bool ok = false;
+        std::optional<std::int64_t> step;
+    };
+    auto outcome = std::make_shared<Outcome>();
     const std::uint64_t opslimit = ctx.config.kdf.opslimit;
     const std::uint64_t memlimit = ctx.config.kdf.memlimit;
-    auto job = [ok, hash = found ? found->password_hash : std::string(), password, opslimit,
-                memlimit] {
-        *ok = sodium::PasswordVerifyString(hash.empty() ? DummyHash(opslimit, memlimit) : hash,
-                                           password) &&
-              !hash.empty();
-    };
-    auto done = [&ctx, ref = ex.Ref(), ok, username, user_key, ip, totp] {
+    auto job =
+        [outcome, &users = ctx.users, username, hash = found ? found->password_hash : std::string(),
+         secret = found ? found->totp_secret : std::string(), password, totp, opslimit, memlimit] {
+            outcome->ok = sodium::PasswordVerifyString(
+                              hash.empty() ? DummyHash(opslimit, memlimit) : hash, password) &&
+                          !hash.empty();
+            if (!outcome->ok || secret.empty())
+                return;
+            // A code is used up once accepted: the step is stored with the user, in
+            // the same write that accepts it, so a restart does not forget it.
+            outcome->step = MatchTotp(secret, totp, UnixNow());
+            outcome->ok = outcome->step && users.AcceptTotpStep(username, *outcome->step);
+        };
+    auto done = [&ctx, ref = ex.Ref(), outcome, username, user_key, ip] {
         Exchange* live = ref.get();
         // The user may have been removed or changed while Argon2id ran.
         const auto user = ctx.users.Get(username);
-        bool success = *ok && user.has_value();
-        std::optional<std::int64_t> step;
-        if (success && !user->totp_secret.empty()) {
-            step = MatchTotp(user->totp_secret, totp, UnixNow());
-            const auto last = ctx.last_totp_step.find(username);
-            success = step && (last == ctx.last_totp_step.end() || *step > last->second);
-        }
+        const bool success = outcome->ok && user.has_value() &&
+                             (user->totp_secret.empty() || outcome->step.has_value());
+        const std::optional<std::int64_t> step = outcome->step;
         audit::AuditEvent event;
         if (live) {
             event = EventFor(ctx, *live, success ? "admin_login" : "admin_login_failed");
@@ -194,8 +192,6 @@ void Login(AdminContext& ctx, Exchange& ex) {
                 live->Respond(Response::Problem(401, "wrong user name, password or code"));
             return;
         }
-        if (step)
-            ctx.last_totp_step[username] = *step;
         ctx.login_by_ip.Reset(ip);
         ctx.login_by_user.Reset(user_key);
         event.detail["role"] = ToString(user->role);
@@ -206,8 +202,8 @@ void Login(AdminContext& ctx, Exchange& ex) {
             Response::Json(200, {{"username", username},
                                  {"role", ToString(user->role)},
                                  {"idle_timeout", ctx.sessions.options().idle_timeout.count()}});
-        response.headers.Add("Set-Cookie", SessionCookie(id, ctx.sessions.options().max_age.count(),
-                                                         live->request().tls));
+        response.headers.Add("Set-Cookie",
+                             SessionCookie(ctx, id, ctx.sessions.options().max_age.count()));
         live->Respond(std::move(response));
     };
     if (!ctx.storage.RunKdf(std::move(job), std::move(done))) {
@@ -218,14 +214,12 @@ void Login(AdminContext& ctx, Exchange& ex) {
 }
 
 void Logout(AdminContext& ctx, Exchange& ex) {
-    if (!OriginAllowed(ctx, ex.request())) {
-        ex.Respond(Response::Problem(403, "cross-origin request refused"));
+    if (!OriginAllowed(ctx, ex))
         return;
-    }
-    if (const auto id = http::GetCookie(ex.request().headers, kAdminCookie))
+    if (const auto id = ctx.cookies.ReadSite(ex.request().headers, kAdminCookie))
         ctx.sessions.End(*id);
     Response response = Response::Empty(204);
-    response.headers.Add("Set-Cookie", SessionCookie("", 0, ex.request().tls));
+    response.headers.Add("Set-Cookie", SessionCookie(ctx, "", 0));
     ex.Respond(std::move(response));
 }
 
@@ -414,7 +408,7 @@ AdminContext::AdminContext(const Config& config_in, store::Storage& storage_in,
                            audit::AuditLog& audit_in, AdminUsers& users_in, AdminOptions options)
     : config(config_in), storage(storage_in), audit(audit_in), users(users_in),
       sessions(options.sessions), login_by_ip(options.login_per_ip),
-      login_by_user(options.login_per_user) {}
+      login_by_user(options.login_per_user), cookies(security::CookiePolicy::From(config_in)) {}
 
 void AddAdminRoutes(http::Router& router, AdminContext& ctx) {
     const auto route = [&ctx](void (*handler)(AdminContext&, Exchange&)) {

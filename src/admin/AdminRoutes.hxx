@@ -3,9 +3,10 @@
 // filters and cursor paging, JSON or CSV export, chain verification) and statistics.
 // Role admin may do everything; role auditor only reads the audit log and verifies it
 // (403 otherwise). Logins are rate-limited per client IP and per user name (429 with
-// Retry-After); POST and DELETE carrying an Origin header that is not this service's
-// are refused (403). The routes audit admin_login, admin_login_failed,
-// transfer_unlocked and admin_deleted themselves.
+// Retry-After); POST and DELETE must carry this service's Origin (a missing one is
+// refused too: the admin API is for the admin page only). The session cookie is
+// sp_admin, or __Host-sp_admin over HTTPS (security::CookiePolicy), with Path=/. The routes audit
+// admin_login, admin_login_failed, transfer_unlocked and admin_deleted themselves.
 //
 // Threads: AddAdminRoutes() at start-up; the handlers and the AdminContext live on the
 // loop thread. Argon2id runs through Storage::RunKdf, index scans, writes and audit
@@ -13,11 +14,11 @@
 #pragma once
 
 #include "admin/AdminSessions.hxx"
+#include "security/CookiePolicy.hxx"
 #include "security/RateLimiter.hxx"
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <string>
 
 namespace sealpost {
@@ -56,11 +57,10 @@ public:
     AdminSessions sessions;
     security::RateLimiter login_by_ip;
     security::RateLimiter login_by_user;
-    /// The last TOTP time step accepted per user: a code works once.
-    std::map<std::string, std::int64_t, std::less<>> last_totp_step;
+    security::CookiePolicy cookies;
 };
 
-/// The name of the session cookie.
+/// The name of the session cookie (before the CookiePolicy's prefix).
 inline constexpr const char* kAdminCookie = "sp_admin";
 
 void AddAdminRoutes(http::Router& router, AdminContext& context);

@@ -29,7 +29,8 @@ std::string Serialize(const AdminUser& user) {
                           {"role", ToString(user.role)},
                           {"password_hash", user.password_hash},
                           {"totp_secret", user.totp_secret},
-                          {"created_at", user.created_at}}
+                          {"created_at", user.created_at},
+                          {"last_totp_step", user.last_totp_step}}
         .dump();
 }
 
@@ -45,6 +46,8 @@ std::optional<AdminUser> Parse(std::string_view text) {
         user.password_hash = value.at("password_hash").get<std::string>();
         user.totp_secret = value.at("totp_secret").get<std::string>();
         user.created_at = value.at("created_at").get<std::int64_t>();
+        // Absent in records written before logins remembered their TOTP step.
+        user.last_totp_step = value.value("last_totp_step", std::int64_t{0});
         return user;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
@@ -119,6 +122,21 @@ bool AdminUsers::Remove(std::string_view name) {
     auto txn = lmdb::Txn::BeginWrite(env_);
     if (!lmdb::Dbi::Open(txn, kUsers).Del(txn, name))
         return false;
+    txn.Commit();
+    return true;
+}
+
+bool AdminUsers::AcceptTotpStep(std::string_view name, std::int64_t step) {
+    if (!IsValidUserName(name))
+        return false;
+    auto txn = lmdb::Txn::BeginWrite(env_);
+    const auto dbi = lmdb::Dbi::Open(txn, kUsers);
+    const auto text = dbi.Get(txn, name);
+    auto user = text ? Parse(*text) : std::nullopt;
+    if (!user || step <= user->last_totp_step)
+        return false;
+    user->last_totp_step = step;
+    dbi.Put(txn, name, Serialize(*user));
     txn.Commit();
     return true;
 }

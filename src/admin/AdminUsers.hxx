@@ -33,6 +33,9 @@ struct AdminUser {
     std::string password_hash; ///< "$argon2id$…"
     std::string totp_secret;   ///< base32; empty: no TOTP
     std::int64_t created_at = 0;
+    /// The last TOTP time step accepted at a login (0: none): a code works once,
+    /// also across restarts.
+    std::int64_t last_totp_step = 0;
 };
 
 /// 1–64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit.
@@ -55,6 +58,12 @@ public:
     bool Add(const AdminUser& user);
     /// false when there was no such user.
     bool Remove(std::string_view name);
+
+    /// Records `step` as the user's last accepted TOTP step if it is later than the
+    /// one stored, in one write transaction (so of two logins racing with the same
+    /// code only one wins, also across processes); false when it is not later or
+    /// the user is gone. Blocking: threadpool or command line.
+    bool AcceptTotpStep(std::string_view name, std::int64_t step);
 
 private:
     lmdb::Env env_;

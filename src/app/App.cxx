@@ -14,8 +14,10 @@
 #include "lib/uv/Signal.hxx"
 #include "log/Log.hxx"
 #include "mail/Outbox.hxx"
+#include "mail/SpoolCleaner.hxx"
 #include "mail/TransportFactory.hxx"
 #include "security/ClientIp.hxx"
+#include "security/SenderAuthenticator.hxx"
 #include "store/Storage.hxx"
 #include "store/StorageConfig.hxx"
 #include "transfer/ApiContext.hxx"
@@ -59,7 +61,7 @@ App::~App() = default;
 void App::PrepareDataDir() {
     namespace fs = std::filesystem;
     const fs::path& data = config_.server.data_dir;
-    for (const fs::path& dir : {data, data / "mail", data / "blobs", data / "keys"}) {
+    for (const fs::path& dir : {data, data / "blobs", data / "keys"}) {
         std::error_code ec;
         fs::create_directories(dir, ec);
         if (ec)
@@ -84,7 +86,9 @@ void App::Start() {
     outbox_options.retry.first_delay = config_.mail.retry_first_delay;
     {
         // Queued mail is sealed at rest under a key of its own, derived from
-        // the server key (a notification may list file names).
+        // the server key (a notification may list file names). The server key
+        // sits in the same data folder: this keeps queued mail out of a copy
+        // of the outbox alone, not out of a copy of the whole folder.
         outbox_options.body_key = std::make_shared<sodium::SecretBytes<32>>(
             storage_->server_key().Derive("sealpost/outbox/body"));
     }
@@ -115,13 +119,16 @@ void App::Start() {
     outbox_ = std::make_unique<Outbox>(loop_.get(), outbox_options, CreateMessageTransport(config_),
                                        std::move(hooks));
     outbox_->Start();
+    // Spooled .eml files are plaintext: they go after mail.spool_retention.
+    spool_cleaner_ = std::make_unique<SpoolCleaner>(loop_.get(), SpoolDirectory(config_),
+                                                    config_.mail.spool_retention);
+    spool_cleaner_->Start();
     api_ = std::make_unique<transfer::ApiContext>(config_, *storage_, *outbox_);
-    api_->audit_hook = [this](transfer::AuditRecord r) {
+    api_->audit_hook = [this](audit::AuditEvent event) {
         if (service_metrics_)
-            service_metrics_->CountAuditEvent(r.event);
+            service_metrics_->CountAuditEvent(event.event);
         try {
-            audit_->Append({std::move(r.event), std::move(r.transfer_id), std::move(r.email),
-                            std::move(r.ip), std::move(r.user_agent), std::move(r.detail)});
+            audit_->Append(std::move(event));
         } catch (const std::exception& e) {
             log::Write(log::Level::error, "audit_event_refused", {{"error", e.what()}});
         }
@@ -154,12 +161,13 @@ void App::Start() {
         return security::ClientIp(request, config.security.trusted_proxies);
     });
     AddServiceRoutes(router_, *server_, config_);
-    service_metrics_ = std::make_unique<ServiceMetrics>(config_, storage_->index(), *outbox_);
+    service_metrics_ = std::make_unique<ServiceMetrics>(config_, *storage_, *outbox_);
     service_metrics_->Register(server_->metrics());
     tus::AddTusRoutes(router_, *storage_, server_->metrics());
-    transfer::AddSenderRoutes(router_, *api_);
-    transfer::AddTransferRoutes(router_, *api_);
-    transfer::GuardUploads(router_, *api_);
+    sender_auth_ = std::make_unique<security::SenderAuthenticator>(config_, api_->senders());
+    transfer::AddSenderRoutes(router_, *api_, *sender_auth_);
+    transfer::AddTransferRoutes(router_, *api_, *sender_auth_);
+    transfer::GuardUploads(router_, *api_, *sender_auth_);
     download::AddDownloadRoutes(router_, *api_, server_->metrics());
     admin::AddAdminRoutes(router_, *admin_);
     static_files_->AddRoutes(router_);
@@ -204,6 +212,7 @@ void App::Stop() {
     server_->Shutdown([this] {
         log::Write(log::Level::info, "connections_closed");
         storage_->Stop();
+        spool_cleaner_.reset();
         outbox_->Stop([this] {
             log::Write(log::Level::info, "outbox_stopped");
             // Last: the outbox's delivery reports are audit events.

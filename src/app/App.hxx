@@ -24,9 +24,13 @@ class Storage;
 namespace sealpost::transfer {
 class ApiContext;
 }
+namespace sealpost::security {
+class SenderAuthenticator;
+}
 namespace sealpost {
 class Outbox;
-}
+class SpoolCleaner;
+} // namespace sealpost
 namespace sealpost::audit {
 class AuditLog;
 }
@@ -66,7 +70,9 @@ private:
     http::Router router_;
     std::unique_ptr<store::Storage> storage_;
     std::unique_ptr<Outbox> outbox_;
+    std::unique_ptr<SpoolCleaner> spool_cleaner_;
     std::unique_ptr<transfer::ApiContext> api_;
+    std::unique_ptr<security::SenderAuthenticator> sender_auth_;
     std::unique_ptr<audit::AuditLog> audit_;
     std::unique_ptr<admin::AdminUsers> admin_users_;
     std::unique_ptr<admin::AdminContext> admin_;

@@ -5,6 +5,7 @@
 #include "log/Log.hxx"
 #include "mail/Outbox.hxx"
 #include "sealpost/Version.hxx"
+#include "store/Storage.hxx"
 
 #include <algorithm>
 #include <chrono>
@@ -19,8 +20,8 @@ std::int64_t NowMs() {
 
 } // namespace
 
-ServiceMetrics::ServiceMetrics(const Config& config, const store::Index& index, Outbox& outbox)
-    : config_(config), index_(index), outbox_(outbox) {}
+ServiceMetrics::ServiceMetrics(const Config& config, const store::Storage& storage, Outbox& outbox)
+    : config_(config), storage_(storage), outbox_(outbox) {}
 
 void ServiceMetrics::Register(http::Metrics& metrics) {
     metrics.AddCollector([this](http::MetricsWriter& writer) { Write(writer); });
@@ -43,7 +44,7 @@ void ServiceMetrics::Refresh() {
     snapshot.taken_at = now;
     try {
         // Short LMDB read transactions (no disk wait beyond the page cache).
-        snapshot.storage = admin::ComputeStats(index_, nullptr, config_);
+        snapshot.storage = admin::ComputeStats(storage_.index(), nullptr, config_);
         const auto pending = outbox_.Pending();
         snapshot.outbox_depth = pending.size();
         std::int64_t oldest = now;
@@ -79,6 +80,10 @@ void ServiceMetrics::Write(http::MetricsWriter& w) {
               "Transfers locked after consecutive wrong passwords.", lockouts_);
     w.Counter("sealpost_transfers_shredded_after_attempts_total",
               "Transfers deleted after too many wrong passwords.", shredded_);
+
+    w.Gauge("sealpost_argon2id_queue_depth",
+            "Argon2id password checks running or waiting for a thread.",
+            static_cast<double>(storage_.KdfDepth()));
 
     Refresh();
     w.Gauge("sealpost_metrics_refresh_ok",

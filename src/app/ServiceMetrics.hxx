@@ -1,8 +1,9 @@
 // The service's series on /metrics beyond the HTTP server's own: build info,
 // process (CPU, memory, file descriptors, start time), storage (transfers by
 // status, locked transfers, bytes held, free disk), the mail outbox (depth,
-// oldest message, delivery results) and password failures and lockouts
-// (counted from the audit events App receives). Storage and outbox figures are
+// oldest message, delivery results), the Argon2id queue (running and waiting
+// password checks) and password failures and lockouts (counted from the audit
+// events App receives). Storage and outbox figures are
 // read at scrape time, at most every kRefreshSeconds, through their public
 // read calls. Owned by App; everything runs on the loop thread.
 #pragma once
@@ -21,7 +22,7 @@ struct Config;
 class Outbox;
 } // namespace sealpost
 namespace sealpost::store {
-class Index;
+class Storage;
 }
 
 namespace sealpost::app {
@@ -30,7 +31,7 @@ class ServiceMetrics {
 public:
     static constexpr std::int64_t kRefreshSeconds = 10;
 
-    ServiceMetrics(const Config& config, const store::Index& index, Outbox& outbox);
+    ServiceMetrics(const Config& config, const store::Storage& storage, Outbox& outbox);
 
     /// Adds this object's collectors; it must outlive `metrics`' scrapes.
     void Register(http::Metrics& metrics);
@@ -45,7 +46,7 @@ private:
     void Refresh();
 
     const Config& config_;
-    const store::Index& index_;
+    const store::Storage& storage_;
     Outbox& outbox_;
     std::uint64_t mail_sent_ = 0, mail_failed_ = 0;
     std::uint64_t password_failures_ = 0, lockouts_ = 0, shredded_ = 0;

@@ -21,10 +21,15 @@ std::string ToJsonLine(const AuditRecord& record) {
 }
 
 std::string CsvField(std::string_view value) {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos)
-        return std::string(value);
+    std::string text;
+    if (!value.empty() &&
+        std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
+        text = "'";
+    text.append(value);
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
     std::string out = "\"";
-    for (char c : value) {
+    for (char c : text) {
         if (c == '"')
             out += '"';
         out += c;

@@ -101,8 +101,13 @@ struct SecurityConfig {
 enum class MailTransport { kSpool, kSmtp };
 
 struct MailConfig {
-    /// kSpool writes one .eml per message to data_dir/mail/.
+    /// kSpool writes one .eml per message to spool_dir.
     MailTransport transport = MailTransport::kSpool;
+    /// Where the spool transport writes; empty: data_dir/mail.
+    std::filesystem::path spool_dir;
+    /// Spooled messages older than this are deleted (at start and by a timer);
+    /// zero keeps them.
+    std::chrono::milliseconds spool_retention{24 * 3'600'000};
     std::string from = "sealpost <noreply@localhost>";
     std::string admin_address = "admin@localhost";
     /// smtp://host[:port] (STARTTLS if smtp_starttls) or smtps://host[:port] (implicit TLS).

@@ -99,6 +99,8 @@ const Field kFields[] = {
                                                                                 "trusted_proxies"),
 
     Bind<&Config::mail, &MailConfig::transport, EnumCodec<MailTransport>>("mail", "transport"),
+    Bind<&Config::mail, &MailConfig::spool_dir, PathCodec<false>>("mail", "spool_dir"),
+    Bind<&Config::mail, &MailConfig::spool_retention, DurationCodec<0>>("mail", "spool_retention"),
     Bind<&Config::mail, &MailConfig::from, MailboxCodec>("mail", "from"),
     Bind<&Config::mail, &MailConfig::admin_address, MailAddressCodec>("mail", "admin_address"),
     Bind<&Config::mail, &MailConfig::smtp_url, SmtpUrlCodec>("mail", "smtp_url"),

@@ -1,5 +1,6 @@
 #include "crypto/ServerKey.hxx"
 #include "lib/sodium/Blake2b.hxx"
+#include "lib/sodium/Compare.hxx"
 #include "lib/sodium/Wipe.hxx"
 
 #include <array>
@@ -164,6 +165,10 @@ ServerKey ServerKey::LoadOrCreate(const std::filesystem::path& key_file) {
         CreateKey(key_file);
     }
     return Load(key_file);
+}
+
+bool ServerKey::SameAs(const ServerKey& other) const noexcept {
+    return sodium::ConstantTimeEqual(key_.Span(), other.key_.Span());
 }
 
 SymmetricKey ServerKey::Derive(std::string_view label) const {

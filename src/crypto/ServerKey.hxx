@@ -35,11 +35,13 @@ public:
     /// Loads an existing `key_file`. Throws ServerKeyError.
     static ServerKey Load(const std::filesystem::path& key_file);
 
-    const SymmetricKey& Key() const noexcept { return key_; }
-
     /// A key for one purpose, derived from the server key: BLAKE2b-256 keyed
     /// with the server key over `label`, so that no two purposes share a key.
+    /// The raw key itself is used for nothing else.
     SymmetricKey Derive(std::string_view label) const;
+
+    /// Whether two loaded keys are the same (constant time).
+    bool SameAs(const ServerKey& other) const noexcept;
 };
 
 } // namespace sealpost::crypto

@@ -5,10 +5,12 @@
 #include "download/ZipDownload.hxx"
 #include "http/Cookie.hxx"
 #include "http/Exchange.hxx"
+#include "http/JsonBody.hxx"
 #include "http/Metrics.hxx"
 #include "http/Range.hxx"
 #include "http/Router.hxx"
 #include "lib/uv/Work.hxx"
+#include "security/Origin.hxx"
 #include "store/BlobSource.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
@@ -26,7 +28,6 @@ using http::Response;
 using store::TransferRecord;
 using store::TransferStatus;
 using transfer::ApiContext;
-using transfer::AuditRecord;
 
 MailTime ToMailTime(std::int64_t unix_seconds) {
     return MailTime{std::chrono::seconds(unix_seconds)};
@@ -304,7 +305,7 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
     const auto transfer = FindTransfer(ctx.storage(), ex);
     if (!transfer)
         return;
-    const auto body = transfer::JsonBody(ex);
+    const auto body = http::JsonBody(ex);
     if (!body)
         return;
     const auto it = body->find("password");
@@ -318,7 +319,9 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
                                      {{"reason", "quick_unavailable"}}));
         return;
     }
-    if (!ctx.CheckOrigin(ex, false) || !ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
+    if (!security::CheckOrigin(ex, ctx.config().server.public_url,
+                               security::OriginRule::required) ||
+        !ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
         return;
     const http::ExchangeRef ref = ex.Ref();
     ctx.storage().AttemptPassword(
@@ -367,10 +370,10 @@ void Unlock(ApiContext& ctx, Exchange& ex) {
                                              {"message", !t.message_file_id.empty()},
                                              {"expires_at", Rfc3339(t.expires_at)},
                                              {"access_expires_at", Rfc3339(access_expires)}});
-                    r.headers.Add("Set-Cookie", http::SetCookieValue(
-                                                    store::kAccessCookie, job->cookie,
-                                                    {"/api/v1/downloads/" + download_id,
-                                                     access_expires - now, done->request().tls}));
+                    r.headers.Add("Set-Cookie",
+                                  ctx.cookies().PathCookie(store::kAccessCookie, job->cookie,
+                                                           "/api/v1/downloads/" + download_id,
+                                                           access_expires - now));
                     r.headers.Add("Cache-Control", "no-store");
                     done->Respond(std::move(r));
                 });

@@ -10,8 +10,8 @@
 
 #include "http/Exchange.hxx"
 #include "lib/llhttp/HttpParser.hxx"
+#include "lib/uv/Socket.hxx"
 #include "lib/uv/Timer.hxx"
-#include "net/Socket.hxx"
 
 #include <memory>
 #include <string>
@@ -24,12 +24,12 @@ namespace sealpost::http {
 
 class Server;
 
-class Connection final : net::SocketHandler, llhttp::ParserHandler {
+class Connection final : uv::SocketHandler, llhttp::ParserHandler {
 public:
     Connection(Server& server, std::unique_ptr<ssl::TlsSession> tls);
     ~Connection();
 
-    net::Socket& socket() noexcept { return socket_; }
+    uv::Socket& socket() noexcept { return socket_; }
     /// Starts reading after the socket was accepted.
     void Start();
     /// Server shutdown: finish the current exchange, then close.
@@ -42,7 +42,7 @@ public:
 private:
     friend class Exchange;
 
-    // net::SocketHandler
+    // uv::SocketHandler
     void OnSocketData(std::span<const char> data) noexcept override;
     void OnSocketEnd(int code) noexcept override;
     void OnSocketWritten() noexcept override;
@@ -83,7 +83,7 @@ private:
     void OnTimeout();
 
     Server& server_;
-    net::Socket socket_;
+    uv::Socket socket_;
     std::unique_ptr<ssl::TlsSession> tls_;
     llhttp::HttpParser parser_;
     uv::Timer timer_;

@@ -33,8 +33,12 @@ Response Response::Problem(int status, std::string_view detail, const nlohmann::
         {"detail", std::string(detail)},
     };
     if (extra.is_object())
-        for (const auto& [key, value] : extra.items())
-            body[key] = value;
+        for (const auto& [key, value] : extra.items()) {
+            if (key == "status" && value.is_string() && !extra.contains("state"))
+                body["state"] = value;
+            else if (key != "type" && key != "title" && key != "status" && key != "detail")
+                body[key] = value;
+        }
     Response r = Json(status, body);
     r.headers.Set("Content-Type", "application/problem+json; charset=utf-8");
     return r;

@@ -3,9 +3,9 @@
 #include "http/Exchange.hxx"
 #include "lib/ssl/TlsContext.hxx"
 #include "lib/ssl/TlsSession.hxx"
+#include "lib/uv/Listener.hxx"
 #include "lib/uv/Timer.hxx"
 #include "log/Log.hxx"
-#include "net/Listener.hxx"
 
 namespace sealpost::http {
 
@@ -29,7 +29,7 @@ Server::~Server() {
 
 void Server::Listen(const std::string& address) {
     listener_ =
-        std::make_unique<net::Listener>(loop_, address, [this](uv_stream_s* s) { OnAccept(s); });
+        std::make_unique<uv::Listener>(loop_, address, [this](uv_stream_s* s) { OnAccept(s); });
 }
 
 int Server::Port() const {
@@ -39,7 +39,7 @@ int Server::Port() const {
 void Server::OnAccept(uv_stream_s* server_stream) {
     if (shutting_down_ || connections_.size() >= limits_.max_connections) {
         metrics_.connections_rejected.fetch_add(1, std::memory_order_relaxed);
-        net::Listener::Reject(server_stream);
+        uv::Listener::Reject(server_stream);
         return;
     }
     std::unique_ptr<ssl::TlsSession> session;
@@ -48,7 +48,7 @@ void Server::OnAccept(uv_stream_s* server_stream) {
             session = tls_->NewSession();
         } catch (const std::exception& e) {
             log::Write(log::Level::error, "tls_session_failed", {{"error", e.what()}});
-            net::Listener::Reject(server_stream);
+            uv::Listener::Reject(server_stream);
             return;
         }
     }

@@ -18,15 +18,13 @@
 struct uv_loop_s;
 struct uv_stream_s;
 
-namespace sealpost::net {
-class Listener;
-}
 namespace sealpost::ssl {
 class TlsContext;
 }
 namespace sealpost::uv {
+class Listener;
 class Timer;
-}
+} // namespace sealpost::uv
 
 namespace sealpost::http {
 
@@ -94,7 +92,7 @@ private:
     std::function<bool(std::string_view)> request_id_trust_;
     std::function<std::string(const Request&)> log_client_;
     Metrics metrics_;
-    std::unique_ptr<net::Listener> listener_;
+    std::unique_ptr<uv::Listener> listener_;
     std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
     std::unique_ptr<uv::Timer> shutdown_timer_;
     std::function<void()> shutdown_done_;

@@ -276,6 +276,26 @@ ClientRecord SenderStore::AddIdentity(std::string_view handle, const SenderIdent
     return record;
 }
 
+ClientRecord SenderStore::ReplaceClient(std::string_view old_handle, std::string_view new_handle,
+                                        const SenderIdentity& identity, std::int64_t now) {
+    ClientRecord record{{}, now};
+    WriteTxn(env_, [&](lmdb::Txn& txn) {
+        const auto dbi = lmdb::Dbi::Open(txn, kClients);
+        if (!old_handle.empty() && old_handle != new_handle) {
+            const auto value = dbi.Get(txn, old_handle);
+            if (auto existing = value ? ParseClient(*value) : std::nullopt)
+                record = std::move(*existing);
+            dbi.Del(txn, old_handle);
+        }
+        const std::string wanted = LowerAscii(identity.email);
+        std::erase_if(record.identities,
+                      [&](const SenderIdentity& i) { return LowerAscii(i.email) == wanted; });
+        record.identities.push_back(identity);
+        dbi.Put(txn, new_handle, ToJson(record).dump());
+    });
+    return record;
+}
+
 void SenderStore::Renew(std::string_view handle, std::string_view email, std::int64_t until) {
     WriteTxn(env_, [&](lmdb::Txn& txn) {
         const auto dbi = lmdb::Dbi::Open(txn, kClients);

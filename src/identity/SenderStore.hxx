@@ -107,6 +107,11 @@ public:
     /// Adds (or renews) `identity` in the browser `handle`, creating its record.
     ClientRecord AddIdentity(std::string_view handle, const SenderIdentity& identity,
                              std::int64_t now);
+    /// In one transaction: moves the client record of `old_handle` (if any) to
+    /// `new_handle`, adds (or renews) `identity` there, and deletes the old one.
+    /// `old_handle` may be empty. See ClientRotation.hxx.
+    ClientRecord ReplaceClient(std::string_view old_handle, std::string_view new_handle,
+                               const SenderIdentity& identity, std::int64_t now);
     /// Pushes verified_until of `email` in `handle` to `until` (a use renews it).
     void Renew(std::string_view handle, std::string_view email, std::int64_t until);
     /// Removes verification records that expired before `now`; how many.

@@ -8,10 +8,13 @@
 //   bodies    id → the rendered RFC 5322 message, exactly as it is sent; with
 //             a body key (the service uses one derived from its server key)
 //             stored sealed: 0x00 ‖ 24-byte nonce ‖ XChaCha20-Poly1305 of the
-//             message with the id as associated data. A sent message's pages
-//             are freed, not overwritten, so a sealed body keeps what a
-//             notification shows (file names when the sender allowed them)
-//             out of a stolen data folder.
+//             message with the id as associated data. The key is derived from
+//             the server key, which sits in the same data folder: sealing keeps
+//             queued mail out of a copy of the outbox alone, but whoever holds
+//             the whole data folder can read every queued message. A sent
+//             message is deleted from the outbox; LMDB frees its pages without
+//             overwriting them, so until they are reused its sealed bytes may
+//             remain in the file (opened the same way, with the server key).
 //   due       big-endian u64 next_attempt ‖ id → "" (the schedule, in time order)
 //
 // Ids are 32 lower-case hex digits from the CSPRNG. A record never holds a

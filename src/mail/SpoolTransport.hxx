@@ -1,6 +1,8 @@
 // The embedded default transport: every message becomes one file
-// `<id>.eml` in the spool folder (data_dir/mail/), so a newcomer can follow the
-// whole flow with no mail server. The file is written under a temporary name,
+// `<id>.eml` in the spool folder (mail.spool_dir, by default data_dir/mail/), so
+// a newcomer can follow the whole flow with no mail server. The files are
+// plaintext (addresses, links, file names when the sender shows them); the
+// SpoolCleaner deletes them after mail.spool_retention. The file is written under a temporary name,
 // synced and renamed, so a reader never sees half a message; it is readable by
 // the service's user only (mode 0600). Names come from the outbox id, never
 // from user input, and a retried message overwrites its own file, so a crash

@@ -16,6 +16,8 @@ std::filesystem::path OutboxDirectory(const Config& config) {
 }
 
 std::filesystem::path SpoolDirectory(const Config& config) {
+    if (!config.mail.spool_dir.empty())
+        return config.mail.spool_dir;
     return config.server.data_dir / "mail";
 }
 

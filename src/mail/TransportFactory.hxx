@@ -1,7 +1,7 @@
 // Chooses the transport the configuration asks for (mail.transport): the
-// spool folder data_dir/mail/ (the embedded default) or the SMTP relay. The
-// outbox that uses it lives in data_dir/outbox/ (OutboxDirectory()). Called
-// once at start on the loop thread; the result is handed to the Outbox.
+// spool folder (mail.spool_dir, by default data_dir/mail/: the embedded default) or the SMTP relay.
+// The outbox that uses it lives in data_dir/outbox/ (OutboxDirectory()). Called once at start on
+// the loop thread; the result is handed to the Outbox.
 #pragma once
 
 #include "mail/MessageTransport.hxx"
@@ -22,7 +22,8 @@ std::unique_ptr<MessageTransport> CreateMessageTransport(const Config& config,
 /// data_dir/outbox: the outbox's own LMDB environment.
 std::filesystem::path OutboxDirectory(const Config& config);
 
-/// data_dir/mail: where the spool transport writes .eml files.
+/// mail.spool_dir, or data_dir/mail when empty: where the spool transport writes
+/// .eml files.
 std::filesystem::path SpoolDirectory(const Config& config);
 
 } // namespace sealpost

@@ -1,5 +1,4 @@
 #include "transfer/ApiContext.hxx"
-#include "http/Cookie.hxx"
 #include "http/Exchange.hxx"
 #include "http/Response.hxx"
 #include "lib/sodium/Blake2b.hxx"
@@ -8,7 +7,6 @@
 #include "log/Log.hxx"
 #include "mail/Outbox.hxx"
 #include "security/ClientIp.hxx"
-#include "security/Origin.hxx"
 #include "security/TooManyRequests.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
@@ -18,8 +16,6 @@
 
 namespace sealpost::transfer {
 namespace {
-
-constexpr std::string_view kClientCookie = "sp_client";
 
 PasswordPolicy PasswordPolicyFrom(const Config& config) {
     PasswordPolicy p;
@@ -34,10 +30,6 @@ std::map<std::string, std::string> Hints(const Config& config) {
     return config.policy.sender_domain_hints;
 }
 
-bool IsStateChanging(std::string_view method) {
-    return method != "GET" && method != "HEAD" && method != "OPTIONS";
-}
-
 } // namespace
 
 std::string NormaliseLanguage(std::string_view language) {
@@ -49,6 +41,8 @@ std::string NormaliseLanguage(std::string_view language) {
 
 ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& outbox)
     : config_(config), storage_(storage), outbox_(outbox), senders_(storage.shared_env()),
+      cookies_(security::CookiePolicy::From(config)),
+      revoke_key_(storage.server_key().Derive("sealpost/v1/server-key/revoke-link")),
       sender_policy_(config.policy.internal_domains, Hints(config)),
       password_policy_(PasswordPolicyFrom(config)),
       notifications_(Notifications::SettingsFrom(config)) {
@@ -57,7 +51,6 @@ ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& ou
     limiters_.emplace("verification_email", security::RateLimit{5, minutes(60)});
     limiters_.emplace("code_ip", security::RateLimit{20, minutes(10)});
     limiters_.emplace("password_ip", security::RateLimit{30, minutes(10)});
-    limiters_.emplace("token_ip", security::RateLimit{10, minutes(10)});
 }
 
 ApiContext::~ApiContext() = default;
@@ -108,9 +101,9 @@ void ApiContext::Audit(const http::Exchange* ex, std::string event, std::string 
            agent ? std::string(agent->substr(0, 512)) : std::string(), std::move(detail)});
 }
 
-void ApiContext::Audit(AuditRecord record) {
+void ApiContext::Audit(audit::AuditEvent event) {
     if (audit_hook)
-        audit_hook(std::move(record));
+        audit_hook(std::move(event));
 }
 
 bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key) {
@@ -128,94 +121,13 @@ std::string ApiContext::ClientIp(const http::Exchange& ex) const {
     return security::ClientIp(ex, config_.security.trusted_proxies);
 }
 
-bool ApiContext::CheckOrigin(http::Exchange& ex, bool cookie_auth) {
-    const auto& req = ex.request();
-    if (!IsStateChanging(req.method))
-        return true;
-    const auto own = security::FromOwnOrigin(req, config_.server.public_url);
-    if (!own) {
-        if (!cookie_auth)
-            return true;
-        ex.Respond(http::Response::Problem(403, "a browser request must carry its Origin"));
-        return false;
-    }
-    if (*own)
-        return true;
-    ex.Respond(http::Response::Problem(403, "cross-origin request refused"));
-    return false;
-}
-
-std::optional<identity::ClientCookie> ApiContext::ClientOf(const http::Exchange& ex) const {
-    const auto value = http::GetCookie(ex.request().headers, kClientCookie);
-    return value ? identity::ClientCookie::Parse(*value) : std::nullopt;
-}
-
-std::int64_t ApiContext::CookieSeconds() const noexcept {
-    return static_cast<std::int64_t>(config_.verification.cookie_days) * 86400;
-}
-
-std::string ApiContext::ClientCookieHeader(const identity::ClientCookie& cookie, bool tls) const {
-    return http::SetCookieValue(kClientCookie, cookie.Encode(), {"/", CookieSeconds(), tls});
-}
-
-std::optional<SenderAuth> ApiContext::Authenticate(http::Exchange& ex, std::string_view email) {
-    const auto& req = ex.request();
-    if (const auto authorization = req.headers.Get("authorization")) {
-        constexpr std::string_view kBearer = "Bearer ";
-        if (authorization->size() > kBearer.size() &&
-            LowerAscii(authorization->substr(0, kBearer.size())) == "bearer ") {
-            const auto token = senders_.GetToken(authorization->substr(kBearer.size()));
-            if (!token) {
-                // Only failures count: automation with a valid token is not slowed.
-                if (CheckRate(ex, "token_ip", ClientIp(ex)))
-                    ex.Respond(http::Response::Problem(401, "unknown API token"));
-                return std::nullopt;
-            }
-            if (!email.empty() && LowerAscii(email) != LowerAscii(token->email)) {
-                ex.Respond(http::Response::Problem(
-                    401, "this API token is bound to another sender address"));
-                return std::nullopt;
-            }
-            if (!CheckOrigin(ex, false))
-                return std::nullopt;
-            return SenderAuth{token->email, "", "", "", true};
-        }
-    }
-    const auto cookie = ClientOf(ex);
-    const auto client = cookie ? senders_.GetClient(cookie->Handle()) : std::nullopt;
-    const std::int64_t now = UnixNow();
-    const identity::SenderIdentity* identity = nullptr;
-    if (client) {
-        if (!email.empty()) {
-            identity = client->Find(email, now);
-        } else {
-            for (const auto& i : client->identities)
-                if (i.verified_until > now) {
-                    identity = &i;
-                    break;
-                }
-        }
-    }
-    if (!identity) {
-        ex.Respond(http::Response::Problem(
-            401,
-            email.empty() ? "this browser has no verified sender address"
-                          : "this sender address is not verified in this browser",
-            {{"verification_required", true}}));
-        return std::nullopt;
-    }
-    if (!CheckOrigin(ex, true))
-        return std::nullopt;
-    return SenderAuth{identity->email, identity->name, identity->phone, cookie->Handle(), false};
-}
-
 void ApiContext::TransferDeleted(const store::TransferRecord& t, store::DeletionReason reason,
                                  const store::Actor& actor) {
     using store::DeletionReason;
     const MailTime now{std::chrono::seconds(UnixNow())};
     const std::string language = t.options.value("language", "en");
     const auto sender_box = Mailbox::Make(t.options.value("sender_name", ""), t.sender);
-    AuditRecord record{.event = "",
+    audit::AuditEvent record{.event = "",
                        .transfer_id = t.id,
                        .email = actor.email.empty() ? t.sender : actor.email,
                        .ip = actor.ip,
@@ -281,23 +193,10 @@ void ApiContext::FileUploaded(const store::FileRecord& file) {
            .detail = {{"file_id", file.id}, {"size", file.size}}});
 }
 
-bool ApiContext::AuthorizeUpload(http::Exchange& ex) {
-    if (ex.request().method == "OPTIONS")
-        return true;
-    const std::string_view id = ex.request().Param("id");
-    const auto transfer = store::IsValidId(id) ? storage_.index().GetTransfer(id) : std::nullopt;
-    if (!transfer)
-        return true;
-    return Authenticate(ex, transfer->sender).has_value();
-}
-
 std::string ApiContext::RevokeToken(std::string_view transfer_id) const {
     std::array<std::uint8_t, 20> out{};
-    std::string message = "sealpost/revoke-token";
-    message += '\0';
-    message.append(transfer_id);
-    sodium::Blake2b(out, server_key().Key().Span(),
-                    {reinterpret_cast<const std::uint8_t*>(message.data()), message.size()});
+    sodium::Blake2b(out, revoke_key_.Span(),
+                    {reinterpret_cast<const std::uint8_t*>(transfer_id.data()), transfer_id.size()});
     return HexEncode(out);
 }
 

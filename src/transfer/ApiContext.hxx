@@ -1,19 +1,20 @@
 // What the sender- and recipient-side API routes share: the configuration,
-// storage, the sender store, the policies, the mail outbox with its
-// templates, and the audit and rate-limit hooks the application wires in.
-// Also the request-level rules of api.md every route applies: who the sender
-// is (sp_client cookie or bearer token), the Origin check for state-changing
-// requests, the client's address for logs and limits.
+// storage, the sender store, the policies, the mail outbox with its templates, the
+// cookie policy, and the audit and rate-limit hooks the application wires in. Who
+// the sender of a request is (security::SenderAuthenticator) is passed to the
+// routes separately.
 //
 // Lives on the loop thread, owned by the App; routes hold a reference.
 #pragma once
 
+#include "audit/AuditRecord.hxx"
 #include "config/Config.hxx"
 #include "crypto/ServerKey.hxx"
 #include "identity/SenderStore.hxx"
 #include "mail/Notifications.hxx"
 #include "policy/PasswordPolicy.hxx"
 #include "policy/SenderPolicy.hxx"
+#include "security/CookiePolicy.hxx"
 #include "security/RateLimiter.hxx"
 
 #include <nlohmann/json.hpp>
@@ -44,27 +45,6 @@ enum class DeletionReason;
 
 namespace sealpost::transfer {
 
-/// One audit event as the routes report it; the application forwards it to
-/// the audit log (which adds seq, time and the hash chain).
-struct AuditRecord {
-    std::string event;
-    std::string transfer_id;
-    std::string email;
-    std::string ip;
-    std::string user_agent;
-    nlohmann::json detail = nlohmann::json::object();
-};
-
-/// Who is calling a sender-side route.
-struct SenderAuth {
-    std::string email; ///< the verified address (lower-case domain as typed)
-    std::string name;
-    std::string phone;
-    /// Browser: the client handle and cookie (renewed on use); empty for a token.
-    std::string client_handle;
-    bool by_token = false;
-};
-
 class ApiContext {
 public:
     ApiContext(const Config& config, store::Storage& storage, Outbox& outbox);
@@ -78,7 +58,9 @@ public:
     const Notifications& notifications() const noexcept { return notifications_; }
     const crypto::ServerKey& server_key() const noexcept;
 
-    std::function<void(AuditRecord)> audit_hook;
+    const security::CookiePolicy& cookies() const noexcept { return cookies_; }
+
+    std::function<void(audit::AuditEvent)> audit_hook;
 
     /// Queues a notification; failures to store it are logged (and audited).
     void Send(Notification notification, std::string_view transfer_id = {});
@@ -90,7 +72,7 @@ public:
     void Audit(const http::Exchange* ex, std::string event, std::string transfer_id,
                std::string email, nlohmann::json detail = nlohmann::json::object());
     /// The same for events without a request (expiry, mail delivery).
-    void Audit(AuditRecord record);
+    void Audit(audit::AuditEvent event);
 
     /// Counts one hit against a rate limit (product.md §5); true when the
     /// request may go ahead, otherwise 429 with Retry-After was sent. Limits:
@@ -98,20 +80,10 @@ public:
     ///   verification_email   5 code requests per hour per address
     ///   code_ip             20 code entries per 10 minutes per client IP
     ///   password_ip         30 password attempts per 10 minutes per client IP
-    ///   token_ip            10 unknown API tokens per 10 minutes per client IP
+    /// (unknown API tokens are limited by the SenderAuthenticator).
     bool CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key);
     /// The client's address (X-Forwarded-For only from security.trusted_proxies).
     std::string ClientIp(const http::Exchange& ex) const;
-
-    /// api.md: state-changing requests from browsers must carry a matching
-    /// Origin (or none, for bearer-token clients); false after a 403 was sent.
-    bool CheckOrigin(http::Exchange& ex, bool cookie_auth);
-
-    /// The sender of the request: a bearer token, else the sp_client cookie
-    /// with an identity verified for `email` (any verified identity when
-    /// `email` is empty). nullopt: 401 was sent. State-changing methods get
-    /// the Origin check too.
-    std::optional<SenderAuth> Authenticate(http::Exchange& ex, std::string_view email = {});
 
     /// A transfer was deleted (Storage::on_deleted), for whatever reason: the
     /// audit event of that reason, and its notices (revoked: the recipients
@@ -125,20 +97,8 @@ public:
     /// its size, never its name.
     void FileUploaded(const store::FileRecord& file);
 
-    /// The guard of the upload endpoints (tus and PUT under
-    /// /api/v1/transfers/{id}/files): only the transfer's sender, by cookie or
-    /// token, may upload, resume, inspect or terminate. OPTIONS is open; an
-    /// unknown transfer is left to the handler (404).
-    bool AuthorizeUpload(http::Exchange& ex);
-
-    /// The browser's cookie, if it carries a valid one.
-    std::optional<identity::ClientCookie> ClientOf(const http::Exchange& ex) const;
-    /// Set-Cookie for sp_client, lasting verification.cookie_days.
-    std::string ClientCookieHeader(const identity::ClientCookie& cookie, bool tls) const;
-    std::int64_t CookieSeconds() const noexcept;
-
-    /// Revoke tokens are derived, not stored: BLAKE2b keyed with the server
-    /// key over the transfer id.
+    /// Revoke tokens are derived, not stored: BLAKE2b keyed with a key
+    /// derived from the server key for revoke links alone, over the transfer id.
     std::string RevokeToken(std::string_view transfer_id) const;
     bool CheckRevokeToken(std::string_view transfer_id, std::string_view token) const;
 
@@ -150,6 +110,10 @@ private:
     store::Storage& storage_;
     Outbox& outbox_;
     identity::SenderStore senders_;
+    security::CookiePolicy cookies_;
+    /// Revoke links are BLAKE2b-160 of the transfer id keyed with this key
+    /// (derived from the server key for that purpose alone).
+    crypto::SymmetricKey revoke_key_;
     SenderPolicy sender_policy_;
     PasswordPolicy password_policy_;
     Notifications notifications_;

@@ -4,26 +4,29 @@
 // the threadpool.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
-#include <optional>
-
 namespace sealpost::http {
 class Router;
 class Exchange;
 } // namespace sealpost::http
 
+namespace sealpost::security {
+class SenderAuthenticator;
+}
+
 namespace sealpost::transfer {
 
 class ApiContext;
 
-void AddSenderRoutes(http::Router& router, ApiContext& context);
-void AddTransferRoutes(http::Router& router, ApiContext& context);
-/// Puts ApiContext::AuthorizeUpload in front of the upload routes; call
-/// after they are added (tus::AddTusRoutes).
-void GuardUploads(http::Router& router, ApiContext& context);
-
-/// The request body as a JSON object; nullopt after answering 400.
-std::optional<nlohmann::json> JsonBody(http::Exchange& ex);
+/// `authn` says who the sender of a request is (cookie or token) and builds the
+/// client cookie; it and the context must outlive the router.
+void AddSenderRoutes(http::Router& router, ApiContext& context,
+                     security::SenderAuthenticator& authn);
+void AddTransferRoutes(http::Router& router, ApiContext& context,
+                       security::SenderAuthenticator& authn);
+/// Puts the sender check in front of the upload endpoints (tus and PUT under
+/// /api/v1/transfers/{id}/files): only the transfer's sender, by cookie or token,
+/// may upload, resume, inspect or terminate. Call after they are added
+/// (tus::AddTusRoutes).
+void GuardUploads(http::Router& router, ApiContext& context, security::SenderAuthenticator& authn);
 
 } // namespace sealpost::transfer

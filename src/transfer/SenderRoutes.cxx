@@ -1,8 +1,12 @@
 #include "http/Exchange.hxx"
+#include "http/JsonBody.hxx"
 #include "http/Router.hxx"
+#include "identity/ClientRotation.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "policy/PolicyJson.hxx"
+#include "security/Origin.hxx"
+#include "security/SenderAuthenticator.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
 #include "util/Text.hxx"
@@ -16,43 +20,22 @@ using http::Exchange;
 using http::Response;
 using identity::SenderStore;
 
-std::optional<nlohmann::json> JsonBody(Exchange& ex) {
-    const std::string& body = ex.body();
-    if (body.empty()) {
-        ex.Respond(Response::Problem(400, "a JSON object is required"));
-        return std::nullopt;
-    }
-    auto value = nlohmann::json::parse(body, nullptr, false);
-    if (value.is_discarded() || !value.is_object()) {
-        ex.Respond(Response::Problem(400, "the body is not a JSON object"));
-        return std::nullopt;
-    }
-    return value;
-}
-
 namespace {
 
-/// A string member, or `fallback` when absent or null; nullopt after a 400.
+/// Small bodies: an address, a name, a code, a password.
+constexpr std::size_t kMaxSmallBody = 16 * 1024;
+
+std::optional<nlohmann::json> SmallJsonBody(Exchange& ex) {
+    return http::JsonBody(ex, kMaxSmallBody);
+}
+
+/// A string member ("" when absent or null); nullopt after a 400.
 std::optional<std::string> StringField(Exchange& ex, const nlohmann::json& body, const char* name,
-                                       std::size_t max_size, std::string fallback = {}) {
-    const auto it = body.find(name);
-    if (it == body.end() || it->is_null())
-        return fallback;
-    if (!it->is_string()) {
-        ex.Respond(Response::Problem(400, std::string(name) + " must be a string"));
-        return std::nullopt;
-    }
-    std::string value = it->get<std::string>();
-    if (value.size() > max_size) {
-        ex.Respond(Response::Problem(400, std::string(name) + " is too long"));
-        return std::nullopt;
-    }
-    for (const char c : value)
-        if (static_cast<unsigned char>(c) < 0x20) {
-            ex.Respond(
-                Response::Problem(400, std::string(name) + " must not contain control characters"));
-            return std::nullopt;
-        }
+                                       std::size_t max_size) {
+    http::JsonFields fields(body);
+    auto value = fields.String(name, max_size);
+    if (!value)
+        ex.Respond(fields.problem()->ToResponse());
     return value;
 }
 
@@ -63,8 +46,17 @@ nlohmann::json SenderJson(const identity::SenderIdentity& i) {
             {"verified_until", Rfc3339(i.verified_until)}};
 }
 
+/// Verifications are browser requests (the confirmation sets the cookie):
+/// they must carry this service's Origin.
+bool BrowserOrigin(ApiContext& ctx, Exchange& ex) {
+    return security::CheckOrigin(ex, ctx.config().server.public_url,
+                                 security::OriginRule::required);
+}
+
 void RequestVerification(ApiContext& ctx, Exchange& ex) {
-    const auto body = JsonBody(ex);
+    if (!BrowserOrigin(ctx, ex))
+        return;
+    const auto body = SmallJsonBody(ex);
     if (!body)
         return;
     const auto email = StringField(ex, *body, "email", 254);
@@ -120,9 +112,11 @@ void RequestVerification(ApiContext& ctx, Exchange& ex) {
         });
 }
 
-void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
+void ConfirmVerification(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+    if (!BrowserOrigin(ctx, ex))
+        return;
     const std::string id(ex.request().Param("verification_id"));
-    const auto body = JsonBody(ex);
+    const auto body = SmallJsonBody(ex);
     if (!body)
         return;
     const auto code = StringField(ex, *body, "code", 64);
@@ -134,30 +128,32 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
     }
     if (!ctx.CheckRate(ex, "code_ip", ctx.ClientIp(ex)))
         return;
-    // The browser keeps its cookie when it has one: the identity is added to it.
-    auto cookie = std::make_shared<identity::ClientCookie>(
-        ctx.ClientOf(ex).value_or(identity::ClientCookie::New()));
+    // A completed verification rotates the cookie: the identities of the old
+    // one carry over to a fresh client id and key (identity/ClientRotation.hxx).
+    auto old_cookie = std::make_shared<std::optional<identity::ClientCookie>>(authn.ClientOf(ex));
+    auto cookie = std::make_shared<identity::ClientCookie>(identity::ClientCookie::New());
     struct Outcome {
         SenderStore::CodeResult result = SenderStore::CodeResult::unknown;
         identity::VerificationRecord record;
         identity::SenderIdentity identity;
     };
     auto outcome = std::make_shared<Outcome>();
-    const std::int64_t until = UnixNow() + ctx.CookieSeconds();
+    const std::int64_t until = UnixNow() + authn.CookieSeconds();
     SenderStore* store = &ctx.senders();
     const http::ExchangeRef ref = ex.Ref();
     uv::QueueWork(
         ex.loop(),
-        [store, id, code = *code, cookie, outcome, until] {
+        [store, id, code = *code, old_cookie, cookie, outcome, until] {
             const std::int64_t now = UnixNow();
             outcome->result = store->ConfirmCode(id, code, now, outcome->record);
             if (outcome->result != SenderStore::CodeResult::confirmed)
                 return;
             outcome->identity = {outcome->record.email, outcome->record.name, outcome->record.phone,
                                  until};
-            store->AddIdentity(cookie->Handle(), outcome->identity, now);
+            identity::RotateClient(*store, old_cookie->has_value() ? &**old_cookie : nullptr,
+                                   *cookie, outcome->identity, now);
         },
-        [&ctx, ref, cookie, outcome](std::exception_ptr error) {
+        [&ctx, &authn, ref, cookie, outcome](std::exception_ptr error) {
             Exchange* e = ref.get();
             if (!e)
                 return;
@@ -173,7 +169,7 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
                                                    {{"email", outcome->identity.email},
                                                     {"name", outcome->identity.name},
                                                     {"phone", outcome->identity.phone}}}});
-                r.headers.Add("Set-Cookie", ctx.ClientCookieHeader(*cookie, e->request().tls));
+                r.headers.Add("Set-Cookie", authn.ClientCookieHeader(*cookie));
                 r.headers.Add("Cache-Control", "no-store");
                 e->Respond(std::move(r));
                 return;
@@ -202,9 +198,9 @@ void ConfirmVerification(ApiContext& ctx, Exchange& ex) {
         });
 }
 
-void ListSenders(ApiContext& ctx, Exchange& ex) {
+void ListSenders(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
     nlohmann::json list = nlohmann::json::array();
-    const auto cookie = ctx.ClientOf(ex);
+    const auto cookie = authn.ClientOf(ex);
     const auto client = cookie ? ctx.senders().GetClient(cookie->Handle()) : std::nullopt;
     const std::int64_t now = UnixNow();
     if (client)
@@ -217,9 +213,10 @@ void ListSenders(ApiContext& ctx, Exchange& ex) {
 }
 
 /// PATCH (edit name/phone) and DELETE (forget) of one identity of this browser.
-void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
+void ChangeSender(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex,
+                  bool remove) {
     const std::string email(ex.request().Param("email"));
-    const auto auth = ctx.Authenticate(ex, email);
+    const auto auth = authn.Authenticate(ex, email);
     if (!auth)
         return;
     if (auth->by_token) {
@@ -228,7 +225,7 @@ void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
     }
     std::optional<std::string> name, phone;
     if (!remove) {
-        const auto body = JsonBody(ex);
+        const auto body = SmallJsonBody(ex);
         if (!body)
             return;
         if (body->contains("name") && !(name = StringField(ex, *body, "name", 200)))
@@ -281,19 +278,20 @@ void ChangeSender(ApiContext& ctx, Exchange& ex, bool remove) {
 
 } // namespace
 
-void AddSenderRoutes(http::Router& router, ApiContext& ctx) {
+void AddSenderRoutes(http::Router& router, ApiContext& ctx, security::SenderAuthenticator& authn) {
     router.Add("POST", "/api/v1/verifications",
                [&ctx](Exchange& ex) { RequestVerification(ctx, ex); });
     router.Add("POST", "/api/v1/verifications/{verification_id}",
-               [&ctx](Exchange& ex) { ConfirmVerification(ctx, ex); });
-    router.Add("GET", "/api/v1/senders", [&ctx](Exchange& ex) { ListSenders(ctx, ex); });
+               [&ctx, &authn](Exchange& ex) { ConfirmVerification(ctx, authn, ex); });
+    router.Add("GET", "/api/v1/senders",
+               [&ctx, &authn](Exchange& ex) { ListSenders(ctx, authn, ex); });
     router.Add("PATCH", "/api/v1/senders/{email}",
-               [&ctx](Exchange& ex) { ChangeSender(ctx, ex, false); });
+               [&ctx, &authn](Exchange& ex) { ChangeSender(ctx, authn, ex, false); });
     router.Add("DELETE", "/api/v1/senders/{email}",
-               [&ctx](Exchange& ex) { ChangeSender(ctx, ex, true); });
+               [&ctx, &authn](Exchange& ex) { ChangeSender(ctx, authn, ex, true); });
 
     router.Add("POST", "/api/v1/passwords/check", [&ctx](Exchange& ex) {
-        const auto body = JsonBody(ex);
+        const auto body = SmallJsonBody(ex);
         if (!body)
             return;
         const auto password = StringField(ex, *body, "password", 1024);
@@ -310,7 +308,7 @@ void AddSenderRoutes(http::Router& router, ApiContext& ctx) {
         ex.Respond(std::move(r));
     });
     router.Add("POST", "/api/v1/policy/check", [&ctx](Exchange& ex) {
-        const auto body = JsonBody(ex);
+        const auto body = SmallJsonBody(ex);
         if (!body)
             return;
         const auto sender = StringField(ex, *body, "sender", 254);

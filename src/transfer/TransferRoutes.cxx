@@ -1,15 +1,18 @@
 #include "age/AgeIdentity.hxx"
 #include "crypto/TransferKeys.hxx"
 #include "http/Exchange.hxx"
+#include "http/JsonBody.hxx"
 #include "http/Router.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "policy/PolicyJson.hxx"
+#include "security/SenderAuthenticator.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
 #include "store/AccessGrants.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/Routes.hxx"
+#include "transfer/TransferRequest.hxx"
 #include "util/Text.hxx"
 #include "util/Time.hxx"
 
@@ -34,39 +37,14 @@ nlohmann::json FailedRecipients(const std::vector<RefusedRecipient>& refused) {
     return out;
 }
 
-/// A boolean member with a default; nullopt after a 400.
-std::optional<bool> BoolField(Exchange& ex, const nlohmann::json& body, const char* name,
-                              bool fallback) {
-    const auto it = body.find(name);
-    if (it == body.end() || it->is_null())
-        return fallback;
-    if (!it->is_boolean()) {
-        ex.Respond(Response::Problem(400, std::string(name) + " must be true or false"));
-        return std::nullopt;
-    }
-    return it->get<bool>();
-}
-
-std::optional<std::string> TextField(Exchange& ex, const nlohmann::json& body, const char* name,
-                                     std::size_t max_size) {
-    const auto it = body.find(name);
-    if (it == body.end() || it->is_null())
-        return std::string();
-    if (!it->is_string() || it->get_ref<const std::string&>().size() > max_size) {
-        ex.Respond(Response::Problem(400, std::string(name) + " must be a string of at most " +
-                                              std::to_string(max_size) + " bytes"));
-        return std::nullopt;
-    }
-    return it->get<std::string>();
-}
-
 bool Contains(std::string_view haystack, std::string_view needle) {
     return !needle.empty() && haystack.find(needle) != std::string_view::npos;
 }
 
 /// The transfer named in the path, for its sender (cookie or token) or the
 /// holder of its revoke token; nullopt after answering.
-std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, Exchange& ex, bool allow_revoke_token) {
+std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, security::SenderAuthenticator& authn,
+                                          Exchange& ex, bool allow_revoke_token) {
     const std::string id(ex.request().Param("id"));
     auto t = store::IsValidId(id) ? ctx.storage().index().GetTransfer(id) : std::nullopt;
     if (!t) {
@@ -80,7 +58,7 @@ std::optional<TransferRecord> OwnTransfer(ApiContext& ctx, Exchange& ex, bool al
             ex.Respond(Response::Problem(403, "wrong revoke token"));
             return std::nullopt;
         }
-    const auto auth = ctx.Authenticate(ex, t->sender);
+    const auto auth = authn.Authenticate(ex, t->sender);
     if (!auth)
         return std::nullopt;
     return t;
@@ -112,23 +90,26 @@ nlohmann::json StatusJson(const TransferRecord& t, const store::Index& index) {
             {"failed_attempts", t.failed_attempts}};
 }
 
-void CreateTransfer(ApiContext& ctx, Exchange& ex) {
-    const auto body = JsonBody(ex);
+void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+    const Config& config = ctx.config();
+    const auto body = http::JsonBody(ex, config.server.max_request_body);
     if (!body)
         return;
-    const auto sender_field = TextField(ex, *body, "sender", 254);
-    if (!sender_field)
-        return;
-    const auto auth = ctx.Authenticate(ex, *sender_field);
+    auto parsed = ParseTransferRequest(*body, {config.policy.max_retention_days});
+    // Who asks comes first (401/403), then what is wrong with the request.
+    const auto* request_in = std::get_if<TransferRequest>(&parsed);
+    const std::string sender = http::JsonFields(*body).String("sender", 254).value_or("");
+    const auto auth = authn.Authenticate(ex, sender);
     if (!auth)
         return;
-    const Config& config = ctx.config();
+    if (!request_in) {
+        ex.Respond(std::get<http::JsonProblem>(parsed).ToResponse());
+        return;
+    }
+    const TransferRequest& in = *request_in;
 
     // Recipients and the policy.
-    const auto to = ParseRecipientsJson(body->value("recipients", nlohmann::json()));
-    const auto cc = ParseRecipientsJson(body->value("cc", nlohmann::json()));
-    const auto bcc = ParseRecipientsJson(body->value("bcc", nlohmann::json()));
-    const auto decision = ctx.sender_policy().Check(auth->email, to, cc, bcc);
+    const auto decision = ctx.sender_policy().Check(auth->email, in.to, in.cc, in.bcc);
     if (!decision.allowed) {
         std::vector<RefusedRecipient> invalid, refused;
         for (const auto& r : decision.failed_recipients)
@@ -146,75 +127,21 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                                          {{"failed_recipients", FailedRecipients(refused)}}));
         return;
     }
-
-    // Options.
-    std::uint64_t retention_days = config.policy.default_retention_days;
-    if (const auto it = body->find("retention_days"); it != body->end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
-            it->get<std::int64_t>() > static_cast<std::int64_t>(config.policy.max_retention_days)) {
-            ex.Respond(
-                Response::Problem(400, "retention_days must be a whole number from 1 to " +
-                                           std::to_string(config.policy.max_retention_days)));
-            return;
-        }
-        retention_days = it->get<std::uint64_t>();
-    }
-    const auto language = TextField(ex, *body, "language", 16);
-    if (!language)
-        return;
-    if (!language->empty() && *language != "en" && *language != "sv") {
-        ex.Respond(Response::Problem(400, "language must be \"en\" or \"sv\""));
-        return;
-    }
-    const auto notify_on_provided = BoolField(ex, *body, "notify_on_provided", true);
-    if (!notify_on_provided)
-        return;
-    const auto notify_on_download = BoolField(ex, *body, "notify_on_download", false);
-    if (!notify_on_download)
-        return;
-    const auto show_filenames = BoolField(ex, *body, "show_filenames", false);
-    if (!show_filenames)
-        return;
-    const auto message_it = body->find("message");
-    std::optional<std::string> message;
-    if (message_it != body->end() && !message_it->is_null()) {
-        if (!message_it->is_string()) {
-            ex.Respond(Response::Problem(400, "message must be a string or null"));
-            return;
-        }
-        if (!message_it->get_ref<const std::string&>().empty())
-            message = message_it->get<std::string>();
-    }
-    std::string subject, text;
-    if (const auto it = body->find("notification"); it != body->end() && !it->is_null()) {
-        if (!it->is_object()) {
-            ex.Respond(Response::Problem(400, "notification must be an object"));
-            return;
-        }
-        const auto s = TextField(ex, *it, "subject", 200);
-        if (!s)
-            return;
-        const auto b = TextField(ex, *it, "body", 10000);
-        if (!b)
-            return;
-        subject = *s;
-        text = *b;
-    }
+    const std::uint64_t retention_days =
+        in.retention_days.value_or(config.policy.default_retention_days);
 
     // The password.
-    const auto mode = TextField(ex, *body, "password_mode", 16);
-    if (!mode)
-        return;
-    const auto given = TextField(ex, *body, "password", 1024);
-    if (!given)
-        return;
     std::string password;
-    bool generated = false;
-    if (*mode == "generated") {
+    const bool generated = in.password_mode == PasswordMode::generated;
+    if (in.password_mode == PasswordMode::quick) {
+        ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
+                                     {{"reason", "quick_unavailable"}}));
+        return;
+    }
+    if (generated) {
         password = ctx.password_policy().Generate();
-        generated = true;
-    } else if (*mode == "manual" || mode->empty()) {
-        password = *given;
+    } else {
+        password = in.password;
         if (password.empty()) {
             ex.Respond(Response::Problem(
                 400, "a password is required",
@@ -230,15 +157,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                                   {{"violations", PasswordCheckToJson(violations)["violations"]}}));
             return;
         }
-    } else if (*mode == "quick") {
-        ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
-                                     {{"reason", "quick_unavailable"}}));
-        return;
-    } else {
-        ex.Respond(Response::Problem(400, "password_mode must be manual, generated or quick"));
-        return;
     }
-    if (Contains(subject, password) || Contains(text, password)) {
+    if (Contains(in.subject, password) || Contains(in.body, password)) {
         ex.Respond(Response::Problem(
             400, "the notification text is not encrypted and must not contain the password"));
         return;
@@ -248,7 +168,7 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     request->sender = auth->email;
     std::vector<std::string> seen;
     for (const auto& [list, kind] :
-         {std::pair{&to, "to"}, std::pair{&cc, "cc"}, std::pair{&bcc, "bcc"}}) {
+         {std::pair{&in.to, "to"}, std::pair{&in.cc, "cc"}, std::pair{&in.bcc, "bcc"}}) {
         for (const auto& address : list->addresses) {
             std::string email = address.ToString();
             const std::string key = LowerAscii(email);
@@ -260,30 +180,22 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
     }
     request->retention_seconds = static_cast<std::int64_t>(retention_days) * 86400;
     request->password = password;
-    request->message = message;
-    request->options = {{"sender_name", auth->name},
-                        {"sender_phone", auth->phone},
-                        {"language", language->empty() ? "en" : *language},
-                        {"notify_on_provided", *notify_on_provided},
-                        {"notify_on_download", *notify_on_download},
-                        {"show_filenames", *show_filenames},
+    request->message = in.message;
+    // A token carries no name or phone; the body may give them.
+    request->options = {{"sender_name", auth->by_token ? in.sender_name : auth->name},
+                        {"sender_phone", auth->by_token ? in.sender_phone : auth->phone},
+                        {"language", in.language.empty() ? "en" : in.language},
+                        {"notify_on_provided", in.notify_on_provided},
+                        {"notify_on_download", in.notify_on_download},
+                        {"show_filenames", in.show_filenames},
                         {"password_mode", generated ? "generated" : "manual"},
-                        {"notification_subject", subject},
-                        {"notification_body", text}};
-    if (auth->by_token) {
-        // A token carries no name or phone; the body may give them.
-        const auto name = TextField(ex, *body, "sender_name", 200);
-        const auto phone = name ? TextField(ex, *body, "sender_phone", 64) : std::nullopt;
-        if (!name || !phone)
-            return;
-        request->options["sender_name"] = *name;
-        request->options["sender_phone"] = *phone;
-    }
+                        {"notification_subject", in.subject},
+                        {"notification_body", in.body}};
 
     auto created = std::make_shared<TransferRecord>();
     store::Storage* storage = &ctx.storage();
     const http::ExchangeRef ref = ex.Ref();
-    const std::int64_t renew_until = UnixNow() + ctx.CookieSeconds();
+    const std::int64_t renew_until = UnixNow() + authn.CookieSeconds();
     uv_loop_s* loop = ex.loop();
     storage->RunKdf(
         [storage, request, created] {
@@ -293,7 +205,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
                 log::Write(log::Level::error, "transfer_not_created", {{"error", e.what()}});
             }
         },
-        [&ctx, ref, created, auth = *auth, generated, password, retention_days, renew_until, loop] {
+        [&ctx, &authn, ref, created, auth = *auth, generated, password, retention_days, renew_until,
+         loop] {
             Exchange* e = ref.get();
             if (created->id.empty()) {
                 if (e)
@@ -326,8 +239,8 @@ void CreateTransfer(ApiContext& ctx, Exchange& ex) {
             r.headers.Add("Location", "/api/v1/transfers/" + created->id);
             r.headers.Add("Cache-Control", "no-store");
             if (!auth.client_handle.empty())
-                if (const auto cookie = ctx.ClientOf(*e))
-                    r.headers.Add("Set-Cookie", ctx.ClientCookieHeader(*cookie, e->request().tls));
+                if (const auto cookie = authn.ClientOf(*e))
+                    r.headers.Add("Set-Cookie", authn.ClientCookieHeader(*cookie));
             e->Respond(std::move(r));
         });
 }
@@ -386,8 +299,8 @@ void NotifyProvided(ApiContext& ctx, const TransferRecord& t,
     }
 }
 
-void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
-    const auto t = OwnTransfer(ctx, ex, false);
+void SubmitTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+    const auto t = OwnTransfer(ctx, authn, ex, false);
     if (!t)
         return;
     if (t->status != TransferStatus::open) {
@@ -434,8 +347,8 @@ void SubmitTransfer(ApiContext& ctx, Exchange& ex) {
     });
 }
 
-void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
-    const auto t = OwnTransfer(ctx, ex, true);
+void RevokeTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+    const auto t = OwnTransfer(ctx, authn, ex, true);
     if (!t)
         return;
     if (t->status != TransferStatus::open && t->status != TransferStatus::provided) {
@@ -460,17 +373,26 @@ void RevokeTransfer(ApiContext& ctx, Exchange& ex) {
 
 } // namespace
 
-void GuardUploads(http::Router& router, ApiContext& ctx) {
-    router.AddGuard("/api/v1/transfers/{id}/files",
-                    [&ctx](Exchange& ex) { return ctx.AuthorizeUpload(ex); });
+void GuardUploads(http::Router& router, ApiContext& ctx, security::SenderAuthenticator& authn) {
+    router.AddGuard("/api/v1/transfers/{id}/files", [&ctx, &authn](Exchange& ex) {
+        // OPTIONS is open; an unknown transfer is left to the handler (404).
+        if (ex.request().method == "OPTIONS")
+            return true;
+        const std::string_view id = ex.request().Param("id");
+        const auto transfer =
+            store::IsValidId(id) ? ctx.storage().index().GetTransfer(id) : std::nullopt;
+        return !transfer || authn.Authenticate(ex, transfer->sender).has_value();
+    });
 }
 
-void AddTransferRoutes(http::Router& router, ApiContext& ctx) {
-    router.Add("POST", "/api/v1/transfers", [&ctx](Exchange& ex) { CreateTransfer(ctx, ex); });
+void AddTransferRoutes(http::Router& router, ApiContext& ctx,
+                       security::SenderAuthenticator& authn) {
+    router.Add("POST", "/api/v1/transfers",
+               [&ctx, &authn](Exchange& ex) { CreateTransfer(ctx, authn, ex); });
     router.Add("POST", "/api/v1/transfers/{id}/submit",
-               [&ctx](Exchange& ex) { SubmitTransfer(ctx, ex); });
-    router.Add("GET", "/api/v1/transfers/{id}", [&ctx](Exchange& ex) {
-        const auto t = OwnTransfer(ctx, ex, true);
+               [&ctx, &authn](Exchange& ex) { SubmitTransfer(ctx, authn, ex); });
+    router.Add("GET", "/api/v1/transfers/{id}", [&ctx, &authn](Exchange& ex) {
+        const auto t = OwnTransfer(ctx, authn, ex, true);
         if (!t)
             return;
         Response r = Response::Json(200, StatusJson(*t, ctx.storage().index()));
@@ -478,7 +400,7 @@ void AddTransferRoutes(http::Router& router, ApiContext& ctx) {
         ex.Respond(std::move(r));
     });
     router.Add("DELETE", "/api/v1/transfers/{id}",
-               [&ctx](Exchange& ex) { RevokeTransfer(ctx, ex); });
+               [&ctx, &authn](Exchange& ex) { RevokeTransfer(ctx, authn, ex); });
 }
 
 } // namespace sealpost::transfer

@@ -31,8 +31,13 @@ ClientResponse Http::Request(const std::string& method, const std::string& targe
                           "\r\nConnection: close\r\n";
     if (!cookie.empty())
         request += "Cookie: other=1; sp_admin=" + cookie + "\r\n";
-    for (const auto& header : headers)
+    bool has_origin = false;
+    for (const auto& header : headers) {
         request += header + "\r\n";
+        has_origin = has_origin || header.starts_with("Origin:");
+    }
+    if (origin && !has_origin && method != "GET" && method != "HEAD")
+        request += "Origin: http://127.0.0.1:" + std::to_string(port) + "\r\n";
     if (!body.empty())
         request += "Content-Type: application/json\r\n";
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;

@@ -20,6 +20,9 @@ std::string AddAdmin(const std::filesystem::path& data_dir, const std::string& n
 struct Http {
     int port;
     std::string cookie; ///< sent as Cookie: sp_admin=… when set
+    /// State-changing requests carry Origin: http://127.0.0.1:PORT (as the admin page
+    /// would) unless `headers` name another Origin or this is false.
+    bool origin = true;
 
     ClientResponse Request(const std::string& method, const std::string& target,
                            const std::string& body = "",

@@ -10,7 +10,7 @@
 #include "lib/lmdb/Dbi.hxx"
 #include "lib/lmdb/Txn.hxx"
 
-#include "../store/AppFixture.hxx"
+#include "support/AppFixture.hxx"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -5,13 +5,15 @@
 #include "AdminTestSupport.hxx"
 
 #include "admin/Totp.hxx"
+#include "config/IpNetwork.hxx"
 #include "store/Index.hxx"
 
-#include "../store/AppFixture.hxx"
+#include "support/AppFixture.hxx"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -76,7 +78,7 @@ TEST_CASE("admin login, unlock, delete and the audit trail", "[admin]") {
     CHECK(set_cookie.find("sp_admin=") == 0);
     CHECK(set_cookie.find("HttpOnly") != std::string::npos);
     CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
-    CHECK(set_cookie.find("Path=/api/v1/admin") != std::string::npos);
+    CHECK(set_cookie.find("; Path=/;") != std::string::npos);
     CHECK(set_cookie.find("Secure") == std::string::npos); // plain HTTP here
 
     const auto locked = app.CreateTransfer("Transfer password 1");
@@ -166,7 +168,21 @@ TEST_CASE("admin login, unlock, delete and the audit trail", "[admin]") {
                   .Request("DELETE", "/api/v1/admin/transfers/" + other.id, "",
                            {"Origin: http://evil.example"})
                   .status == 403);
+        // The admin API is for the admin page: a missing Origin is refused too.
+        Http no_origin = admin;
+        no_origin.origin = false;
+        CHECK(
+            no_origin.Request("POST", "/api/v1/admin/transfers/" + locked.id + "/unlock").status ==
+            403);
+        CHECK(no_origin.Request("DELETE", "/api/v1/admin/transfers/" + other.id).status == 403);
+        CHECK(no_origin.Request("DELETE", "/api/v1/admin/session").status == 403);
+        Http anonymous_no_origin{port, "", false};
+        CHECK(anonymous_no_origin
+                  .Request("POST", "/api/v1/admin/session",
+                           R"({"username":"root","password":"correct horse battery"})")
+                  .status == 403);
         CHECK(app.storage().index().GetTransfer(locked.id)->locked_until > 0);
+        CHECK(app.storage().index().GetTransfer(other.id).has_value());
         // The service's own origin is fine.
         CHECK(admin
                   .Request("POST", "/api/v1/admin/transfers/" + locked.id + "/unlock", "",
@@ -243,6 +259,60 @@ TEST_CASE("admin login with TOTP", "[admin]") {
     const auto events = AuditEvents(http, "&event=admin_login");
     REQUIRE(events.size() == 1);
     CHECK(events[0]["detail"]["totp"] == true);
+    CHECK(app.Stop() == 0);
+}
+
+TEST_CASE("a TOTP code works once, also after a restart and under a parallel burst", "[admin]") {
+    TempDir dir;
+    const std::string secret =
+        AddAdmin(dir.path, "otp-user", admin::Role::admin, "password with otp", true);
+    // The code of the next step: accepted now and for the next 60 s at least, so
+    // only the replay guard can refuse it below.
+    const std::int64_t step = UnixNow() / admin::kTotpStepSeconds;
+    const std::string code = *admin::TotpCode(secret, (step + 1) * admin::kTotpStepSeconds);
+    {
+        AppFixture app(dir.path);
+        app.Start();
+        Http http{PortOf(app)};
+        REQUIRE(http.Login("otp-user", "password with otp", code).status == 200);
+        CHECK(Http{http.port}.Login("otp-user", "password with otp", code).status == 401);
+        CHECK(app.Stop() == 0);
+    }
+    // The accepted step is stored with the user.
+    CHECK(admin::AdminUsers(dir.path / "admin").Get("otp-user")->last_totp_step == step + 1);
+    {
+        AppFixture app(dir.path);
+        app.Start();
+        Http http{PortOf(app)};
+        CHECK(http.Login("otp-user", "password with otp", code).status == 401);
+        CHECK(app.Stop() == 0);
+    }
+    // A burst of logins with one fresh code from many client addresses: exactly one
+    // session is made (the invariant), every other answer is 401 or 429.
+    const std::string other_secret =
+        AddAdmin(dir.path, "otp-other", admin::Role::admin, "password with otp", true);
+    const std::string next = *admin::TotpCode(other_secret, UnixNow());
+    AppFixture app(dir.path);
+    app.config.security.trusted_proxies = {ParseIpNetwork("127.0.0.1")};
+    app.Start();
+    const int port = PortOf(app);
+    constexpr int kBurst = 12;
+    std::vector<int> statuses(kBurst);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kBurst; ++i)
+        threads.emplace_back([&, i] {
+            const nlohmann::json body = {
+                {"username", "otp-other"}, {"password", "password with otp"}, {"totp", next}};
+            statuses[i] = Http{port}
+                              .Request("POST", "/api/v1/admin/session", body.dump(),
+                                       {"X-Forwarded-For: 198.51.100." + std::to_string(i + 1)})
+                              .status;
+        });
+    for (auto& t : threads)
+        t.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+    for (const int status : statuses)
+        CHECK((status == 200 || status == 401 || status == 429));
     CHECK(app.Stop() == 0);
 }
 

@@ -2,6 +2,8 @@
 // end of the test, random data, whole-file I/O, running the real `age` tools.
 #pragma once
 
+#include "support/TempDir.hxx"
+
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -13,18 +15,6 @@ namespace sealpost::test {
 
 /// A fresh directory under $TMPDIR (or /tmp), removed with its contents on
 /// destruction.
-class TempDir {
-    std::filesystem::path path_;
-
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& Path() const noexcept { return path_; }
-    std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
-};
 
 std::vector<std::uint8_t> RandomData(std::size_t size);
 

@@ -1,7 +1,7 @@
 // The service as operators and browsers see it: health, metrics, public
 // config, the embedded web UI with ETag/gzip and page routes, security headers,
 // and a clean stop.
-#include "../store/AppFixture.hxx"
+#include "support/AppFixture.hxx"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

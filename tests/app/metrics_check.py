@@ -99,11 +99,13 @@ def main():
             for name in ("process_cpu_seconds_total", "process_resident_memory_bytes",
                          "process_open_fds", "process_start_time_seconds",
                          "sealpost_outbox_messages", "sealpost_transfer_lockouts_total",
+                         "sealpost_argon2id_queue_depth",
                          "sealpost_transfers_locked", "sealpost_metrics_refresh_ok"):
                 sample(text, name)
             assert sample(text, "process_resident_memory_bytes") > 1 << 20
             assert abs(sample(text, "process_start_time_seconds") - time.time()) < 600
             assert sample(text, "sealpost_transfers", '{status="open"}') == 0
+            assert sample(text, "sealpost_argon2id_queue_depth") == 0
             assert sample(text, "sealpost_mail_deliveries_total", '{result="sent"}') == 0
             assert sample(text, "sealpost_metrics_refresh_ok") == 1
             print("histogram by route class, build, process, storage and outbox series: OK")

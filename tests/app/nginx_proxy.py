@@ -136,7 +136,11 @@ def main():
             request_id = header(good, "X-Request-Id")
             assert request_id and re.fullmatch(r"[0-9a-f]{32}", request_id), good
             cookie = header(good, "Set-Cookie") or ""
-            assert cookie.startswith("sp_admin="), good
+            # public_url is https (TLS ends in the proxy): the __Host- prefix,
+            # which a browser takes only with Secure, Path=/ and no Domain.
+            assert cookie.startswith("__Host-sp_admin="), good
+            assert "; Secure" in cookie and "; Path=/;" in cookie, good
+            assert "Domain=" not in cookie, good
         finally:
             if nginx:
                 nginx.send_signal(signal.SIGQUIT)

@@ -5,7 +5,7 @@
 #include "audit/AuditStore.hxx"
 #include "lib/uv/Loop.hxx"
 
-#include "../lmdb/TempDir.hxx"
+#include "support/TempDir.hxx"
 
 #include <catch2/catch.hpp>
 

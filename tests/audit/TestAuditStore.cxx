@@ -10,10 +10,12 @@
 #include "util/Hex.hxx"
 #include "util/Time.hxx"
 
-#include "../lmdb/TempDir.hxx"
+#include "support/TempDir.hxx"
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 
 using namespace sealpost;
@@ -130,8 +132,8 @@ TEST_CASE("unknown event names and float details are refused", "[audit]") {
     CHECK(store.Verify().events == 0);
     for (std::string_view name : AuditEventNames())
         CHECK_NOTHROW(store.Append(std::vector{Event(std::string(name), "", "", 1)}));
-    // The 23 names of api.md and the two of user administration.
-    CHECK(store.Verify().events == 25);
+    // Every name is accepted once (the list grows with the API).
+    CHECK(store.Verify().events == AuditEventNames().size());
 }
 
 TEST_CASE("invalid UTF-8 is repaired so the record still verifies", "[audit]") {
@@ -303,6 +305,43 @@ TEST_CASE("exports: JSON lines re-hash on their own, CSV quotes per RFC 4180", "
                               "\"Agent, \"\"with\"\" quotes\r\nand lines\","
                               "\"{\"\"username\"\":\"\"root\"\"}\"," +
                                   std::string(kGenesisHash) + "," + record.hash + "\r\n");
+}
+
+TEST_CASE("CSV export shows hostile fields as text, never as formulas", "[audit]") {
+    test::TempDir dir;
+    AuditStore store(dir.Path());
+    auto event = Event("verification_requested", "", "=HYPERLINK(\"http://x\",\"y\")@evil.example",
+                       1'764'162'937);
+    event.event.user_agent = "=cmd|' /C calc'!A0";
+    event.event.ip = "-1+1";
+    const auto record = store.Append(std::vector{event}).front();
+    const std::string row = ToCsvRow(record);
+    CHECK(row.find(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")@evil.example\",") !=
+          std::string::npos);
+    CHECK(row.find(",'-1+1,'=cmd|' /C calc'!A0,") != std::string::npos);
+    for (const char* hostile : {"+SUM(A1)", "@SUM(A1)", "\tx", "\rx", "-x", "=x"})
+        CHECK(CsvField(hostile).find('\'') < 2); // the apostrophe comes first (after a quote)
+    CHECK(CsvField("plain") == "plain");
+    CHECK(CsvField("a=b") == "a=b");
+    CHECK(CsvField("") == "");
+
+    // An independent RFC 4180 reader (Python's csv) reads the same cells back, each
+    // starting with the apostrophe.
+    test::TempDir out;
+    const auto file = out.Path() / "audit.csv";
+    { std::ofstream(file, std::ios::binary) << CsvHeader() << row; }
+    const std::string command =
+        "/usr/bin/python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=\"\"))); "
+        "print(r[1][4]); print(r[1][5]); print(r[1][6])' " +
+        file.string();
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string text;
+    char buffer[512];
+    while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe))
+        text.append(buffer, n);
+    REQUIRE(pclose(pipe) == 0);
+    CHECK(text == "'=HYPERLINK(\"http://x\",\"y\")@evil.example\n'-1+1\n'=cmd|' /C calc'!A0\n");
 }
 
 TEST_CASE("RFC 3339 times of records and query filters", "[audit]") {

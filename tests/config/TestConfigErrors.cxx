@@ -37,6 +37,9 @@ TEST_CASE("Wrong types are named with the expected form", "[config]") {
           "server.listen: expected HOST:PORT such as \"127.0.0.1:8080\", got integer");
     CHECK(ProblemOf("[server]\nidle_timeout = 1.5") ==
           "server.idle_timeout: expected a duration such as \"10s\", got float");
+    CHECK(ProblemOf("[mail]\nspool_retention = \"soon\"")
+              .starts_with("mail.spool_retention: expected a duration such as \"10s\""));
+    CHECK(ProblemOf("[mail]\nspool_dir = 1") == "mail.spool_dir: expected a string, got integer");
     CHECK(ProblemOf("[password]\nrequire_upper = \"yes\"") ==
           "password.require_upper: expected true or false, got string");
     CHECK(ProblemOf("[password]\nmin_length = \"12\"") ==

@@ -45,6 +45,8 @@ TEST_CASE("The embedded default equals product.md section 9", "[config]") {
     CHECK(c.security.delete_after == 10);
     CHECK(c.security.trusted_proxies.empty());
     CHECK(c.mail.transport == MailTransport::kSpool);
+    CHECK(c.mail.spool_dir.empty()); // data_dir/mail
+    CHECK(c.mail.spool_retention == 24h);
     CHECK(c.mail.from == "sealpost <noreply@localhost>");
     CHECK(c.mail.admin_address == "admin@localhost");
     CHECK(c.mail.smtp_url == "smtp://127.0.0.1:25");
@@ -117,6 +119,8 @@ trusted_proxies = ["127.0.0.1", "10.0.0.0/8", "fd00::/8"]
 
 [mail]
 transport = "smtp"
+spool_dir = "/var/spool/sealpost"
+spool_retention = "0s"
 from = "Secure Files <noreply@example.org>"
 admin_address = "ops@example.org"
 smtp_url = "smtps://mail.example.org:465"
@@ -176,6 +180,8 @@ format = "json"
     CHECK(c.metrics.allow[1].Contains("2001:db8::5"));
     CHECK(LoadConfigFromString("[metrics]\nallow = []").metrics.allow.empty());
     CHECK(c.mail.transport == MailTransport::kSmtp);
+    CHECK(c.mail.spool_dir == "/var/spool/sealpost");
+    CHECK(c.mail.spool_retention == 0s);
     CHECK(c.mail.from == "Secure Files <noreply@example.org>");
     CHECK(c.mail.admin_address == "ops@example.org");
     CHECK(c.mail.smtp_url == "smtps://mail.example.org:465");

@@ -43,11 +43,14 @@ TEST_CASE("the server key is created 0600 in a 0700 directory and reloads",
                         std::filesystem::directory_iterator{}) == 1); // no temporary left
 
     const auto reloaded = ServerKey::LoadOrCreate(path);
-    CHECK(std::equal(created.Key().Span().begin(), created.Key().Span().end(),
-                     reloaded.Key().data()));
+    CHECK(created.SameAs(reloaded));
     const auto loaded = ServerKey::Load(path);
-    CHECK(
-        std::equal(created.Key().Span().begin(), created.Key().Span().end(), loaded.Key().data()));
+    CHECK(created.SameAs(loaded));
+    // Keys for different purposes differ, and are stable across loads.
+    const auto a = created.Derive("purpose a"), b = created.Derive("purpose b");
+    CHECK_FALSE(std::equal(a.Span().begin(), a.Span().end(), b.Span().begin()));
+    const auto a2 = loaded.Derive("purpose a");
+    CHECK(std::equal(a.Span().begin(), a.Span().end(), a2.Span().begin()));
 
     // A W_up made before a restart opens after it.
     const auto keys = TransferKeys::Generate();

@@ -23,65 +23,6 @@ extern char** environ;
 
 namespace sealpost::test {
 
-TempDir::TempDir() {
-    std::random_device random;
-    path = std::filesystem::temp_directory_path() /
-           ("sealpost-e2e-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(path);
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-}
-
-std::string Shell(const std::string& command, int* exit_code) {
-    std::string output;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe)
-        throw std::system_error(errno, std::generic_category(), "popen");
-    char buffer[65536];
-    while (const std::size_t n = std::fread(buffer, 1, sizeof(buffer), pipe))
-        output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    if (exit_code)
-        *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return output;
-}
-
-std::string Quote(const std::string& s) {
-    std::string quoted = "'";
-    for (const char c : s) {
-        if (c == '\'')
-            quoted += "'\\''";
-        else
-            quoted += c;
-    }
-    return quoted + "'";
-}
-
-std::string Sha256Hex(const std::filesystem::path& file) {
-    int code = -1;
-    const std::string out = Shell("sha256sum " + Quote(file.string()), &code);
-    if (code != 0 || out.size() < 64)
-        throw std::runtime_error("sha256sum failed for " + file.string());
-    return out.substr(0, 64);
-}
-
-void MakeFile(const std::filesystem::path& file, std::uint64_t size, unsigned seed) {
-    std::ofstream out(file, std::ios::binary);
-    std::mt19937_64 rng(seed);
-    std::vector<std::uint64_t> block(65536);
-    while (size > 0) {
-        for (auto& v : block)
-            v = rng();
-        const std::uint64_t n = std::min<std::uint64_t>(size, block.size() * 8);
-        out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
-        size -= n;
-    }
-    if (!out.flush())
-        throw std::runtime_error("cannot write " + file.string());
-}
 
 void WriteText(const std::filesystem::path& file, const std::string& text) {
     std::ofstream out(file, std::ios::binary);

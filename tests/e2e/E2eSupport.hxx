@@ -3,6 +3,10 @@
 // fixed loopback port, temporary directories, files and shell helpers.
 #pragma once
 
+#include "support/Files.hxx"
+#include "support/Shell.hxx"
+#include "support/TempDir.hxx"
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -22,21 +26,6 @@ namespace sealpost::test {
 using namespace std::chrono_literals;
 
 /// A fresh directory under the system temp dir, removed with its contents.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
-
-/// Runs a command through /bin/sh; returns its stdout.
-std::string Shell(const std::string& command, int* exit_code = nullptr);
-/// Single-quotes `s` for /bin/sh.
-std::string Quote(const std::string& s);
-std::string Sha256Hex(const std::filesystem::path& file);
-/// Writes `size` bytes of seeded pseudo-random content.
-void MakeFile(const std::filesystem::path& file, std::uint64_t size, unsigned seed);
 void WriteText(const std::filesystem::path& file, const std::string& text);
 std::string ReadText(const std::filesystem::path& file);
 /// A loopback TCP port that was free a moment ago.

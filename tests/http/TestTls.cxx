@@ -1,5 +1,6 @@
 // TLS termination checked with real clients: curl and openssl s_client.
 #include "TestServer.hxx"
+#include "support/TempDir.hxx"
 #include "lib/ssl/TlsContext.hxx"
 
 #include <catch2/catch.hpp>
@@ -27,15 +28,6 @@ std::string Run(const std::string& command) {
     return output;
 }
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        path = std::filesystem::temp_directory_path() /
-               ("sealpost-tls-" + std::to_string(std::random_device{}()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 void MakeCertificate(const std::filesystem::path& dir, const std::string& cn) {
     Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "

@@ -1,4 +1,4 @@
-#include "TempDir.hxx"
+#include "support/TempDir.hxx"
 #include "lib/lmdb/BigEndian.hxx"
 #include "lib/lmdb/Cursor.hxx"
 #include "lib/lmdb/Dbi.hxx"

@@ -1,5 +1,5 @@
 #include "CreateDatabase.hxx"
-#include "TempDir.hxx"
+#include "support/TempDir.hxx"
 #include "lib/lmdb/Dbi.hxx"
 #include "lib/lmdb/Env.hxx"
 #include "lib/lmdb/Error.hxx"

@@ -1,4 +1,4 @@
-#include "TempDir.hxx"
+#include "support/TempDir.hxx"
 #include "lib/lmdb/Dbi.hxx"
 #include "lib/lmdb/Flags.hxx"
 #include "lib/lmdb/Schema.hxx"

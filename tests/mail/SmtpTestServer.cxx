@@ -39,16 +39,6 @@ std::string ReadFile(const std::filesystem::path& path) {
 
 } // namespace
 
-TempDir::TempDir() {
-    char pattern[] = "/tmp/sealpost-mail-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-}
 
 SmtpTestServer::SmtpTestServer(SmtpServerOptions options) {
     std::vector<std::string> args{PythonWithAiosmtpd(),

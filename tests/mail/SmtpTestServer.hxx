@@ -4,6 +4,8 @@
 // happened. Used on the test's main thread only.
 #pragma once
 
+#include "support/TempDir.hxx"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -20,18 +22,6 @@ class Loop;
 namespace sealpost::test {
 
 /// mkdtemp under /tmp; removed with everything in it on destruction.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& Path() const noexcept { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 
 struct SmtpServerOptions {
     std::filesystem::path dir; ///< where received messages are written

@@ -6,8 +6,10 @@
 #include "SmtpTestServer.hxx"
 #include "config/Config.hxx"
 #include "lib/uv/Loop.hxx"
+#include "lib/uv/Timer.hxx"
 #include "mail/MailMessage.hxx"
 #include "mail/Outbox.hxx"
+#include "mail/SpoolCleaner.hxx"
 #include "mail/TransportFactory.hxx"
 
 #include <catch2/catch.hpp>
@@ -125,6 +127,91 @@ TEST_CASE("the configuration chooses the transport and the folders") {
     CHECK(CreateMessageTransport(config)->Name() == "smtp");
     config.mail.smtp_url = "ftp://example.com";
     CHECK_THROWS_AS(CreateMessageTransport(config), std::invalid_argument);
+}
+
+TEST_CASE("mail.spool_dir moves the spool; the default is data_dir/mail") {
+    TempDir tmp;
+    Config config;
+    config.server.data_dir = tmp.Path() / "data";
+    config.mail.spool_dir = tmp.Path() / "elsewhere";
+    CHECK(SpoolDirectory(config) == tmp.Path() / "elsewhere");
+    CHECK(CreateMessageTransport(config)->Name() == "spool");
+    CHECK(std::filesystem::is_directory(tmp.Path() / "elsewhere"));
+    CHECK_FALSE(std::filesystem::exists(tmp.Path() / "data" / "mail"));
+}
+
+namespace {
+
+void Touch(const std::filesystem::path& file, std::chrono::seconds age) {
+    std::ofstream(file) << "Subject: x\r\n\r\nhttps://link\r\n";
+    std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now() - age);
+}
+
+} // namespace
+
+TEST_CASE("spooled messages older than the retention are deleted; other files stay") {
+    using namespace std::chrono;
+    TempDir tmp;
+    const auto dir = tmp.Path() / "mail";
+    std::filesystem::create_directories(dir);
+    Touch(dir / "old1.eml", hours(25));
+    Touch(dir / ".old2.tmp", hours(30));
+    Touch(dir / "new.eml", hours(23));
+    Touch(dir / "notes.txt", hours(100)); // not the spool's: left alone
+    const auto now = std::filesystem::file_time_type::clock::now();
+    CHECK(ExpireSpool(dir, hours(24), now) == 2);
+    CHECK_FALSE(std::filesystem::exists(dir / "old1.eml"));
+    CHECK_FALSE(std::filesystem::exists(dir / ".old2.tmp"));
+    CHECK(std::filesystem::exists(dir / "new.eml"));
+    CHECK(std::filesystem::exists(dir / "notes.txt"));
+    CHECK(ExpireSpool(tmp.Path() / "missing", hours(24), now) == 0);
+}
+
+TEST_CASE("the spool cleaner removes old mail at start and then by its timer") {
+    using namespace std::chrono;
+    TempDir tmp;
+    const auto dir = tmp.Path() / "mail";
+    std::filesystem::create_directories(dir);
+    Touch(dir / "before.eml", hours(48));
+    uv::Loop loop;
+    {
+        // The cleaner's timer does not keep a loop alive; the server's listener
+        // does. This one stands in for it.
+        uv::Timer keep_alive(loop.get(), [] {});
+        keep_alive.Start(60'000);
+        SpoolCleaner cleaner(loop.get(), dir, milliseconds(1500));
+        CHECK(cleaner.Interval() == seconds(1));
+        cleaner.Start();
+        // At start: what expired while the service was down.
+        REQUIRE(RunUntil(
+            loop, [&] { return !std::filesystem::exists(dir / "before.eml"); }, seconds(5)));
+        // A message spooled now is gone within retention + interval.
+        SpoolTransport spool(dir);
+        REQUIRE(spool.Deliver("fresh1", {"a@localhost", {"b@localhost"}}, "x\r\n").status ==
+                DeliveryResult::Status::sent);
+        const auto spooled = steady_clock::now();
+        REQUIRE(RunUntil(
+            loop, [&] { return !std::filesystem::exists(dir / "fresh1.eml"); }, seconds(10)));
+        CHECK(steady_clock::now() - spooled >= milliseconds(1400));
+    }
+    CHECK(loop.Close() == 0);
+}
+
+TEST_CASE("a spool retention of zero keeps every message") {
+    using namespace std::chrono;
+    TempDir tmp;
+    const auto dir = tmp.Path() / "mail";
+    std::filesystem::create_directories(dir);
+    Touch(dir / "ancient.eml", hours(24 * 365));
+    uv::Loop loop;
+    {
+        SpoolCleaner cleaner(loop.get(), dir, milliseconds(0));
+        cleaner.Start();
+        RunUntil(
+            loop, [] { return false; }, milliseconds(300));
+    }
+    CHECK(std::filesystem::exists(dir / "ancient.eml"));
+    CHECK(loop.Close() == 0);
 }
 
 TEST_CASE("a hook that throws does not stop the outbox") {

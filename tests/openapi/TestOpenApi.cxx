@@ -2,7 +2,7 @@
 // path and method of the HTTP API (the list below is the API's contract),
 // every operation has responses and every $ref resolves; and the service
 // serves it at GET /api/v1/openapi.json with ETag revalidation.
-#include "../store/AppFixture.hxx"
+#include "support/AppFixture.hxx"
 #include "openapi/OpenApi.hxx"
 
 #include <catch2/catch.hpp>

@@ -3,7 +3,7 @@
 // a tail left by a crash) is only sealed again after the partial blob was
 // re-keyed (new file key and payload nonce). Checked through the real service
 // with curl, our reader and the age CLI.
-#include "AppFixture.hxx"
+#include "support/AppFixture.hxx"
 #include "age/BlobStart.hxx"
 #include "age/Chunk.hxx"
 #include "store/BlobSource.hxx"

@@ -6,8 +6,9 @@
 //    locked, and exactly security.delete_after failures delete.
 // Bursts come from many client addresses (X-Forwarded-For from a trusted
 // proxy), like an attack spread over a botnet.
-#include "AppFixture.hxx"
+#include "support/AppFixture.hxx"
 #include "config/IpNetwork.hxx"
+#include "lib/uv/Loop.hxx"
 #include "store/WrapFiles.hxx"
 
 #include <catch2/catch.hpp>
@@ -358,4 +359,55 @@ TEST_CASE("an upload racing a revoke never brings a file of the revoked transfer
         CHECK(files == 0);
     }
     CHECK(app.Stop() == 0);
+}
+
+TEST_CASE("the storage alone: 25 attempts at once count 3, the lock holds until it has passed") {
+    TempDir dir;
+    uv::Loop loop;
+    {
+        store::StorageOptions options;
+        options.data_dir = dir.path / "data";
+        options.kdf_opslimit = 1;
+        options.kdf_memlimit = 8 << 20;
+        options.attempts.lock_seconds = 2; // security.lock_minutes, shortened for the test
+        store::Storage storage(loop.get(), options);
+        storage.Start();
+        store::NewTransfer request;
+        request.sender = kSender;
+        request.recipients = {{"bo@example.com", "to"}};
+        request.password = kPassword;
+        request.message = "m";
+        const auto t = storage.CreateTransfer(request);
+        REQUIRE(storage.SubmitTransferNow(t.id).outcome == store::Outcome::ok);
+
+        using Attempt = store::Index::AttemptOutcome;
+        std::map<Attempt, int> outcomes;
+        // All 25 are queued before the loop runs any of them: the threadpool
+        // evaluates them concurrently.
+        for (int i = 0; i < 25; ++i)
+            storage.AttemptPassword(t, "wrong " + std::to_string(i), {},
+                                    [&](store::Storage::AttemptResult r) { outcomes[r.outcome]++; });
+        loop.Run();
+        CHECK(outcomes[Attempt::failed] == 2);
+        CHECK(outcomes[Attempt::locked] == 23);
+        CHECK(storage.index().GetTransfer(t.id)->failed_attempts == 3);
+
+        auto attempt = [&](const std::string& password) {
+            std::optional<store::Storage::AttemptResult> result;
+            storage.AttemptPassword(t, password, {},
+                                    [&](store::Storage::AttemptResult r) { result = std::move(r); });
+            loop.Run();
+            REQUIRE(result);
+            return *result;
+        };
+        // The right password is refused while locked, and not counted.
+        CHECK(attempt(kPassword).outcome == Attempt::locked);
+        CHECK(storage.index().GetTransfer(t.id)->failed_attempts == 3);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2300));
+        const auto opened = attempt(kPassword);
+        CHECK(opened.outcome == Attempt::unlocked);
+        CHECK(opened.identity != nullptr);
+        storage.Stop();
+    }
+    CHECK(loop.Close() == 0);
 }

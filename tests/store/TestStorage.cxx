@@ -1,6 +1,6 @@
 // Uploads and downloads through the real service over loopback, checked with
 // peers nobody here wrote: curl, the age CLI, unzip and 7z.
-#include "AppFixture.hxx"
+#include "support/AppFixture.hxx"
 #include "store/LmdbIndex.hxx"
 #include "store/BlobSource.hxx"
 #include "store/BlobStore.hxx"

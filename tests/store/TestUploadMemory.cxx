@@ -2,7 +2,7 @@
 // burst of parallel uploads through the real server with a pool far smaller
 // than the burst, which must all complete intact while the pool never hands
 // out more buffers than it has (backpressure instead of growth).
-#include "AppFixture.hxx"
+#include "support/AppFixture.hxx"
 #include "store/SegmentPool.hxx"
 
 #include <catch2/catch.hpp>

@@ -19,19 +19,6 @@
 
 namespace sealpost::test {
 
-TempDir::TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string{base != nullptr && *base != '\0' ? base : "/tmp"} + "/sealpost-zip-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr)
-        throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-}
 
 RunningCommand::RunningCommand(const std::string& command)
     : pipe_(::popen(("LC_ALL=C.UTF-8 " + command + " 2>&1").c_str(), "r")) {

@@ -3,6 +3,8 @@
 // in-memory files and writing them through the streaming API.
 #pragma once
 
+#include "support/TempDir.hxx"
+
 #include "zip/ZipLayout.hxx"
 
 #include <cstdint>
@@ -15,19 +17,6 @@
 namespace sealpost::test {
 
 /// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& Path() const noexcept { return path_; }
-    std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
-
-private:
-    std::filesystem::path path_;
-};
 
 struct CommandResult {
     int exit_code;

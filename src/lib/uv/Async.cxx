@@ -1,38 +1,35 @@
 #include "lib/uv/Async.hxx"
-#include "lib/uv/Error.hxx"
-
-#include <uv.h>
+#include "lib/uv/Handle.hxx"
 
 namespace sealpost::uv {
 
-struct Async::Block {
-    uv_async_t handle;
-    std::function<void()> callback;
+struct Async::Block : Handle<uv_async_t, std::function<void()>> {
+    using Handle::Handle;
 };
 
-Async::Async(uv_loop_s* loop, std::function<void()> callback) : block_(new Block) {
-    block_->callback = std::move(callback);
-    Check(uv_async_init(loop, &block_->handle,
-                        [](uv_async_t* h) {
-                            auto* block = static_cast<Block*>(h->data);
-                            if (block->callback)
-                                block->callback();
-                        }),
-          "uv_async_init");
-    block_->handle.data = block_;
-}
+Async::Async(uv_loop_s* loop, std::function<void()> callback)
+    : block_(new Block(
+          loop,
+          [](uv_loop_t* l, uv_async_t* h) {
+              return uv_async_init(l, h, [](uv_async_t* async) {
+                  Trampoline("async callback", [async] {
+                      if (auto& run = Block::StateOf(async))
+                          run();
+                  });
+              });
+          },
+          std::move(callback), "uv_async_init")) {}
 
 Async::~Async() {
-    uv_close(reinterpret_cast<uv_handle_t*>(&block_->handle),
-             [](uv_handle_t* h) { delete static_cast<Block*>(h->data); });
+    delete block_;
 }
 
 void Async::Send() noexcept {
-    uv_async_send(&block_->handle);
+    uv_async_send(block_->get());
 }
 
 void Async::Unref() {
-    uv_unref(reinterpret_cast<uv_handle_t*>(&block_->handle));
+    block_->Unref();
 }
 
 } // namespace sealpost::uv

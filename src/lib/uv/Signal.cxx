@@ -1,38 +1,36 @@
 #include "lib/uv/Signal.hxx"
-#include "lib/uv/Error.hxx"
-
-#include <uv.h>
+#include "lib/uv/Handle.hxx"
 
 namespace sealpost::uv {
 
-struct Signal::Block {
-    uv_signal_t handle;
-    std::function<void()> callback;
+struct Signal::Block : Handle<uv_signal_t, std::function<void()>> {
+    using Handle::Handle;
 };
 
-Signal::Signal(uv_loop_s* loop, int signum, std::function<void()> callback) : block_(new Block) {
-    block_->callback = std::move(callback);
-    uv_signal_init(loop, &block_->handle);
-    block_->handle.data = block_;
-    Check(uv_signal_start(
-              &block_->handle,
-              [](uv_signal_t* h, int) {
-                  auto* block = static_cast<Block*>(h->data);
-                  if (block->callback)
-                      block->callback();
-              },
-              signum),
-          "uv_signal_start");
+Signal::Signal(uv_loop_s* loop, int signum, std::function<void()> callback)
+    : block_(new Block(loop, uv_signal_init, std::move(callback), "uv_signal_init")) {
+    const int rc = uv_signal_start(
+        block_->get(),
+        [](uv_signal_t* h, int) {
+            Trampoline("signal callback", [h] {
+                if (auto& run = Block::StateOf(h))
+                    run();
+            });
+        },
+        signum);
+    if (rc < 0) {
+        delete block_;
+        Check(rc, "uv_signal_start");
+    }
 }
 
 Signal::~Signal() {
-    uv_signal_stop(&block_->handle);
-    uv_close(reinterpret_cast<uv_handle_t*>(&block_->handle),
-             [](uv_handle_t* h) { delete static_cast<Block*>(h->data); });
+    uv_signal_stop(block_->get());
+    delete block_;
 }
 
 void Signal::Unref() {
-    uv_unref(reinterpret_cast<uv_handle_t*>(&block_->handle));
+    block_->Unref();
 }
 
 } // namespace sealpost::uv

@@ -1,6 +1,6 @@
 // A libuv timer owned by one object on the loop thread. The uv handle lives in a
-// separately allocated block that is freed in its close callback, so destroying a
-// Timer at any moment is safe (the libuv rule: memory stays valid until closed).
+// separately allocated block (uv::Handle, Handle.hxx) that is freed in its close callback, so
+// destroying a Timer at any moment is safe (the libuv rule: memory stays valid until closed).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,6 @@
 #include "lib/uv/Work.hxx"
 #include "lib/uv/Error.hxx"
-
-#include <uv.h>
+#include "lib/uv/Handle.hxx"
 
 #include <exception>
 
@@ -36,7 +35,7 @@ void QueueWork(uv_loop_s* loop, std::function<void()> work,
             if (status == UV_ECANCELED && !w->error)
                 w->error = std::make_exception_ptr(Error("work cancelled", status));
             if (w->done)
-                w->done(w->error);
+                Trampoline("work completion", [w] { w->done(w->error); });
             delete w;
         });
     if (rc < 0) {

@@ -12,7 +12,8 @@ struct uv_loop_s;
 namespace sealpost::uv {
 
 /// `work` runs on a threadpool thread; `done` runs afterwards on the loop thread.
-/// Exceptions thrown by `work` are caught and passed to `done` as exception_ptr.
+/// Exceptions thrown by `work` are caught and passed to `done` as exception_ptr;
+/// an exception thrown by `done` is logged and swallowed (it must not reach libuv).
 void QueueWork(uv_loop_s* loop, std::function<void()> work,
                std::function<void(std::exception_ptr)> done);
 

@@ -1,15 +1,16 @@
-#include "net/Socket.hxx"
-#include "net/SocketAddress.hxx"
+#include "lib/uv/Socket.hxx"
+#include "lib/uv/Handle.hxx"
+#include "lib/uv/SocketAddress.hxx"
 
-#include <uv.h>
+#include <utility>
 
 #include <algorithm>
 
-namespace sealpost::net {
+namespace sealpost::uv {
 
-struct Socket::Handle {
-    uv_tcp_t tcp;
-    Socket* owner; // null once the owner is gone
+/// The owner, or null once the owner is gone.
+struct Socket::Handle : uv::Handle<uv_tcp_t, Socket*> {
+    using uv::Handle<uv_tcp_t, Socket*>::Handle;
 };
 
 namespace {
@@ -33,14 +34,13 @@ struct SocketCallbacks {
         // The handler may want less than the whole buffer: bytes it cannot
         // take would otherwise have to be copied aside per connection.
         std::size_t size = kReadBufferSize;
-        if (const Socket* socket = static_cast<Socket::Handle*>(h->data)->owner)
+        if (const Socket* socket = Socket::Handle::StateOf(reinterpret_cast<uv_tcp_t*>(h)))
             size = std::clamp(socket->handler_.ReadLimit(), kMinReadSize, kReadBufferSize);
         *buf = uv_buf_init(g_read_buffer, static_cast<unsigned>(size));
     }
 
     static void Read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-        auto* handle = static_cast<Socket::Handle*>(stream->data);
-        Socket* socket = handle->owner;
+        Socket* socket = Socket::Handle::StateOf(reinterpret_cast<uv_tcp_t*>(stream));
         if (!socket || socket->closing_)
             return;
         if (nread > 0) {
@@ -52,53 +52,43 @@ struct SocketCallbacks {
             socket->handler_.OnSocketEnd(nread == UV_EOF ? 0 : static_cast<int>(nread));
         }
     }
-
     static void Written(uv_write_t* req, int) {
         auto* write = static_cast<WriteRequest*>(req->data);
-        auto* handle = static_cast<Socket::Handle*>(req->handle->data);
+        Socket* socket = Socket::Handle::StateOf(reinterpret_cast<uv_tcp_t*>(req->handle));
         const std::size_t size = write->data.size();
         delete write;
-        Socket* socket = handle->owner;
         if (!socket)
             return;
         socket->queued_ -= size;
         if (!socket->closing_)
             socket->handler_.OnSocketWritten();
     }
-
-    static void Closed(uv_handle_t* h) {
-        auto* handle = static_cast<Socket::Handle*>(h->data);
-        Socket* socket = handle->owner;
-        delete handle;
-        if (socket) {
-            socket->handle_ = nullptr;
+    static void Closed(Socket*& owner) {
+        if (Socket* socket = owner) {
+            delete std::exchange(socket->handle_, nullptr);
             socket->handler_.OnSocketClosed();
         }
     }
 };
 
-Socket::Socket(uv_loop_s* loop, SocketHandler& handler) : handle_(new Handle{}), handler_(handler) {
-    uv_tcp_init(loop, &handle_->tcp);
-    handle_->tcp.data = handle_;
-    handle_->owner = this;
-}
+Socket::Socket(uv_loop_s* loop, SocketHandler& handler)
+    : handle_(new Handle(loop, uv_tcp_init, this, "uv_tcp_init")), handler_(handler) {}
 
 Socket::~Socket() {
     if (handle_) {
-        handle_->owner = nullptr;
-        if (!closing_)
-            uv_close(reinterpret_cast<uv_handle_t*>(&handle_->tcp), &SocketCallbacks::Closed);
+        handle_->state() = nullptr; // callbacks still to come find no owner
+        delete handle_;             // closes, unless Close() already did
     }
 }
 
 int Socket::Accept(uv_stream_s* server) {
-    return uv_accept(server, reinterpret_cast<uv_stream_t*>(&handle_->tcp));
+    return uv_accept(server, reinterpret_cast<uv_stream_t*>(handle_->get()));
 }
 
 std::string Socket::PeerAddress() const {
     sockaddr_storage address{};
     int length = sizeof(address);
-    if (uv_tcp_getpeername(&handle_->tcp, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    if (uv_tcp_getpeername(handle_->get(), reinterpret_cast<sockaddr*>(&address), &length) != 0)
         return "";
     return AddressToString(reinterpret_cast<sockaddr*>(&address));
 }
@@ -106,7 +96,7 @@ std::string Socket::PeerAddress() const {
 void Socket::StartReading() {
     if (reading_ || closing_)
         return;
-    if (uv_read_start(reinterpret_cast<uv_stream_t*>(&handle_->tcp), &SocketCallbacks::Alloc,
+    if (uv_read_start(reinterpret_cast<uv_stream_t*>(handle_->get()), &SocketCallbacks::Alloc,
                       &SocketCallbacks::Read) == 0)
         reading_ = true;
 }
@@ -114,7 +104,7 @@ void Socket::StartReading() {
 void Socket::StopReading() {
     if (!reading_ || closing_)
         return;
-    uv_read_stop(reinterpret_cast<uv_stream_t*>(&handle_->tcp));
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(handle_->get()));
     reading_ = false;
 }
 
@@ -126,7 +116,7 @@ void Socket::Write(std::string data) {
     write->buf = uv_buf_init(write->data.data(), static_cast<unsigned>(write->data.size()));
     write->req.data = write;
     const std::size_t size = write->data.size();
-    if (uv_write(&write->req, reinterpret_cast<uv_stream_t*>(&handle_->tcp), &write->buf, 1,
+    if (uv_write(&write->req, reinterpret_cast<uv_stream_t*>(handle_->get()), &write->buf, 1,
                  &SocketCallbacks::Written) != 0) {
         delete write;
         return;
@@ -138,7 +128,7 @@ void Socket::Shutdown() {
     if (closing_)
         return;
     auto* req = new uv_shutdown_t;
-    if (uv_shutdown(req, reinterpret_cast<uv_stream_t*>(&handle_->tcp),
+    if (uv_shutdown(req, reinterpret_cast<uv_stream_t*>(handle_->get()),
                     [](uv_shutdown_t* r, int) { delete r; }) != 0)
         delete req;
 }
@@ -148,11 +138,11 @@ void Socket::Close() {
         return;
     closing_ = true;
     reading_ = false;
-    uv_close(reinterpret_cast<uv_handle_t*>(&handle_->tcp), &SocketCallbacks::Closed);
+    handle_->Close(&SocketCallbacks::Closed);
 }
 
 void Socket::SetNoDelay(bool enabled) {
-    uv_tcp_nodelay(&handle_->tcp, enabled ? 1 : 0);
+    uv_tcp_nodelay(handle_->get(), enabled ? 1 : 0);
 }
 
-} // namespace sealpost::net
+} // namespace sealpost::uv

@@ -1,6 +1,7 @@
 // A connected TCP stream on the loop thread: reading with pause/resume, a write
 // queue that reports how many bytes are still unsent (for backpressure), a
-// graceful shutdown and a close. The uv handle is freed in its close callback;
+// graceful shutdown and a close. The uv handle (uv::Handle, Handle.hxx) is freed
+// in its close callback;
 // the handler is told OnSocketClosed() from there and may then delete the owner.
 // Incoming bytes are delivered from one loop-wide buffer: a handler that cannot
 // consume everything must copy what it keeps.
@@ -14,7 +15,7 @@
 struct uv_loop_s;
 struct uv_stream_s;
 
-namespace sealpost::net {
+namespace sealpost::uv {
 
 class SocketHandler {
 public:
@@ -70,4 +71,4 @@ private:
     friend struct SocketCallbacks;
 };
 
-} // namespace sealpost::net
+} // namespace sealpost::uv

@@ -1,6 +1,7 @@
 // A listening TCP socket on the loop thread. Each incoming connection is
 // reported to the callback, which accepts it into a Socket (or rejects it).
-// Close() stops accepting; the handle memory is freed in its close callback.
+// Close() stops accepting; the handle memory is freed in its close callback
+// (uv::Handle, Handle.hxx).
 #pragma once
 
 #include <functional>
@@ -9,7 +10,7 @@
 struct uv_loop_s;
 struct uv_stream_s;
 
-namespace sealpost::net {
+namespace sealpost::uv {
 
 class Listener {
 public:
@@ -33,4 +34,4 @@ private:
     Block* block_;
 };
 
-} // namespace sealpost::net
+} // namespace sealpost::uv

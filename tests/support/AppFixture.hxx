@@ -7,6 +7,9 @@
 #include "lib/uv/Async.hxx"
 #include "lib/uv/Loop.hxx"
 #include "store/Storage.hxx"
+#include "support/Files.hxx"
+#include "support/Shell.hxx"
+#include "support/TempDir.hxx"
 
 #include <filesystem>
 #include <functional>
@@ -15,18 +18,6 @@
 #include <thread>
 
 namespace sealpost::test {
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir();
-    ~TempDir();
-};
-
-/// Runs a shell command; returns stdout (stderr appended when `merge`).
-std::string Shell(const std::string& command, int* exit_code = nullptr, bool merge = false);
-std::string Sha256Hex(const std::filesystem::path& file);
-/// Writes `size` bytes of seeded pseudo-random content.
-void MakeFile(const std::filesystem::path& file, std::uint64_t size, unsigned seed);
 
 /// The sender of AppFixture::CreateTransfer.
 inline constexpr const char* kSender = "anna@regionuppsala.se";

@@ -1,10 +1,10 @@
-#include "net/SocketAddress.hxx"
+#include "lib/uv/SocketAddress.hxx"
 
 #include <uv.h>
 
 #include <charconv>
 
-namespace sealpost::net {
+namespace sealpost::uv {
 
 std::optional<HostPort> ParseHostPort(std::string_view text) {
     std::string_view host, port;
@@ -53,4 +53,4 @@ std::string AddressWithPort(const sockaddr* address) {
            std::to_string(ntohs(reinterpret_cast<const sockaddr_in*>(address)->sin_port));
 }
 
-} // namespace sealpost::net
+} // namespace sealpost::uv

@@ -1,4 +1,4 @@
-#include "AppFixture.hxx"
+#include "support/AppFixture.hxx"
 #include "crypto/PasswordKek.hxx"
 #include "crypto/TransferKeys.hxx"
 #include "identity/SenderStore.hxx"
@@ -9,48 +9,6 @@
 #include <random>
 
 namespace sealpost::test {
-
-TempDir::TempDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("sealpost-test-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(path);
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-}
-
-std::string Shell(const std::string& command, int* exit_code, bool merge) {
-    std::string output;
-    FILE* pipe = ::popen((command + (merge ? " 2>&1" : "")).c_str(), "r");
-    if (!pipe)
-        return output;
-    char buffer[65536];
-    while (std::size_t n = std::fread(buffer, 1, sizeof(buffer), pipe))
-        output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    if (exit_code)
-        *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return output;
-}
-
-std::string Sha256Hex(const std::filesystem::path& file) {
-    return Shell("sha256sum '" + file.string() + "'").substr(0, 64);
-}
-
-void MakeFile(const std::filesystem::path& file, std::uint64_t size, unsigned seed) {
-    std::ofstream out(file, std::ios::binary);
-    std::mt19937_64 rng(seed);
-    std::vector<std::uint64_t> block(8192);
-    while (size > 0) {
-        for (auto& v : block)
-            v = rng();
-        const std::uint64_t n = std::min<std::uint64_t>(size, block.size() * 8);
-        out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
-        size -= n;
-    }
-}
 
 AppFixture::AppFixture(std::filesystem::path data_dir) {
     config.server.listen = {"127.0.0.1", 0};

@@ -10,7 +10,7 @@
 struct sockaddr;
 struct sockaddr_storage;
 
-namespace sealpost::net {
+namespace sealpost::uv {
 
 struct HostPort {
     std::string host;
@@ -27,4 +27,4 @@ std::string AddressToString(const sockaddr* address);
 /// "1.2.3.4:80" or "[::1]:80".
 std::string AddressWithPort(const sockaddr* address);
 
-} // namespace sealpost::net
+} // namespace sealpost::uv
