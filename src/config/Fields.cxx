@@ -76,6 +76,8 @@ const Field kFields[] = {
     Bind<&Config::limits, &LimitsConfig::max_transfer_size, SizeCodec<1>>("limits",
                                                                           "max_transfer_size"),
     Bind<&Config::limits, &LimitsConfig::min_free_disk, SizeCodec<0>>("limits", "min_free_disk"),
+    Bind<&Config::limits, &LimitsConfig::upload_memory, SizeCodec<(1u << 20), (4ull << 30)>>(
+        "limits", "upload_memory"),
 
     Bind<&Config::verification, &VerificationConfig::cookie_days, IntCodec<1, 3650>>("verification",
                                                                                      "cookie_days"),

@@ -36,10 +36,42 @@ void Connection::OnSocketData(std::span<const char> data) noexcept {
     Progress();
 }
 
+std::size_t Connection::ReadLimit() noexcept {
+    // Between requests (and while a handler has not claimed the body yet) a
+    // small read: whatever follows the head is copied aside until the handler
+    // is ready, and that must not grow with the number of connections.
+    constexpr std::size_t kHeadReadSize = 16 * 1024;
+    if (lingering_ || closing_)
+        return SIZE_MAX;
+    if (!exchange_)
+        return kHeadReadSize;
+    using State = Exchange::BodyState;
+    switch (exchange_->body_state_) {
+    case State::streaming:
+        // Plaintext and body bytes never outnumber the bytes read, so a read
+        // of Room() bytes fits the consumer (TLS and chunk framing only shrink it).
+        return exchange_->consumer_ ? exchange_->consumer_->Room() : SIZE_MAX;
+    case State::buffering:
+    case State::discarding:
+        return SIZE_MAX;
+    default:
+        return kHeadReadSize;
+    }
+}
+
+bool Connection::BodyHasRoom() noexcept {
+    return !exchange_ || exchange_->body_state_ != Exchange::BodyState::streaming ||
+           !exchange_->consumer_ || exchange_->consumer_->Room() > 0;
+}
+
 void Connection::DrainTls() {
     thread_local char buffer[64 * 1024];
     while (!closing_ && !parser_paused_ && !lingering_) {
-        const auto result = tls_->Read(buffer);
+        const std::size_t room = ReadLimit();
+        if (room == 0)
+            break;
+        const auto result =
+            tls_->Read(std::span<char>(buffer).first(std::min(room, sizeof(buffer))));
         if (result.status == ssl::TlsSession::ReadStatus::data) {
             Process(std::string_view(buffer, result.length));
             continue;
@@ -208,9 +240,12 @@ Step Connection::OnHeadersComplete() noexcept {
         return Step::proceed;
     switch (exchange_->body_state_) {
     case State::buffering:
-    case State::streaming:
     case State::discarding:
         return Step::proceed;
+    case State::streaming:
+        // Claimed at once: the rest of this read goes to the consumer only if
+        // it has room now (otherwise it waits in pending_input_).
+        return BodyHasRoom() ? Step::proceed : Step::pause;
     default:
         // Not claimed yet (the handler continues asynchronously), paused, or
         // answered without reading it: wait.

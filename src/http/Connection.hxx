@@ -47,6 +47,9 @@ private:
     void OnSocketEnd(int code) noexcept override;
     void OnSocketWritten() noexcept override;
     void OnSocketClosed() noexcept override;
+    std::size_t ReadLimit() noexcept override;
+    /// Whether the body consumer (if one is streaming) can take bytes now.
+    bool BodyHasRoom() noexcept;
 
     // llhttp::ParserHandler
     llhttp::Step OnMessageBegin() noexcept override;

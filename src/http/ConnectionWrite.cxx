@@ -78,7 +78,7 @@ void Connection::Progress() {
         return;
     }
 
-    if (parser_paused_ && CanParse()) {
+    if (parser_paused_ && CanParse() && (pending_input_.empty() || BodyHasRoom())) {
         parser_.Resume();
         parser_paused_ = false;
         std::string input = std::move(pending_input_);
@@ -87,7 +87,7 @@ void Connection::Progress() {
         if (closing_)
             return;
     }
-    if (tls_ && !parser_paused_ && CanParse() && tls_->HasPendingPlaintext())
+    if (tls_ && !parser_paused_ && CanParse() && BodyHasRoom() && tls_->HasPendingPlaintext())
         DrainTls();
     if (closing_)
         return;
@@ -98,7 +98,8 @@ void Connection::Progress() {
     const bool awaiting_response =
         exchange_ && exchange_->message_complete_ && pending_input_.size() < kMaxPendingInput;
     const bool want_read =
-        lingering_ || (!peer_closed_ && ((!parser_paused_ && CanParse()) || awaiting_response));
+        lingering_ ||
+        (!peer_closed_ && ((!parser_paused_ && CanParse() && BodyHasRoom()) || awaiting_response));
     if (want_read)
         socket_.StartReading();
     else

@@ -98,6 +98,9 @@ void Exchange::ResumeBody() {
     if (body_state_ == BodyState::paused) {
         body_state_ = BodyState::streaming;
         connection_.ScheduleProgress();
+    } else if (body_state_ == BodyState::streaming) {
+        // The consumer has Room() again after saying it had none.
+        connection_.ScheduleProgress();
     }
 }
 

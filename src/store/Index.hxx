@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,21 @@ public:
     /// transfer's abandonment deadline to `upload_deadline`.
     virtual CommitResult CommitUpload(const FileRecord& file, bool reserve_size,
                               std::int64_t upload_deadline) = 0;
+    /// One upload's commit in a batch.
+    struct UploadCommit {
+        FileRecord file;
+        bool reserve_size = false;
+        std::int64_t upload_deadline = 0;
+    };
+    /// Several CommitUpload()s, each decided on its own, in order, exactly as
+    /// CommitUpload() would; the results in the same order. An index that can
+    /// write them in one transaction (one sync for all) overrides this.
+    virtual std::vector<CommitResult> CommitUploads(std::span<const UploadCommit> commits) {
+        std::vector<CommitResult> results;
+        for (const auto& c : commits)
+            results.push_back(CommitUpload(c.file, c.reserve_size, c.upload_deadline));
+        return results;
+    }
     /// Moves a file to the layout of a re-keyed blob (chunks_offset).
     virtual void UpdateFileLayout(const FileRecord& file) = 0;
 

@@ -9,6 +9,7 @@
 #include "lib/lmdb/Txn.hxx"
 
 #include <algorithm>
+#include <map>
 
 namespace sealpost::store {
 namespace {
@@ -251,32 +252,68 @@ Index::AddFileResult LmdbIndex::AddFile(const FileRecord& file) {
     return result;
 }
 
+namespace {
+
+/// One upload's commit against its transfer as read in this transaction
+/// (`transfer` is updated in memory; the caller writes it back when stored).
+Index::CommitResult CommitUploadTo(lmdb::Txn& txn, std::optional<TransferRecord>& transfer,
+                                   const FileRecord& file, bool reserve_size,
+                                   std::int64_t upload_deadline) {
+    const bool member = transfer && std::find(transfer->file_ids.begin(), transfer->file_ids.end(),
+                                              file.id) != transfer->file_ids.end();
+    if (!transfer || transfer->status != TransferStatus::open || !member ||
+        (!reserve_size && !ReadFile(txn, file.id)))
+        return Index::CommitResult::gone;
+    if (reserve_size) {
+        if (transfer->reserved + file.size > transfer->max_size ||
+            transfer->reserved + file.size < transfer->reserved)
+            return Index::CommitResult::over_quota;
+        transfer->reserved += file.size;
+    }
+    transfer->upload_deadline = std::max(transfer->upload_deadline, upload_deadline);
+    PutFileIn(txn, file);
+    return Index::CommitResult::stored;
+}
+
+} // namespace
+
 Index::CommitResult LmdbIndex::CommitUpload(const FileRecord& file, bool reserve_size,
-                                        std::int64_t upload_deadline) {
+                                            std::int64_t upload_deadline) {
     CommitResult result = CommitResult::stored;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, file.transfer_id);
-        const bool member =
-            transfer && std::find(transfer->file_ids.begin(), transfer->file_ids.end(),
-                                  file.id) != transfer->file_ids.end();
-        if (!transfer || transfer->status != TransferStatus::open || !member ||
-            (!reserve_size && !ReadFile(txn, file.id))) {
-            result = CommitResult::gone;
-            return;
-        }
-        if (reserve_size) {
-            if (transfer->reserved + file.size > transfer->max_size ||
-                transfer->reserved + file.size < transfer->reserved) {
-                result = CommitResult::over_quota;
-                return;
-            }
-            transfer->reserved += file.size;
-        }
-        transfer->upload_deadline = std::max(transfer->upload_deadline, upload_deadline);
-        PutFileIn(txn, file);
-        PutTransferIn(txn, *transfer);
+        result = CommitUploadTo(txn, transfer, file, reserve_size, upload_deadline);
+        if (result == CommitResult::stored)
+            PutTransferIn(txn, *transfer);
     });
     return result;
+}
+
+std::vector<Index::CommitResult> LmdbIndex::CommitUploads(std::span<const UploadCommit> commits) {
+    std::vector<CommitResult> results;
+    Write([&](lmdb::Txn& txn) {
+        results.clear(); // (a retried body starts again)
+        // Each transfer is read and written once per batch, however many of
+        // its files are in it (its record lists every file).
+        std::map<std::string, std::pair<std::optional<TransferRecord>, bool>, std::less<>>
+            transfers;
+        for (const auto& c : commits) {
+            auto it = transfers.find(c.file.transfer_id);
+            if (it == transfers.end())
+                it = transfers
+                         .emplace(c.file.transfer_id,
+                                  std::make_pair(ReadTransfer(txn, c.file.transfer_id), false))
+                         .first;
+            auto& [transfer, changed] = it->second;
+            results.push_back(
+                CommitUploadTo(txn, transfer, c.file, c.reserve_size, c.upload_deadline));
+            changed = changed || results.back() == CommitResult::stored;
+        }
+        for (const auto& [id, entry] : transfers)
+            if (entry.second)
+                PutTransferIn(txn, *entry.first);
+    });
+    return results;
 }
 
 void LmdbIndex::UpdateFileLayout(const FileRecord& file) {

@@ -45,6 +45,7 @@ public:
     void CreateTransfer(const TransferRecord& transfer, const std::optional<FileRecord>& message) override;
     AddFileResult AddFile(const FileRecord& file) override;
     CommitResult CommitUpload(const FileRecord& file, bool reserve_size, std::int64_t upload_deadline) override;
+    std::vector<CommitResult> CommitUploads(std::span<const UploadCommit> commits) override;
     void UpdateFileLayout(const FileRecord& file) override;
     void RemoveFile(const FileRecord& file) override;
     SubmitResult Submit(std::string_view transfer_id, TransferRecord& out) override;

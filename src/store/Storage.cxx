@@ -95,7 +95,10 @@ Storage::Storage(uv_loop_s* loop, StorageOptions options)
       wraps_(options_.data_dir / "keys" / "wraps"),
       index_(std::make_unique<LmdbIndex>(options_.data_dir / "index", wraps_)),
       blobs_(std::make_unique<LocalBlobStore>(options_.data_dir / "blobs")), grants_(index_->env(), wraps_),
-      kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf) {}
+      kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf),
+      segment_pool_(
+          std::make_shared<SegmentPool>(UploadSession::kSegmentBytes, options_.upload_buffers)),
+      upload_commits_(std::make_shared<UploadCommits>(loop, *index_, *blobs_)) {}
 
 Storage::~Storage() = default;
 
@@ -178,8 +181,8 @@ void Storage::SubmitTransfer(const std::string& transfer_id, std::function<void(
 }
 
 std::optional<TransferRecord> Storage::RecordDownloadNow(const std::string& transfer_id,
-                                                       const std::string& download_id,
-                                                       std::int64_t now) {
+                                                         const std::string& download_id,
+                                                         std::int64_t now) {
     return index_->RecordDownload(transfer_id, download_id, now);
 }
 

@@ -56,6 +56,9 @@ struct StorageOptions {
     unsigned max_parallel_kdf = 2;
     /// Argon2id runs waiting beyond the running ones; more are refused (busy).
     std::size_t max_queued_kdf = 64;
+    /// Segment buffers (512 KiB each) shared by all uploads in progress: the
+    /// bound on the memory request bodies take, whatever their number.
+    std::size_t upload_buffers = 48;
     AttemptPolicy attempts;
 };
 
@@ -112,6 +115,8 @@ public:
     AccessGrants& grants() noexcept { return grants_; }
     const WrapFiles& wraps() const noexcept { return wraps_; }
     const BlobStore& blobs() const noexcept { return *blobs_; }
+    /// The buffers request bodies are read into (loop thread).
+    const SegmentPool& upload_buffers() const noexcept { return *segment_pool_; }
     const StorageOptions& options() const noexcept { return options_; }
     /// The server key (data_dir/keys/server.key), loaded once for the whole process.
     const crypto::ServerKey& server_key() const noexcept { return *server_key_; }
@@ -232,6 +237,8 @@ private:
     std::unique_ptr<const BlobStore> blobs_;
     AccessGrants grants_;
     KdfQueue kdf_;
+    std::shared_ptr<SegmentPool> segment_pool_;
+    std::shared_ptr<UploadCommits> upload_commits_;
     std::map<std::string, std::shared_ptr<UploadSession>, std::less<>> sessions_;
     std::map<std::string, std::vector<SessionCallback>, std::less<>> loading_;
     std::unique_ptr<uv::Timer> expiry_timer_;

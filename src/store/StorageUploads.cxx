@@ -123,9 +123,9 @@ void Storage::CreateFile(const std::string& transfer_id, std::uint64_t size, std
                 return;
             }
             if (job->result.file && !job->result.file->complete) {
-                sessions_[job->result.file->id] = NewSession(
-                    *job->result.file, std::move(*job->key), std::move(job->fd),
-                    std::make_unique<FileHashes>());
+                sessions_[job->result.file->id] =
+                    NewSession(*job->result.file, std::move(*job->key), std::move(job->fd),
+                               std::make_unique<FileHashes>());
             } else if (job->result.file && on_file_complete) {
                 on_file_complete(*job->result.file);
             }
@@ -139,8 +139,9 @@ std::shared_ptr<UploadSession> Storage::NewSession(const FileRecord& file, age::
     const auto t = index_->GetTransfer(file.transfer_id);
     if (!t)
         throw std::runtime_error("the file's transfer is gone");
-    const UploadSession::Context context{loop_, *index_, *blobs_, options_.upload_expiry_seconds,
-                                         RecipientOf(*t)};
+    const UploadSession::Context context{
+        loop_,           *index_,       *blobs_,        options_.upload_expiry_seconds,
+        RecipientOf(*t), segment_pool_, upload_commits_};
     auto session = std::make_shared<UploadSession>(context, file, std::move(key), std::move(fd),
                                                    std::move(hashes));
     session->on_complete = on_file_complete;

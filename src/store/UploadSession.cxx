@@ -20,6 +20,7 @@ namespace sealpost::store {
 namespace {
 
 constexpr std::size_t kChunk = age::kChunkSize;
+static_assert(UploadSession::kSegmentBytes == UploadSession::kSegmentChunks * kChunk);
 // During a long request the durable offset advances every this many bytes.
 constexpr std::uint64_t kSyncEvery = 64u << 20;
 
@@ -47,7 +48,8 @@ std::span<std::uint8_t> SealScratch(std::size_t size) {
 
 struct UploadSession::Segment {
     std::uint64_t first_chunk = 0;
-    std::vector<std::uint8_t> plain; ///< reserved to kSegmentChunks * 64 KiB
+    SegmentPool::Buffer buffer; ///< from the pool, kSegmentChunks * 64 KiB
+    std::vector<std::uint8_t>& plain() noexcept { return buffer.bytes(); }
     std::size_t keep = 0; ///< bytes of `plain` that are stored (whole chunks, or the final tail)
     bool final = false;   ///< holds the file's last chunk
     bool written = false;
@@ -68,6 +70,7 @@ public:
     bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
         return session_->Feed(data);
     }
+    std::size_t Room() noexcept override { return session_->Room(); }
     void OnBodyEnd() noexcept override { session_->EndOfBody(); }
     void OnBodyAbort() noexcept override { session_->AbortBody(); }
 
@@ -83,7 +86,9 @@ UploadSession::UploadSession(const Context& context, FileRecord record, age::Pay
       layout_(record_.chunks_offset, record_.size),
       written_end_(record_.complete ? layout_.ChunkCount() : record_.offset / kChunk) {}
 
-UploadSession::~UploadSession() = default;
+UploadSession::~UploadSession() {
+    CancelWait();
+}
 
 std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<void()> resume,
                                                                std::optional<BodyChecksum> checksum,
@@ -100,22 +105,71 @@ std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<voi
     return std::make_unique<Consumer>(shared_from_this());
 }
 
-std::vector<std::uint8_t> UploadSession::TakeBuffer() {
-    // Segment buffers are recycled: a fresh 512 KiB allocation per segment
-    // costs page faults (and zeroed pages from the kernel) on every one.
-    std::vector<std::uint8_t> buffer;
-    if (!spare_.empty()) {
-        buffer = std::move(spare_.back());
-        spare_.pop_back();
-        buffer.clear();
-    }
-    buffer.reserve(kSegmentChunks * kChunk);
-    return buffer;
+bool UploadSession::NewStaging(bool overdraw) {
+    SegmentPool::Buffer buffer = context_.pool->TryAcquire();
+    if (!buffer && overdraw)
+        buffer = context_.pool->Overdraw();
+    if (!buffer)
+        return false;
+    staging_ = std::make_shared<Segment>();
+    staging_->first_chunk = received_ / kChunk;
+    staging_->buffer = std::move(buffer);
+    return true;
 }
 
-void UploadSession::ReturnBuffer(std::vector<std::uint8_t> buffer) {
-    if (spare_.size() < kMaxInFlight && buffer.capacity() >= kSegmentChunks * kChunk)
-        spare_.push_back(std::move(buffer));
+void UploadSession::WaitForBuffer() {
+    if (waiting_)
+        return;
+    waiting_ = true;
+    std::weak_ptr<UploadSession> weak = weak_from_this();
+    wait_ticket_ = context_.pool->Wait([weak](SegmentPool::Buffer buffer) {
+        auto self = weak.lock();
+        if (!self || !self->waiting_)
+            return; // the buffer goes back to the pool
+        self->waiting_ = false;
+        if (!self->busy_ || self->finished_ || self->failed_ || self->staging_)
+            return;
+        self->staging_ = std::make_shared<Segment>();
+        self->staging_->first_chunk = self->received_ / kChunk;
+        self->staging_->buffer = std::move(buffer);
+        self->TryResume();
+    });
+}
+
+void UploadSession::CancelWait() noexcept {
+    if (!waiting_)
+        return;
+    waiting_ = false;
+    context_.pool->Cancel(wait_ticket_);
+}
+
+bool UploadSession::ReadyForMore() {
+    if (failed_ || received_ >= record_.size)
+        return true; // draining, or nothing more is taken
+    if (in_flight_.size() >= kMaxInFlight)
+        return false;
+    if (staging_ || NewStaging(false))
+        return true;
+    WaitForBuffer();
+    return false;
+}
+
+void UploadSession::TryResume() {
+    if (!paused_ || !ReadyForMore())
+        return;
+    paused_ = false;
+    if (resume_)
+        resume_();
+}
+
+std::size_t UploadSession::Room() {
+    if (!busy_ || failed_ || received_ >= record_.size)
+        return SIZE_MAX;
+    if (!ReadyForMore()) {
+        paused_ = true;
+        return 0;
+    }
+    return context_.pool->buffer_size() - staging_->plain().size();
 }
 
 std::uint64_t UploadSession::DurableChunks() const noexcept {
@@ -134,25 +188,26 @@ bool UploadSession::Feed(std::span<const std::uint8_t> data) {
         return true; // drain: the result is already decided
     if (body_digest_)
         body_digest_->Update(data);
-    constexpr std::size_t kSegmentBytes = kSegmentChunks * kChunk;
     while (!data.empty()) {
         if (received_ >= record_.size)
             break; // the body limit keeps clients from sending more
-        if (!staging_) {
-            staging_ = std::make_shared<Segment>();
-            staging_->first_chunk = received_ / kChunk;
-            staging_->plain = TakeBuffer();
-        }
-        const std::size_t room = kSegmentBytes - staging_->plain.size();
+        // The connection reads no more than Room(), so the pool is only
+        // overdrawn when bytes arrive that were not asked for.
+        if (!staging_)
+            NewStaging(true);
+        auto& plain = staging_->plain();
+        const std::size_t room = kSegmentBytes - plain.size();
         const std::size_t take = static_cast<std::size_t>(
             std::min<std::uint64_t>({room, data.size(), record_.size - received_}));
-        staging_->plain.insert(staging_->plain.end(), data.begin(), data.begin() + take);
+        plain.insert(plain.end(), data.begin(), data.begin() + take);
         data = data.subspan(take);
         received_ += take;
-        if (staging_->plain.size() == kSegmentBytes || (!open_ended_ && received_ == record_.size))
+        if (plain.size() == kSegmentBytes || (!open_ended_ && received_ == record_.size))
             Submit(false);
+        if (failed_)
+            return true;
     }
-    paused_ = in_flight_.size() >= kMaxInFlight;
+    paused_ = !ReadyForMore();
     return !paused_;
 }
 
@@ -170,21 +225,20 @@ void UploadSession::Submit(bool at_body_end) {
     }
     if (!segment)
         return;
-    if (open_ended_ && !at_body_end && segment->plain.size() >= kChunk) {
+    if (open_ended_ && !at_body_end && segment->plain().size() >= kChunk) {
         // Hold the last chunk back: only more bytes tell it is not the final one.
-        auto held = std::make_shared<Segment>();
-        held->first_chunk = segment->first_chunk + segment->plain.size() / kChunk - 1;
-        held->plain = TakeBuffer();
-        held->plain.assign(segment->plain.end() - kChunk, segment->plain.end());
-        segment->plain.resize(segment->plain.size() - kChunk);
-        staging_ = std::move(held);
-        if (segment->plain.empty())
+        auto& plain = segment->plain();
+        NewStaging(true);
+        staging_->first_chunk = segment->first_chunk + plain.size() / kChunk - 1;
+        staging_->plain().assign(plain.end() - kChunk, plain.end());
+        plain.resize(plain.size() - kChunk);
+        if (plain.empty())
             return;
     }
     segment->final = open_ended_ ? at_body_end : received_ == record_.size;
     // A tail shorter than a chunk is only kept when it ends the file.
     segment->keep =
-        segment->final ? segment->plain.size() : segment->plain.size() / kChunk * kChunk;
+        segment->final ? segment->plain().size() : segment->plain().size() / kChunk * kChunk;
     (void)at_body_end;
     if (segment->keep == 0 && !segment->final)
         return;
@@ -216,7 +270,7 @@ void UploadSession::Submit(bool at_body_end) {
                 const std::uint64_t index = segment->first_chunk + i;
                 const bool last = segment->final && i + 1 == count;
                 const auto rc =
-                    age::SealChunk(*key, index, last, std::span(segment->plain).subspan(in, n),
+                    age::SealChunk(*key, index, last, std::span(segment->plain()).subspan(in, n),
                                    sealed.subspan(out, n + age::kChunkTagSize));
                 if (rc != age::AgeErrc::ok)
                     throw std::runtime_error("sealing a chunk failed");
@@ -252,7 +306,7 @@ void UploadSession::StartHash() {
     uv::QueueWork(
         context_.loop,
         [next, hashes] {
-            const auto bytes = std::span(next->plain).first(next->keep);
+            const auto bytes = std::span(next->plain()).first(next->keep);
             hashes->sha256.Update(bytes);
             hashes->crc.Update(bytes);
         },
@@ -270,7 +324,7 @@ void UploadSession::OnSegmentDone() {
     while (!in_flight_.empty() && in_flight_.front()->written && in_flight_.front()->hashed) {
         auto segment = in_flight_.front();
         in_flight_.pop_front();
-        ReturnBuffer(std::move(segment->plain));
+        segment->buffer.Reset(); // to the next upload waiting for one
         if (segment->error && !failed_) {
             std::string detail;
             const Outcome outcome = OutcomeFor(segment->error, detail);
@@ -281,11 +335,7 @@ void UploadSession::OnSegmentDone() {
             synced_bytes_ += segment->keep;
         }
     }
-    if (paused_ && in_flight_.size() < kMaxInFlight) {
-        paused_ = false;
-        if (resume_)
-            resume_();
-    }
+    TryResume();
     MaybeSync();
     if ((body_ended_ || body_aborted_) && in_flight_.empty() && !hashing_ && !syncing_)
         Finish();
@@ -338,6 +388,7 @@ void UploadSession::EndOfBody() {
 
 void UploadSession::AbortBody() {
     body_aborted_ = true;
+    CancelWait();
     staging_.reset();
     if (in_flight_.empty() && !hashing_ && !syncing_)
         Finish();
@@ -346,14 +397,16 @@ void UploadSession::AbortBody() {
 void UploadSession::Fail(Outcome outcome, std::string detail) {
     failed_ = true;
     failure_ = {outcome, std::move(detail), record_.offset, false, {}};
+    CancelWait();
+    staging_.reset();
 }
 
 void UploadSession::Finish() {
     if (finished_)
         return;
     finished_ = true;
-    spare_.clear(); // an idle session holds no segment buffers
-    spare_.shrink_to_fit();
+    CancelWait(); // an idle session holds no segment buffer
+    staging_.reset();
     auto done = std::move(done_);
     done_ = nullptr;
     if (failed_) {
@@ -403,44 +456,43 @@ void UploadSession::Finish() {
     }
     auto self = shared_from_this();
     auto fd = fd_;
-    Index* index = &context_.index;
-    const BlobStore* blobs = &context_.blobs;
     const std::int64_t deadline = UnixNow() + context_.upload_expiry_seconds;
-    auto commit = std::make_shared<Index::CommitResult>(Index::CommitResult::stored);
     syncing_ = true;
+    // The bytes are made durable here, the record with the next batch of
+    // UploadCommits (which also renames a complete blob into place).
+    auto report = [self, updated, done, sha256](Index::CommitResult commit,
+                                                std::exception_ptr error) {
+        self->syncing_ = false;
+        self->busy_ = false;
+        UploadResult result;
+        if (!error && commit != Index::CommitResult::stored) {
+            result.outcome =
+                commit == Index::CommitResult::over_quota ? Outcome::over_quota : Outcome::gone;
+            result.detail = std::string(Describe(result.outcome));
+            result.offset = self->record_.offset;
+        } else if (error) {
+            result.outcome = OutcomeFor(error, result.detail);
+            result.offset = self->record_.offset;
+        } else {
+            result.sha256 = sha256;
+            self->record_ = updated;
+            result.offset = updated.offset;
+            result.complete = updated.complete;
+            if (updated.complete && self->on_complete)
+                self->on_complete(updated);
+        }
+        if (done)
+            done(result);
+    };
     uv::QueueWork(
-        context_.loop,
-        [fd, updated, index, blobs, open_ended = open_ended_, deadline, commit] {
-            DataSync(fd->get());
-            // The index decides, in one transaction, whether the transfer still
-            // takes this file (a revoke or an expiry may have come first); the
-            // blob gets its final name only after that.
-            *commit = index->CommitUpload(updated, open_ended, deadline);
-            if (*commit == Index::CommitResult::stored && updated.complete)
-                blobs->Commit(updated.id);
-        },
-        [self, updated, done, commit, sha256](std::exception_ptr error) {
-            self->syncing_ = false;
-            self->busy_ = false;
-            UploadResult result;
-            if (!error && *commit != Index::CommitResult::stored) {
-                result.outcome = *commit == Index::CommitResult::over_quota ? Outcome::over_quota
-                                                                            : Outcome::gone;
-                result.detail = std::string(Describe(result.outcome));
-                result.offset = self->record_.offset;
-            } else if (error) {
-                result.outcome = OutcomeFor(error, result.detail);
-                result.offset = self->record_.offset;
-            } else {
-                result.sha256 = sha256;
-                self->record_ = updated;
-                result.offset = updated.offset;
-                result.complete = updated.complete;
-                if (updated.complete && self->on_complete)
-                    self->on_complete(updated);
+        context_.loop, [fd] { DataSync(fd->get()); },
+        [commits = context_.commits, report, updated, open_ended = open_ended_,
+         deadline](std::exception_ptr error) {
+            if (error) {
+                report(Index::CommitResult::stored, error);
+                return;
             }
-            if (done)
-                done(result);
+            commits->Enqueue({updated, open_ended, deadline}, report);
         });
 }
 

@@ -4,9 +4,11 @@
 // segment is sealed (age STREAM) and written with pwrite at its fixed blob
 // offset by a threadpool job, so several segments of one upload are encrypted
 // on several cores at once; a second, strictly sequential job per segment feeds
-// SHA-256 and CRC-32 in order. At most kMaxInFlight segments are in flight;
-// beyond that the body consumer pauses the socket (backpressure), so memory
-// stays constant whatever the file size.
+// SHA-256 and CRC-32 in order. Segment buffers come from the Storage's bounded
+// SegmentPool; at most kMaxInFlight segments of one upload are in flight, and
+// when either limit is reached the body consumer pauses the socket
+// (backpressure; Room() tells the connection how much it may read), so memory
+// stays constant whatever the file size and the number of uploads.
 //
 // Only whole chunks are kept until the file is complete: a PATCH that ends in
 // the middle of a chunk keeps the bytes up to the last chunk boundary and
@@ -23,6 +25,8 @@
 #include "lib/evp/Digest.hxx"
 #include "store/Outcome.hxx"
 #include "store/Records.hxx"
+#include "store/SegmentPool.hxx"
+#include "store/UploadCommits.hxx"
 #include "store/UniqueFd.hxx"
 #include "stream/Body.hxx"
 #include "zip/Crc32.hxx"
@@ -63,6 +67,7 @@ class UploadSession : public std::enable_shared_from_this<UploadSession> {
 public:
     static constexpr std::size_t kSegmentChunks = 8;
     static constexpr std::size_t kMaxInFlight = 6;
+    static constexpr std::size_t kSegmentBytes = kSegmentChunks * 64 * 1024;
 
     /// What a session needs from its Storage (which outlives it).
     struct Context {
@@ -71,6 +76,8 @@ public:
         const BlobStore& blobs;
         std::int64_t upload_expiry_seconds;
         age::AgeRecipient recipient; ///< pk_T, to seal the digests to
+        std::shared_ptr<SegmentPool> pool; ///< buffers of kSegmentChunks chunks
+        std::shared_ptr<UploadCommits> commits; ///< the index records of finished requests
     };
 
     UploadSession(const Context& context, FileRecord record, age::PayloadKey key, UniqueFd fd,
@@ -110,6 +117,12 @@ private:
     friend class Consumer;
 
     bool Feed(std::span<const std::uint8_t> data);
+    std::size_t Room();
+    bool NewStaging(bool overdraw);
+    bool ReadyForMore();
+    void WaitForBuffer();
+    void CancelWait() noexcept;
+    void TryResume();
     void EndOfBody();
     void AbortBody();
     void Submit(bool at_body_end);
@@ -120,8 +133,6 @@ private:
     void Fail(Outcome outcome, std::string detail);
     std::uint64_t SubmittedChunks() const noexcept;
     std::uint64_t DurableChunks() const noexcept;
-    std::vector<std::uint8_t> TakeBuffer();
-    void ReturnBuffer(std::vector<std::uint8_t> buffer);
 
     Context context_;
     FileRecord record_;
@@ -149,7 +160,8 @@ private:
     std::uint64_t received_ = 0; ///< plaintext offset of the next byte
     std::shared_ptr<Segment> staging_;
     std::deque<std::shared_ptr<Segment>> in_flight_;
-    std::vector<std::vector<std::uint8_t>> spare_; ///< recycled segment buffers
+    bool waiting_ = false; ///< in the pool's line for a staging buffer
+    std::uint64_t wait_ticket_ = 0;
     std::uint64_t written_through_ = 0;            ///< chunks written and hashed, contiguous
     std::uint64_t synced_bytes_ = 0;               ///< plaintext bytes written since the last sync
     /// One past the highest chunk index ever submitted for sealing under key_

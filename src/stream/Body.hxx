@@ -12,6 +12,7 @@
 // therefore never makes the server buffer more than a few pieces.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -23,6 +24,12 @@ public:
     virtual ~BodyConsumer() = default;
     /// A fragment of the body; return false to pause reading.
     virtual bool OnBodyData(std::span<const std::uint8_t> data) noexcept = 0;
+    /// How many more body bytes the consumer can take now without holding
+    /// memory beyond its bound; the connection sizes its socket reads to it
+    /// and does not read while it is 0 (the consumer then calls
+    /// Exchange::ResumeBody() when it has room again). OnBodyData must still
+    /// accept whatever it is given.
+    virtual std::size_t Room() noexcept { return SIZE_MAX; }
     /// The whole body has arrived.
     virtual void OnBodyEnd() noexcept = 0;
     /// The body will never complete (client gone, malformed, limit exceeded).

@@ -1,5 +1,7 @@
-// The only place in sealpost that includes <zlib.h>.
+// The only place in sealpost that includes <zlib.h> (for crc32_combine; the
+// CRC itself comes from libdeflate's PCLMUL code).
 #include "zip/Crc32.hxx"
+#include "lib/deflate/Crc32Deflate.hxx"
 
 #include <algorithm>
 #include <limits>
@@ -9,7 +11,7 @@
 namespace sealpost {
 
 void Crc32::Update(std::span<const std::uint8_t> data) noexcept {
-    value_ = static_cast<std::uint32_t>(crc32_z(value_, data.data(), data.size()));
+    value_ = deflate::Crc32Update(value_, data);
 }
 
 std::uint32_t Crc32::Combine(std::uint32_t first, std::uint32_t second,

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include <algorithm>
+
 namespace sealpost::uv {
 
 /// The owner, or null once the owner is gone.
@@ -16,6 +18,7 @@ namespace {
 // Bytes are handed to the handler synchronously, so one buffer serves every
 // connection of the loop thread.
 constexpr std::size_t kReadBufferSize = 256 * 1024;
+constexpr std::size_t kMinReadSize = 4 * 1024;
 thread_local char g_read_buffer[kReadBufferSize];
 
 struct WriteRequest {
@@ -27,8 +30,13 @@ struct WriteRequest {
 } // namespace
 
 struct SocketCallbacks {
-    static void Alloc(uv_handle_t*, std::size_t, uv_buf_t* buf) {
-        *buf = uv_buf_init(g_read_buffer, kReadBufferSize);
+    static void Alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
+        // The handler may want less than the whole buffer: bytes it cannot
+        // take would otherwise have to be copied aside per connection.
+        std::size_t size = kReadBufferSize;
+        if (const Socket* socket = Socket::Handle::StateOf(reinterpret_cast<uv_tcp_t*>(h)))
+            size = std::clamp(socket->handler_.ReadLimit(), kMinReadSize, kReadBufferSize);
+        *buf = uv_buf_init(g_read_buffer, static_cast<unsigned>(size));
     }
 
     static void Read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {

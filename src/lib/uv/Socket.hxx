@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -24,6 +25,9 @@ public:
     /// A write finished; QueuedBytes() has dropped.
     virtual void OnSocketWritten() noexcept = 0;
     virtual void OnSocketClosed() noexcept = 0;
+    /// At most how many bytes the next read may deliver (at least 4 KiB are
+    /// read, at most the loop's read buffer).
+    virtual std::size_t ReadLimit() noexcept { return SIZE_MAX; }
 
 protected:
     ~SocketHandler() = default;
