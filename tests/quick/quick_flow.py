@@ -165,6 +165,7 @@ def main():
     server, base = start_server(work, free_port(), smtp.port)
     try:
         run(base, Mailbox(mail_dir))
+        administration(work)
     finally:
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=60)
@@ -344,6 +345,47 @@ def run(base, mailbox):
         status, info = b.call("GET", f"/api/v1/downloads/{link3}")
         opening += info["password_required"] is False
     check(opening == 1, f"exactly one browser holds the key, {opening} do")
+
+
+def administration(work):
+    """The audit trail and an administrator's view and deletion (command line,
+    on the data folder while the server runs)."""
+    import json
+    data = os.path.join(work, "data")
+
+    def admin(*args):
+        out = subprocess.run([EXE, "admin", *args, "--data", data], capture_output=True,
+                             text=True, timeout=60)
+        return out.returncode, out.stdout, out.stderr
+
+    step("audit: activation, re-activations, codes, deleted connection")
+    rc, out, err = admin("audit")
+    check(rc == 0, f"admin audit {rc} {err}")
+    events = [json.loads(line) for line in out.splitlines() if line.strip()]
+    names = [e["event"] for e in events]
+    check(names.count("quick_activated") == 1, f"one activation, got {names.count('quick_activated')}")
+    reactivated = [e for e in events if e["event"] == "quick_reactivated"]
+    check(sorted(e["detail"]["route"] for e in reactivated) == ["code", "code", "password"],
+          f"re-activations {[e['detail'] for e in reactivated]}")
+    check(names.count("quick_code_created") == 3, "three codes made")
+    check(names.count("quick_code_failed") == 1 + 1 + 30 + 1 + 2,
+          f"failed code entries counted: {names.count('quick_code_failed')}")
+    check(names.count("quick_connection_deleted") == 1, "one connection deleted")
+    check(all(e["email"] for e in events if e["event"].startswith("quick_")), "actor addresses")
+
+    step("an administrator lists and deletes the connection; nothing creates one")
+    rc, out, err = admin("quick", "list", "--email", BO)
+    check(rc == 0, f"quick list {rc} {err}")
+    rows = [json.loads(line) for line in out.splitlines()]
+    pairs = {(r["email"], r["partner"]): r["browsers"] for r in rows}
+    check(pairs.get((BO, ANNA), 0) >= 2 and pairs.get((ANNA, BO)) == 1, f"connections {rows}")
+    rc, out, err = admin("quick", "delete", ANNA, BO)
+    check(rc == 0 and "deleted" in out, f"quick delete {rc} {out} {err}")
+    rc, out, err = admin("quick", "list")
+    check(rc == 0 and out.strip() == "", f"no connection left: {out}")
+    rc, out, err = admin("quick", "delete", ANNA, BO)
+    check(rc == 3, "deleting again: no such connection")
+
 
 if __name__ == "__main__":
     try:
