@@ -254,6 +254,13 @@ Step Connection::OnHeadersComplete() noexcept {
 }
 
 Step Connection::OnBody(std::string_view fragment) noexcept {
+    // llhttp ends an open body span at the end of every Execute(), also with
+    // no byte in it (after a pause, Progress() resumes with what is pending,
+    // which may be nothing). A consumer must never see an empty fragment: one
+    // that pauses on every fragment would be resumed into another empty one,
+    // forever (found by tests/fuzz, http_request).
+    if (fragment.empty())
+        return Step::proceed;
     Exchange* ex = exchange_.get();
     if (!ex)
         return Step::fail;

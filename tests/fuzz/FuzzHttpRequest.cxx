@@ -13,6 +13,7 @@
 #include "FuzzCheck.hxx"
 #include "http/Exchange.hxx"
 #include "lib/uv/Timer.hxx"
+#include "log/Log.hxx"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -68,6 +69,7 @@ private:
 
 test::TestServer& Server() {
     static test::TestServer* server = [] {
+        log::Configure(log::Level::error, log::Format::text); // no request log per input
         http::ServerLimits limits;
         limits.max_header_size = 4096;
         limits.max_request_body = 4096;

@@ -7,6 +7,7 @@
 // request either parses or names its problem (400); no exception escapes.
 #include "FuzzCheck.hxx"
 #include "http/JsonBody.hxx"
+#include "http/Response.hxx"
 #include "policy/PolicyJson.hxx"
 #include "transfer/TransferRequest.hxx"
 

@@ -58,9 +58,7 @@ Mailbox SafeMailbox(std::string_view name, std::string_view address) {
 
 RecipientNotificationMail Recipient(const std::vector<std::string_view>& v) {
     const auto at = [&](std::size_t i) { return i < v.size() ? v[i] : std::string_view(); };
-    RecipientNotificationMail mail;
-    mail.language = std::string(at(0));
-    mail.to = SafeMailbox(at(1), at(2));
+    RecipientNotificationMail mail{.language = std::string(at(0)), .to = SafeMailbox(at(1), at(2))};
     mail.transfer_id = "t0";
     mail.download_id = std::string(at(3));
     mail.sender = {std::string(at(4)), std::string(at(5)), std::string(at(6))};
