@@ -269,7 +269,10 @@ def hostile_names(base, work):
               and not entry.startswith(".."), f"ZIP entry without a path: {entry!r}")
         check(all(ord(c) >= 32 and ord(c) != 127 and not 0x202a <= ord(c) <= 0x202e
                   for c in entry), f"ZIP entry without control characters: {entry!r}")
-    out = subprocess.run(["unzip", "-tq", "/dev/stdin"], input=data, capture_output=True)
+    zpath = os.path.join(work, "names.zip")
+    with open(zpath, "wb") as f:
+        f.write(data)
+    out = subprocess.run(["unzip", "-tq", zpath], capture_output=True)
     check(out.returncode == 0, f"unzip -t {out.stdout} {out.stderr}")
     return anna, rec, tid, download_id, unlocked, created
 
@@ -278,15 +281,18 @@ def tampering(base, anna, rec, download_id, unlocked):
     step("cookie and Origin tampering")
     file_id = unlocked["files"][0]["id"]
     cookie = rec.cookie("sp_access")
-    for changed in (cookie[:-1] + ("A" if cookie[-1] != "A" else "B"), cookie[::-1], "",
-                    cookie + "x", "x" * len(cookie)):
+    middle = len(cookie) // 2
+    for changed in (cookie[:middle] + ("A" if cookie[middle] != "A" else "B") + cookie[middle + 1:],
+                    cookie[::-1], "", cookie + "x", "x" * len(cookie)):
         other = Client(base, {"Cookie": f"sp_access={changed}"})
         status, _, _ = other.call("GET", f"/api/v1/downloads/{download_id}/files/{file_id}",
                                   raw=True)
         check(status == 401, f"a changed sp_access cookie opens nothing: {status}")
     client_cookie = anna.cookie("sp_client")
-    for changed in (client_cookie[:-1] + ("A" if client_cookie[-1] != "A" else "B"),
-                    client_cookie[::-1]):
+    # sp_client is base64url(client id, 16 bytes | client key, 32 bytes); the
+    # 128-bit random id is what identifies the browser, so change a byte of it.
+    for changed in (client_cookie[:5] + ("A" if client_cookie[5] != "A" else "B")
+                    + client_cookie[6:], client_cookie[::-1], client_cookie[:10]):
         other = Client(base, {"Cookie": f"sp_client={changed}"})
         status, body = other.call("GET", "/api/v1/senders")
         check(status in (200, 401) and (status == 401 or body["senders"] == []),
