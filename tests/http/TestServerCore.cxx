@@ -177,7 +177,7 @@ TEST_CASE("request smuggling: ambiguous framing is one 400 and the connection cl
         INFO(name);
         RawClient client(ts.port(), 5000);
         REQUIRE(client.Send(request + follow));
-        const auto r = client.ReadResponse();
+        auto r = client.ReadResponse();
         CHECK(r.status == 400);
         CHECK(r.headers["content-type"].starts_with("application/problem+json"));
         CHECK(client.IsClosed());
