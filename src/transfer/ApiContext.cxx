@@ -118,8 +118,7 @@ bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::str
     return false;
 }
 
-bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket,
-                               std::string_view key) {
+bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key) {
     auto it = limiters_.find(bucket);
     if (it == limiters_.end())
         throw std::logic_error("unknown rate limit " + std::string(bucket));

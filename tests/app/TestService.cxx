@@ -68,8 +68,8 @@ TEST_CASE("the embedded web UI: pages, ETag revalidation, gzip, legacy redirect,
     CHECK(HeaderValue(css, "Content-Encoding") == "gzip");
     // BREACH: pages are never compressed (only constant scripts, styles and
     // images are), nor is any API answer.
-    for (const char* path : {"/", "/upload", "/d/abc", "/t/abc", "/admin", "/api/v1/config",
-                             "/api/v1/nothing"})
+    for (const char* path :
+         {"/", "/upload", "/d/abc", "/t/abc", "/admin", "/api/v1/config", "/api/v1/nothing"})
         CHECK(HeaderValue(Curl("-i -H 'Accept-Encoding: gzip, deflate, br' " + app.Url() + path),
                           "Content-Encoding")
                   .empty());

@@ -79,9 +79,8 @@ test::TestServer& Server() {
         limits.idle_timeout_ms = 2000;
         limits.body_timeout_ms = 2000;
         auto* s = new test::TestServer(limits);
-        s->router.Add("GET", "/ok", [](http::Exchange& ex) {
-            ex.Respond(http::Response::Text(200, "ok\n"));
-        });
+        s->router.Add("GET", "/ok",
+                      [](http::Exchange& ex) { ex.Respond(http::Response::Text(200, "ok\n")); });
         s->router.Add("POST", "/json", [](http::Exchange& ex) {
             ex.Respond(http::Response::Text(200, std::to_string(ex.body().size()) + "\n"));
         });
@@ -99,9 +98,8 @@ test::TestServer& Server() {
             ex.RespondStream(http::Response::Empty(200), std::nullopt,
                              std::make_unique<PiecesSource>());
         });
-        s->router.Add("DELETE", "/things/{a}/{b}", [](http::Exchange& ex) {
-            ex.Respond(http::Response::Empty(204));
-        });
+        s->router.Add("DELETE", "/things/{a}/{b}",
+                      [](http::Exchange& ex) { ex.Respond(http::Response::Empty(204)); });
         s->Start();
         return s;
     }();
@@ -156,7 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         Exchange(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1), cut);
     FUZZ_CHECK(answer.find("HTTP/1.1 500") == std::string::npos);
 
-    const std::string check = Exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 1000);
+    const std::string check =
+        Exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 1000);
     FUZZ_CHECK(check.starts_with("HTTP/1.1 200"));
     return 0;
 }

@@ -16,11 +16,32 @@ using namespace sealpost;
 namespace {
 
 constexpr const char* kMembers[] = {
-    "sender",  "recipients", "cc",         "bcc",        "retention_days",     "language",
-    "message", "password",   "password_mode", "notification", "subject",        "body",
-    "name",    "phone",      "email",      "code",       "label",              "activate_quick",
-    "notify_on_provided",    "notify_on_download",       "show_filenames",     "username",
-    "totp",    "files",      "size",       "note",
+    "sender",
+    "recipients",
+    "cc",
+    "bcc",
+    "retention_days",
+    "language",
+    "message",
+    "password",
+    "password_mode",
+    "notification",
+    "subject",
+    "body",
+    "name",
+    "phone",
+    "email",
+    "code",
+    "label",
+    "activate_quick",
+    "notify_on_provided",
+    "notify_on_download",
+    "show_filenames",
+    "username",
+    "totp",
+    "files",
+    "size",
+    "note",
 };
 
 void ReadEveryMember(const nlohmann::json& object) {

@@ -97,20 +97,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     const auto hostile = Recipient(values);
-    const std::vector<std::string_view> plain{"en", "Ann", "ann@example.org", "d1", "Bo",
-                                              "bo@example.org", "+46 70", "Files", "Hello", "a.pdf"};
+    const std::vector<std::string_view> plain{
+        "en",     "Ann",   "ann@example.org", "d1",   "Bo", "bo@example.org",
+        "+46 70", "Files", "Hello",           "a.pdf"};
     auto harmless = Recipient(plain);
     harmless.language = hostile.language;
-    harmless.custom_subject = hostile.custom_subject ? std::optional<std::string>("Files")
-                                                     : std::nullopt;
+    harmless.custom_subject =
+        hostile.custom_subject ? std::optional<std::string>("Files") : std::nullopt;
     harmless.custom_body = hostile.custom_body ? std::optional<std::string>("Hello") : std::nullopt;
     harmless.to.display_name = hostile.to.display_name.empty() ? "" : "Ann";
     CheckAgainstHarmless(Mails().RecipientNotification(hostile),
                          Mails().RecipientNotification(harmless));
 
-    DownloadReceiptMail receipt{hostile.language, hostile.to, "t0",
+    DownloadReceiptMail receipt{hostile.language,
+                                hostile.to,
+                                "t0",
                                 std::string(values.size() > 4 ? values[4] : ""),
-                                hostile.expires_at, std::string(values.back()), hostile.expires_at};
+                                hostile.expires_at,
+                                std::string(values.back()),
+                                hostile.expires_at};
     (void)HeaderNames(Mails().DownloadReceipt(receipt).message.Render());
     RevocationNoticeMail revoked{hostile.language, hostile.to, "t0", hostile.sender,
                                  hostile.expires_at};

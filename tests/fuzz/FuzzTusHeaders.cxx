@@ -30,8 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     tus::Checksum checksum;
     if (tus::ParseChecksum(text, checksum) == tus::ChecksumParse::ok) {
-        const std::size_t expected =
-            checksum.algorithm == evp::DigestAlgorithm::sha1 ? 20 : 32;
+        const std::size_t expected = checksum.algorithm == evp::DigestAlgorithm::sha1 ? 20 : 32;
         FUZZ_CHECK(checksum.digest.size() == expected);
     }
     return 0;

@@ -173,7 +173,9 @@ TEST_CASE("a streamed route that claims a request without a body hears its end a
     std::atomic<std::uint64_t> pauses{0};
     ts.router.Add(
         "PUT", "/now",
-        [&pauses](Exchange& ex) { ex.ReadBody(std::make_unique<CountingConsumer>(ex, pauses), 100); },
+        [&pauses](Exchange& ex) {
+            ex.ReadBody(std::make_unique<CountingConsumer>(ex, pauses), 100);
+        },
         http::BodyMode::stream);
     std::unique_ptr<uv::Timer> later;
     ts.router.Add(
@@ -239,7 +241,9 @@ TEST_CASE("a consumer that pauses on every fragment never gets an empty one and 
     std::atomic<int> empty{0};
     ts.router.Add(
         "PUT", "/slow",
-        [&empty](Exchange& ex) { ex.ReadBody(std::make_unique<PauseEveryFragment>(ex, empty), 1000); },
+        [&empty](Exchange& ex) {
+            ex.ReadBody(std::make_unique<PauseEveryFragment>(ex, empty), 1000);
+        },
         http::BodyMode::stream);
     ts.Start();
     const std::string body(100, 'b');
