@@ -75,7 +75,11 @@ void Exchange::SendContinue() {
 }
 
 void Exchange::ReadBody(std::unique_ptr<BodyConsumer> consumer, std::uint64_t max_body) {
-    if (body_state_ != BodyState::unclaimed || responded_)
+    // A request without a body completes right after its head, so a handler
+    // that claims it later (after threadpool work) finds it `done` already.
+    const bool empty_and_complete =
+        body_state_ == BodyState::done && message_complete_ && !request_.has_body;
+    if ((body_state_ != BodyState::unclaimed && !empty_and_complete) || responded_ || consumer_)
         return;
     if (request_.content_length && *request_.content_length > max_body) {
         Respond(Response::Problem(413, "request body too large"));
@@ -83,14 +87,16 @@ void Exchange::ReadBody(std::unique_ptr<BodyConsumer> consumer, std::uint64_t ma
     }
     consumer_ = std::move(consumer);
     max_body_ = max_body;
-    if (message_complete_ || !request_.has_body) {
+    if (message_complete_) {
         body_state_ = BodyState::done;
-        if (message_complete_)
-            consumer_->OnBodyEnd();
-        return; // an empty body ends at message completion
+        consumer_->OnBodyEnd();
+        return;
     }
+    // Also without a body: the consumer then hears OnBodyEnd() at message
+    // completion (never leave it waiting for an end that is never told).
     body_state_ = BodyState::streaming;
-    SendContinue();
+    if (request_.has_body)
+        SendContinue();
     connection_.ScheduleProgress();
 }
 

@@ -52,6 +52,7 @@ ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& ou
     limiters_.emplace("code_ip", security::RateLimit{20, minutes(10)});
     limiters_.emplace("password_ip", security::RateLimit{30, minutes(10)});
     limiters_.emplace("quick_code_ip", security::RateLimit{20, minutes(10)});
+    limiters_.emplace("unknown_link_ip", security::RateLimit{30, minutes(10)});
 }
 
 ApiContext::~ApiContext() = default;
@@ -116,6 +117,24 @@ bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::str
         return true;
     ex.Respond(security::TooManyRequests(wait));
     return false;
+}
+
+bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+    auto it = limiters_.find(bucket);
+    if (it == limiters_.end())
+        throw std::logic_error("unknown rate limit " + std::string(bucket));
+    const std::uint32_t wait = it->second.RetryAfter(key);
+    if (wait == 0)
+        return true;
+    ex.Respond(security::TooManyRequests(wait));
+    return false;
+}
+
+void ApiContext::CountFailure(std::string_view bucket, std::string_view key) {
+    auto it = limiters_.find(bucket);
+    if (it == limiters_.end())
+        throw std::logic_error("unknown rate limit " + std::string(bucket));
+    (void)it->second.Take(key);
 }
 
 std::string ApiContext::ClientIp(const http::Exchange& ex) const {

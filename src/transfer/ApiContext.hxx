@@ -81,8 +81,14 @@ public:
     ///   code_ip             20 code entries per 10 minutes per client IP
     ///   password_ip         30 password attempts per 10 minutes per client IP
     ///   quick_code_ip       20 activation codes made or entered per 10 minutes per IP
+    ///   unknown_link_ip     30 unknown download ids per 10 minutes per client IP
     /// (unknown API tokens are limited by the SenderAuthenticator).
     bool CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key);
+    /// For limits that count failures only: true when `key` still has a token
+    /// in `bucket` (nothing is taken), otherwise 429 with Retry-After was sent.
+    bool CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key);
+    /// Counts one failure against `key` in `bucket`.
+    void CountFailure(std::string_view bucket, std::string_view key);
     /// The client's address (X-Forwarded-For only from security.trusted_proxies).
     std::string ClientIp(const http::Exchange& ex) const;
 
