@@ -1,0 +1,152 @@
+"""The clock and expiry, with the real binary under libfaketime (Debian's
+faketime package, preloaded into `sealpost serve` only):
+  - the clock jumps forward while the server runs (wall and monotonic clocks,
+    as libfaketime moves both): expiry runs — the transfers past their
+    retention are deleted, mailed and audited, their links answer 410;
+  - the wall clock alone steps forward (monotonic untouched, as an NTP step
+    does): an expired transfer is not served even before the expiry timer
+    wakes up (410 at once), and its download id does not unlock;
+  - kill -9 during the start-up expiry sweep, at random moments: after a
+    restart every due transfer is gone exactly once (status expired, no blob
+    left, one transfer_expired audit record each)."""
+import glob
+import os
+import random
+import time
+
+from harness import Api, Server, check, download_id, run, step, unlock, workdir
+
+LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
+
+
+def faked_env(clock_file, monotonic=True):
+    env = dict(os.environ, LD_PRELOAD=LIB, FAKETIME_TIMESTAMP_FILE=clock_file,
+               FAKETIME_NO_CACHE="1")
+    if not monotonic:
+        env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+    return env
+
+
+def set_clock(clock_file, offset):
+    with open(clock_file, "w") as f:
+        f.write(offset + "\n")
+
+
+def provided(server, api, address, retention_days=1):
+    created = api.create(recipients=[address], retention_days=retention_days)
+    api.upload(created["upload_url"], os.urandom(30_000))
+    check(api.submit(created["id"])[0] == 200, "submit")
+    return created["id"], download_id(server, address)
+
+
+def wait_for(predicate, what, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(what)
+
+
+def blob_count(server):
+    return len([p for p in glob.glob(os.path.join(server.data, "blobs", "**", "*"), recursive=True)
+                if os.path.isfile(p)])
+
+
+def clock_jumps_while_running():
+    step("the clock jumps 3 days forward while the server runs: expiry runs")
+    work = workdir("clock")
+    clock = os.path.join(work, "clock")
+    set_clock(clock, "+0")
+    server = Server(work, env=faked_env(clock)).start()
+    try:
+        api = Api(server, server.token())
+        short = [provided(server, api, f"short-{i}@example.com", 1) for i in range(3)]
+        long_ = provided(server, api, "long@example.com", 10)
+        set_clock(clock, "+3d")
+        # Any event wakes the loop; the expiry timer sees the time that passed.
+        server.request("GET", "/healthz")
+        for tid, dl in short:
+            wait_for(lambda dl=dl: server.json("GET", f"/api/v1/downloads/{dl}")[0] == 410,
+                     f"transfer {tid} expired after the jump")
+            check(api.status(tid)[1]["status"] == "expired", "status expired")
+            wait_for(lambda tid=tid: any(e["event"] == "transfer_expired"
+                                         for e in server.audit(tid)),
+                     f"transfer_expired of {tid} audited")
+        check(server.json("GET", f"/api/v1/downloads/{long_[1]}")[0] == 200,
+              "a transfer with retention left is untouched")
+    except Exception:
+        print(server.log()[-4000:])
+        raise
+    finally:
+        server.stop()
+
+
+def wall_clock_step():
+    step("the wall clock alone steps 3 days forward: expired transfers are refused at once")
+    work = workdir("wallclock")
+    clock = os.path.join(work, "clock")
+    set_clock(clock, "+0")
+    server = Server(work, env=faked_env(clock, monotonic=False)).start()
+    try:
+        api = Api(server, server.token())
+        tid, dl = provided(server, api, "wall@example.com", 1)
+        set_clock(clock, "+3d")
+        status, body = server.json("GET", f"/api/v1/downloads/{dl}")
+        check(status == 410, f"an expired transfer is not offered: {status} {body}")
+        status, body = unlock(server, dl)
+        check(status == 410, f"an expired transfer does not unlock: {status} {body}")
+    except Exception:
+        print(server.log()[-4000:])
+        raise
+    finally:
+        server.stop()
+
+
+def kill_during_sweep(rounds):
+    step(f"kill -9 during the start-up expiry sweep ({rounds} rounds): every due transfer "
+         "is expired exactly once after restart, its blobs gone, one audit record each")
+    work = workdir("sweep")
+    clock = os.path.join(work, "clock")
+    set_clock(clock, "+0")
+    server = Server(work, env=faked_env(clock))
+    server.start()
+    api = Api(server, server.token())
+    due = []
+    for r in range(rounds):
+        due.append([provided(server, api, f"sweep-{r}-{i}@example.com") for i in range(6)])
+    server.stop()
+    offset_days = 2
+    for r in range(rounds):
+        set_clock(clock, f"+{offset_days}d")
+        server.start(wait=False)
+        time.sleep(random.uniform(0.0, 0.3))
+        server.kill9()
+    server.start()
+    try:
+        for batch in due:
+            for tid, dl in batch:
+                wait_for(lambda tid=tid: api.status(tid)[1]["status"] == "expired",
+                         f"{tid} expired after the interrupted sweeps")
+                check(server.json("GET", f"/api/v1/downloads/{dl}")[0] == 410, "link gone")
+                events = [e["event"] for e in server.audit(tid)]
+                check(events.count("transfer_expired") == 1,
+                      f"one transfer_expired for {tid}: {events}")
+        check(blob_count(server) == 0, f"no blob left: {blob_count(server)}")
+    except Exception:
+        print(server.log()[-4000:])
+        raise
+    finally:
+        server.stop()
+
+
+def main():
+    check(os.path.exists(LIB), f"{LIB} (Debian package faketime) is needed")
+    clock_jumps_while_running()
+    wall_clock_step()
+    kill_during_sweep(rounds=3)
+    print("expiry and clock: all checks passed")
+
+
+if __name__ == "__main__":
+    run(main)
