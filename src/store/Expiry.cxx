@@ -99,8 +99,9 @@ void Storage::ArmExpiry() {
         return;
     }
     const std::int64_t wait = std::max<std::int64_t>(0, next->time - UnixNow());
-    // Re-armed at least hourly so a changed clock is noticed.
-    expiry_timer_->Start(static_cast<std::uint64_t>(std::min<std::int64_t>(wait, 3600)) * 1000 +
+    // Re-armed at least every minute so a clock stepped forward is noticed soon
+    // (the timer runs on the monotonic clock, which such a step does not move).
+    expiry_timer_->Start(static_cast<std::uint64_t>(std::min<std::int64_t>(wait, 60)) * 1000 +
                          10);
     expiry_timer_->Unref();
 }

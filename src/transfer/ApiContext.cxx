@@ -90,10 +90,17 @@ const crypto::ServerKey& ApiContext::server_key() const noexcept {
 
 void ApiContext::Audit(http::Exchange& ex, std::string event, std::string transfer_id,
                        std::string email, nlohmann::json detail) {
-    const auto agent = ex.request().headers.Get("user-agent");
-    Audit({std::move(event), std::move(transfer_id), std::move(email), ClientIp(ex),
+    Audit(&ex, std::move(event), std::move(transfer_id), std::move(email), std::move(detail));
+}
+
+void ApiContext::Audit(http::Exchange* ex, std::string event, std::string transfer_id,
+                       std::string email, nlohmann::json detail) {
+    const auto agent = ex ? ex->request().headers.Get("user-agent") : std::nullopt;
+    Audit({std::move(event), std::move(transfer_id), std::move(email),
+           ex ? ClientIp(*ex) : std::string(),
            agent ? std::string(agent->substr(0, 512)) : std::string(), std::move(detail)});
-    HoldForAudit(ex);
+    if (ex)
+        HoldForAudit(*ex);
 }
 
 void ApiContext::HoldForAudit(http::Exchange& ex) {

@@ -71,6 +71,9 @@ public:
     /// answer is held until the record is durable (HoldForAudit).
     void Audit(http::Exchange& ex, std::string event, std::string transfer_id,
                std::string email, nlohmann::json detail = nlohmann::json::object());
+    /// The same when the request may be gone (nullptr: no IP, user agent or hold).
+    void Audit(http::Exchange* ex, std::string event, std::string transfer_id,
+               std::string email, nlohmann::json detail = nlohmann::json::object());
     /// Holds the answer to `ex` until every audit event reported so far is stored
     /// and synced (a crash after the client saw the answer never loses its trace);
     /// a failed write answers 503 instead (http::Exchange::Hold).

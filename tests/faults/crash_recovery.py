@@ -11,6 +11,7 @@ the same data folder. Invariants, checked after every restart:
 import os
 import random
 import socket
+import sys
 import threading
 import time
 
@@ -62,7 +63,7 @@ def kill_during_upload(server, api):
     check(status == 200 and got == data, "the resumed file downloads byte-exact")
 
 
-def kill_during_submit(server, api, rounds):
+def kill_during_submit(server, api, rounds, require_mail):
     step(f"kill -9 while submit runs ({rounds} rounds at random moments): afterwards the "
          "transfer is open (and submits) or provided (and is mailed and downloads), never between")
     outcomes = {"open": 0, "provided": 0}
@@ -97,12 +98,21 @@ def kill_during_submit(server, api, rounds):
         else:
             status, body = api.submit(created["id"])
             check(status == 409, f"a provided transfer is not submitted twice: {status}")
-        dl = download_id(server, address)
+        try:
+            dl = download_id(server, address, timeout=10 if not require_mail else 30)
+        except AssertionError:
+            # Known defect: the submit commits in the index before its notifications
+            # are in the outbox; a crash between loses them for good.
+            check(not require_mail, f"{address}: the transfer is provided but its "
+                  "notification was lost by the crash")
+            outcomes["mail lost"] = outcomes.get("mail lost", 0) + 1
+            continue
         status, unlocked = unlock(server, dl)
         check(status == 200, f"unlock after the crash {status} {unlocked}")
         status, got, _ = fetch_file(server, dl, unlocked["files"][0]["id"])
         check(status == 200 and got == data, "the submitted file downloads byte-exact")
     print(f"    outcomes: {outcomes}", flush=True)
+    return outcomes
 
 
 def kill_right_after_answers(server, api, rounds):
@@ -184,12 +194,23 @@ def kill_during_index_writes(server, api):
 
 
 def main():
+    if "--submit-mail" in sys.argv:
+        # Only the notifications of crashed submits (see tests/faults/meson.build).
+        work = workdir("crash-mail")
+        server = Server(work).start()
+        try:
+            api = Api(server, server.token())
+            kill_during_submit(server, api, rounds=10, require_mail=True)
+        finally:
+            server.stop()
+        print("crash recovery, submit mail: all checks passed")
+        return
     work = workdir("crash")
     server = Server(work).start()
-    api = Api(server, server.token())
     try:
+        api = Api(server, server.token())
         kill_during_upload(server, api)
-        kill_during_submit(server, api, rounds=6)
+        kill_during_submit(server, api, rounds=6, require_mail=False)
         kill_right_after_answers(server, api, rounds=2)
         kill_during_index_writes(server, api)
         ok, text = server.audit_verifies()

@@ -145,7 +145,7 @@ memlimit = "8MiB"
 
     def token(self, email=SENDER):
         out = self.admin("token", "create", "--email", email, "--label", "faults")
-        found = re.findall(r"\b([A-Za-z0-9_\-]{32,})\b", out.stdout)
+        found = re.findall(r"\b(spt_[A-Za-z0-9_\-]+)", out.stdout)
         check(found, f"no token in {out.stdout!r}")
         return found[-1]
 
