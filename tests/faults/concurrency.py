@@ -132,7 +132,10 @@ def lifecycle_race(server, api, rounds):
         created = api.create(recipients=[address])
         tid = created["id"]
         api.upload(created["upload_url"], os.urandom(100_000), "first.bin")
-        pending = [api.tus_create(created["upload_url"], 300_000, f"p{i}.bin") for i in range(3)]
+        # Odd rounds: three uploads still open, so a submit can only win after the
+        # PATCHes; even rounds: everything complete, submit and revoke race head on.
+        pending = [api.tus_create(created["upload_url"], 300_000, f"p{i}.bin")
+                   for i in range(3 if r % 2 else 0)]
         gate = threading.Barrier(12)
         results = {}
 
@@ -149,13 +152,18 @@ def lifecycle_race(server, api, rounds):
                 check(out.returncode in (0, 3), f"admin delete: {out.returncode} {out.stderr}")
                 return kind, out.returncode
             if kind == "create":
+                # Empty files: complete at creation, so they never hold the submit up.
                 status, _, _ = server.request("POST", created["upload_url"], b"", dict(
-                    api.auth, **{"Tus-Resumable": "1.0.0", "Upload-Length": "10"}))
+                    api.auth, **{"Tus-Resumable": "1.0.0", "Upload-Length": "0"}))
+                return kind, status
+            if not pending:
+                status, _, _ = server.request("POST", created["upload_url"], b"", dict(
+                    api.auth, **{"Tus-Resumable": "1.0.0", "Upload-Length": "0"}))
                 return kind, status
             status, _, _ = api.tus_patch(pending[i % 3], 0, os.urandom(300_000))
             return kind, status
 
-        plan = (["submit"] * 3 + ["revoke"] * 2 + (["admin"] if r % 2 == 0 else ["submit"])
+        plan = (["submit"] * 3 + ["revoke"] * 2 + (["admin"] if r % 3 == 0 else ["submit"])
                 + ["create"] * 3 + ["patch"] * 3)
         with concurrent.futures.ThreadPoolExecutor(12) as pool:
             for kind, status in pool.map(act, plan, range(12)):
@@ -170,8 +178,12 @@ def lifecycle_race(server, api, rounds):
         check(status in (404, 410) or st["status"] in ("revoked", "deleted"),
               f"gone for good: {status} {st}")
         # Nothing is accepted any more, and nothing of it is left on disk.
-        status, _, _ = api.tus_patch(pending[0], 0, b"x" * 10)
-        check(status in (404, 409, 410), f"no upload after the deletion: {status}")
+        for location in pending:
+            status, _, _ = api.tus_patch(location, 0, b"x" * 10)
+            check(status in (404, 409, 410), f"no upload after the deletion: {status}")
+        status, _, _ = server.request("POST", created["upload_url"], b"", dict(
+            api.auth, **{"Tus-Resumable": "1.0.0", "Upload-Length": "10"}))
+        check(status in (404, 409, 410), f"no new upload after the deletion: {status}")
         time.sleep(0.5)
         st_files = [f["id"] for f in st.get("files", [])] if isinstance(st, dict) else []
         leftovers = blobs_of(server, st_files + [p.rsplit("/", 1)[-1] for p in pending])
