@@ -54,7 +54,7 @@ TEST_CASE("a held response is sent only after the last hold is released", "[http
     {
         RawClient client(ts.port());
         REQUIRE(client.Send("GET /held/yes HTTP/1.1\r\nHost: x\r\n\r\n"));
-        const auto r = client.ReadResponse();
+        auto r = client.ReadResponse();
         CHECK(released.load() == 2);
         CHECK(r.status == 200);
         CHECK(r.body == "the answer");
@@ -75,11 +75,11 @@ TEST_CASE("a hold released as not stored answers 503 instead", "[http][hold]") {
     {
         RawClient client(ts.port());
         REQUIRE(client.Send("GET /held/no HTTP/1.1\r\nHost: x\r\n\r\n"));
-        const auto r = client.ReadResponse();
+        auto r = client.ReadResponse();
         CHECK(released.load() == 2);
         CHECK(r.status == 503);
         CHECK(r.body.find("the answer") == std::string::npos);
-        CHECK(r.headers["content-type"] == "application/problem+json");
+        CHECK(r.headers["content-type"].starts_with("application/problem+json"));
     }
     CHECK(ts.Stop() == 0);
 }
