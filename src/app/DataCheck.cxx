@@ -84,14 +84,14 @@ std::string CheckLmdbFile(const std::filesystem::path& file) {
     auto first = ReadMeta(in, 0, size);
     // The second meta page sits one page further; its size is in either meta.
     std::optional<Meta> second;
-    for (const std::uint64_t page : {first ? first->page_size : 0, std::uint64_t{4096},
-                                     std::uint64_t{8192}, std::uint64_t{16384},
-                                     std::uint64_t{65536}})
+    for (const std::uint64_t page :
+         {first ? first->page_size : 0, std::uint64_t{4096}, std::uint64_t{8192},
+          std::uint64_t{16384}, std::uint64_t{65536}})
         if (page && !second)
             second = ReadMeta(in, page, size);
     if (!first && !second)
-        return "is not a readable LMDB file (both meta pages are damaged; " +
-               std::to_string(size) + " bytes)";
+        return "is not a readable LMDB file (both meta pages are damaged; " + std::to_string(size) +
+               " bytes)";
     // LMDB uses the meta of the newest transaction.
     const Meta& meta = !second || (first && first->txn_id >= second->txn_id) ? *first : *second;
     const std::uint64_t needed = (meta.last_page + 1) * meta.page_size;
