@@ -61,6 +61,15 @@ std::optional<TransferRecord> FindTransfer(ApiContext& ctx, Exchange& ex) {
                                      {{"state", std::string(store::ToString(transfer->status))}}));
         return std::nullopt;
     }
+    // Past its retention but not yet swept (the clock stepped forward, or the
+    // expiry timer has not run yet): never served; expired now, with its audit
+    // event and notices.
+    if (transfer->expires_at <= UnixNow()) {
+        storage.DeleteTransfer(transfer->id, store::DeletionReason::expired, {}, nullptr);
+        ex.Respond(Response::Problem(410, "this transfer is no longer available",
+                                     {{"state", "expired"}}));
+        return std::nullopt;
+    }
     return transfer;
 }
 

@@ -90,17 +90,24 @@ const crypto::ServerKey& ApiContext::server_key() const noexcept {
     return storage_.server_key();
 }
 
-void ApiContext::Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
+void ApiContext::Audit(http::Exchange& ex, std::string event, std::string transfer_id,
                        std::string email, nlohmann::json detail) {
     Audit(&ex, std::move(event), std::move(transfer_id), std::move(email), std::move(detail));
 }
 
-void ApiContext::Audit(const http::Exchange* ex, std::string event, std::string transfer_id,
+void ApiContext::Audit(http::Exchange* ex, std::string event, std::string transfer_id,
                        std::string email, nlohmann::json detail) {
     const auto agent = ex ? ex->request().headers.Get("user-agent") : std::nullopt;
     Audit({std::move(event), std::move(transfer_id), std::move(email),
            ex ? ClientIp(*ex) : std::string(),
            agent ? std::string(agent->substr(0, 512)) : std::string(), std::move(detail)});
+    if (ex)
+        HoldForAudit(*ex);
+}
+
+void ApiContext::HoldForAudit(http::Exchange& ex) {
+    if (audit_barrier_hook)
+        audit_barrier_hook(ex.Hold());
 }
 
 void ApiContext::Audit(audit::AuditEvent event) {

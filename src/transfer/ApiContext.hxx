@@ -61,16 +61,23 @@ public:
     const security::CookiePolicy& cookies() const noexcept { return cookies_; }
 
     std::function<void(audit::AuditEvent)> audit_hook;
+    /// Calls back once every event reported so far is durable (AuditLog::WhenStored).
+    std::function<void(std::function<void(bool stored)>)> audit_barrier_hook;
 
     /// Queues a notification; failures to store it are logged (and audited).
     void Send(Notification notification, std::string_view transfer_id = {});
 
-    /// Reports an audit event with the request's IP and user agent.
-    void Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
+    /// Reports an audit event with the request's IP and user agent; the request's
+    /// answer is held until the record is durable (HoldForAudit).
+    void Audit(http::Exchange& ex, std::string event, std::string transfer_id,
                std::string email, nlohmann::json detail = nlohmann::json::object());
-    /// The same when the request may be gone (nullptr: no IP and user agent).
-    void Audit(const http::Exchange* ex, std::string event, std::string transfer_id,
+    /// The same when the request may be gone (nullptr: no IP, user agent or hold).
+    void Audit(http::Exchange* ex, std::string event, std::string transfer_id,
                std::string email, nlohmann::json detail = nlohmann::json::object());
+    /// Holds the answer to `ex` until every audit event reported so far is stored
+    /// and synced (a crash after the client saw the answer never loses its trace);
+    /// a failed write answers 503 instead (http::Exchange::Hold).
+    void HoldForAudit(http::Exchange& ex);
     /// The same for events without a request (expiry, mail delivery).
     void Audit(audit::AuditEvent event);
 
