@@ -442,11 +442,11 @@ void QuickDeleteRoute(AdminContext& ctx, Exchange& ex) {
             *removed = quick.DeletePair(email, partner);
         },
         [&ctx, ref = ex.Ref(), removed, event = std::move(event)](std::exception_ptr error) mutable {
+            Exchange* live = ref.get();
             if (!error && *removed) {
                 event.detail["keys"] = *removed;
-                Record(ctx, std::move(event));
+                Record(ctx, live, std::move(event));
             }
-            Exchange* live = ref.get();
             if (!live)
                 return;
             if (error)
