@@ -143,6 +143,12 @@ void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
         ex.Respond(Response::Problem(410, "this transfer is no longer available",
                                      {{"state", "deleted"}}));
         return;
+    case Outcome::deferred: { // waited for too long a queue of attempts (busy, above)
+        Response r = Response::Problem(503, "too many password checks are waiting; try again");
+        r.headers.Add("Retry-After", "2");
+        ex.Respond(std::move(r));
+        return;
+    }
     case Outcome::reserved:
     case Outcome::gone:
         ex.Respond(Response::Problem(410, "this transfer is no longer available"));

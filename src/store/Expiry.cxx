@@ -97,6 +97,7 @@ void Storage::Start() {
 
 void Storage::Stop() {
     expiry_timer_.reset();
+    attempt_retry_.reset();
 }
 
 void Storage::ArmExpiry() {

@@ -114,13 +114,15 @@ public:
         unlocked, ///< the password opened the key
         failed,   ///< wrong; counted
         locked,   ///< locked now, or refused without evaluation while locked
+        deferred, ///< not evaluated: the attempts in flight could reach the lock or
+                  ///< the deletion limit (nothing is locked; try again when one settles)
         deleted,  ///< this attempt reached the deletion limit: marked deleted (`out`
                   ///< is the record as it was, with its counters)
         gone,     ///< revoked, expired or deleted already
     };
     /// Reserves one password attempt before Argon2id runs: refused (`locked`)
-    /// while the transfer is locked or while the attempts already in flight
-    /// could reach the lock or the deletion limit; `deleted` (and marked so in
+    /// while the transfer is locked, `deferred` while the attempts already in
+    /// flight could reach the lock or the deletion limit; `deleted` (and marked so in
     /// this transaction) once the deletion limit has been reached.
     virtual AttemptOutcome ReserveAttempt(std::string_view transfer_id, std::int64_t now,
                                   const AttemptPolicy& policy, TransferRecord& out) = 0;

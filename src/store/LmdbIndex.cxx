@@ -420,10 +420,13 @@ Index::AttemptOutcome LmdbIndex::ReserveAttempt(std::string_view transfer_id, st
         out = *transfer;
         // While locked, and while the attempts in flight could still reach
         // the lock or the deletion limit, nothing more is evaluated.
-        if (transfer->locked_until > now ||
-            transfer->consecutive_failures + transfer->pending_attempts >= policy.lock_after ||
-            transfer->failed_attempts + transfer->pending_attempts >= policy.delete_after) {
+        if (transfer->locked_until > now) {
             outcome = AttemptOutcome::locked;
+            return;
+        }
+        if (transfer->consecutive_failures + transfer->pending_attempts >= policy.lock_after ||
+            transfer->failed_attempts + transfer->pending_attempts >= policy.delete_after) {
+            outcome = AttemptOutcome::deferred;
             return;
         }
         ++transfer->pending_attempts;

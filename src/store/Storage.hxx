@@ -28,6 +28,7 @@
 #include "store/UploadSession.hxx"
 #include "store/WrapFiles.hxx"
 
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -267,6 +268,17 @@ private:
     KdfQueue kdf_;
     std::shared_ptr<SegmentPool> segment_pool_;
     std::shared_ptr<UploadCommits> upload_commits_;
+    // Password attempts (PasswordAttempts.cxx, loop thread): those waiting
+    // for one in flight on the same transfer to settle (the reservation said
+    // deferred), and how many are in flight per transfer.
+    struct PasswordAttempt;
+    void ReserveAttempt(std::shared_ptr<PasswordAttempt> attempt);
+    void EvaluateAttempt(std::shared_ptr<PasswordAttempt> attempt);
+    void FinishAttempt(std::shared_ptr<PasswordAttempt> attempt);
+    void RetryWaiting(const std::string& transfer_id);
+    std::map<std::string, std::deque<std::function<void()>>, std::less<>> waiting_attempts_;
+    std::map<std::string, std::size_t, std::less<>> attempts_in_flight_;
+    std::unique_ptr<uv::Timer> attempt_retry_;
     std::map<std::string, std::shared_ptr<UploadSession>, std::less<>> sessions_;
     std::map<std::string, std::vector<SessionCallback>, std::less<>> loading_;
     std::unique_ptr<uv::Timer> expiry_timer_;

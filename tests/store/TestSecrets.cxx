@@ -412,6 +412,60 @@ TEST_CASE("the storage alone: 25 attempts at once count 3, the lock holds until 
     CHECK(loop.Close() == 0);
 }
 
+TEST_CASE("the storage alone: 12 right passwords at once all unlock; nothing is locked") {
+    // Invariant: attempts that wait for those in flight are not answered
+    // "locked" when no lock is set; with the right password each one opens,
+    // and at most lock_after are evaluated at a time (the counter of
+    // consecutive failures never moves).
+    TempDir dir;
+    uv::Loop loop;
+    {
+        store::StorageOptions options;
+        options.data_dir = dir.path / "data";
+        options.kdf_opslimit = 1;
+        options.kdf_memlimit = 8 << 20;
+        store::Storage storage(loop.get(), options);
+        storage.Start();
+        store::NewTransfer request;
+        request.sender = kSender;
+        request.recipients = {{"bo@example.com", "to"}, {"carl@example.com", "to"}};
+        request.password = kPassword;
+        request.message = "m";
+        const auto t = storage.CreateTransfer(request);
+        REQUIRE(storage.SubmitTransferNow(t.id).outcome == store::Outcome::ok);
+        using Attempt = store::Index::AttemptOutcome;
+        std::map<Attempt, int> outcomes;
+        int with_identity = 0;
+        for (int i = 0; i < 12; ++i)
+            storage.AttemptPassword(t, kPassword, {}, [&](store::Storage::AttemptResult r) {
+                outcomes[r.outcome]++;
+                with_identity += r.identity != nullptr;
+                CHECK_FALSE(r.busy);
+            });
+        loop.Run();
+        CHECK(outcomes[Attempt::unlocked] == 12);
+        CHECK(with_identity == 12);
+        const auto after = storage.index().GetTransfer(t.id);
+        CHECK(after->failed_attempts == 0);
+        CHECK(after->locked_until == 0);
+        CHECK(after->pending_attempts == 0);
+
+        // A crowd of wrong passwords behind the right ones still meets the
+        // lock: 3 counted, the rest refused as locked, none left waiting.
+        outcomes.clear();
+        for (int i = 0; i < 20; ++i)
+            storage.AttemptPassword(t, "wrong " + std::to_string(i), {},
+                                    [&](store::Storage::AttemptResult r) { outcomes[r.outcome]++; });
+        loop.Run();
+        CHECK(outcomes[Attempt::failed] == 2);
+        CHECK(outcomes[Attempt::locked] == 18);
+        CHECK(storage.index().GetTransfer(t.id)->failed_attempts == 3);
+        CHECK(storage.index().GetTransfer(t.id)->pending_attempts == 0);
+        storage.Stop();
+    }
+    CHECK(loop.Close() == 0);
+}
+
 TEST_CASE("the Argon2id queue is bounded: beyond it an attempt is refused, uncounted") {
     TempDir dir;
     uv::Loop loop;
