@@ -131,7 +131,7 @@ async function reactivate() {
     if (error.status === 403 && p.reason === 'quick_identity_required') return verifyFirst(p.email || email)
     let text = problemText(error)
     if (error.status === 400 && p.attempts_left !== undefined) text = t('quick.enter.wrong', { n: p.attempts_left })
-    if (error.status === 410) text = t('quick.enter.expired')
+    if (error.status === 410) text = p.attempts_left === 0 ? t('quick.enter.toomany') : t('quick.enter.expired')
     if (error.status === 429) text = t('quick.enter.wait', { n: Number(error.retryAfter || p.retry_after || 60) })
     showMessage($('enter-error'), text)
     $('enter-code').setAttribute('aria-invalid', 'true')

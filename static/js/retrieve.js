@@ -23,8 +23,16 @@ let unlocked = null
 let quickState = '' // 'opened' (no password needed) or 'activated'
 let pendingPassword = null // kept only while the recipient verifies the address
 
+/// A transfer sent with QUICK alone has no password: it opens only in a
+/// browser that holds the recipient's QUICK key.
+function showQuickOnly() {
+  $('unlock-form').hidden = true
+  $('quick-only').hidden = false
+  $('quick-only').focus()
+}
+
 function gone(key) {
-  for (const section of ['info', 'unlock-form', 'content']) $(section).hidden = true
+  for (const section of ['info', 'unlock-form', 'quick-only', 'content']) $(section).hidden = true
   showMessage($('page-error'), t(key))
   $('page-error').focus()
 }
@@ -108,6 +116,7 @@ async function load() {
     await unlock(undefined)
     if (unlocked) return
   }
+  if (info.quick_only) return showQuickOnly()
   $('unlock-form').hidden = false
   if (info.locked_until && new Date(info.locked_until) > new Date()) showLock(info.locked_until)
   $('password').focus()
@@ -133,6 +142,7 @@ async function unlock(password, activate = false) {
     const p = error.problem || {}
     if (error.status === 410) return gone('retrieve.gone')
     if (password === undefined) return
+    if (p.reason === 'quick_only') return showQuickOnly()
     if (error.status === 403 && p.reason === 'quick_identity_required') return askVerification(password, p.email || info?.recipient || '')
     let text
     if (error.status === 400 && p.reason === 'quick_no_invitation') {

@@ -191,6 +191,14 @@ test('QUICK: activation on unlock (verifying the address on the spot), the magic
   assert.match(t3.password, /QUICK/)
   await shot(a.page, 'quick-provide-done')
   links.t3 = await server.downloadLink(B.email, 2)
+  // Sent with QUICK alone, it has no password: a browser without the keys is
+  // told so, and where to bring them from.
+  const other = await newPage()
+  await other.page.goto(links.t3)
+  await other.page.waitForSelector('#quick-only:not([hidden])')
+  assert.equal(await other.page.isVisible('#unlock-form'), false)
+  await shot(other.page, 'quick-retrieve-quickonly')
+  await other.context.close()
   await b.page.goto(links.t3)
   await b.page.waitForSelector('#content:not([hidden])')
   assert.match(await b.page.textContent('#files'), /third\.txt/)
