@@ -1,4 +1,5 @@
 #include "admin/AdminCli.hxx"
+#include "store/QuickKeys.hxx"
 
 #include "admin/AdminQueries.hxx"
 #include "admin/AdminUsers.hxx"
@@ -43,6 +44,8 @@ const char* const kAdminUsage =
                        [--event NAME] [--since TIME] [--until TIME] [--limit N]
   sealpost admin stats
   sealpost admin export-identity --transfer ID
+  sealpost admin quick list [--email ADDR]
+  sealpost admin quick delete EMAIL PARTNER
   sealpost audit verify
 Each also takes [--config FILE] [--data DIR]. `user add` reads the password
 without echo from a terminal (twice), or as one line from standard input.
@@ -50,6 +53,10 @@ without echo from a terminal (twice), or as one line from standard input.
 `admin export-identity` asks for the transfer's password (or reads one line from
 standard input) and prints the transfer's age identity for `age -d -i`; a wrong
 password counts as a failed attempt like a download's.
+`admin quick list` prints the QUICK connections (JSON lines: email, partner,
+created_at, browsers); `admin quick delete` removes one in both directions from
+every browser, with the pending activation codes of both addresses. No command
+creates or restores a QUICK key.
 
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error,
 3 no such user or transfer, 4 the audit chain does not verify.
@@ -69,7 +76,7 @@ const std::vector<OptionSpec> kOptions{
     {"--totp", "", "user add: require a TOTP code at login"},
     {"--format", "json|csv", "admin audit: output format"},
     {"--transfer", "ID", "admin audit, export-identity: the transfer"},
-    {"--email", "ADDR", "admin audit: events of this address"},
+    {"--email", "ADDR", "admin audit: events of this address; quick list: its connections"},
     {"--event", "NAME", "admin audit: events of this name"},
     {"--since", "TIME", "admin audit: from this RFC 3339 time or date"},
     {"--until", "TIME", "admin audit: until this time or date"},
@@ -246,6 +253,38 @@ int Delete(const Arguments& args, const Config& config, std::ostream& out, std::
     return rc;
 }
 
+int QuickCommand(const Arguments& args, const Config& config, std::ostream& out,
+                 std::ostream& err) {
+    if (args.positional.size() < 3)
+        throw UsageError("admin quick: expected list or delete");
+    const std::string& verb = args.positional[2];
+    const store::WrapFiles wraps(config.server.data_dir / "keys" / "wraps");
+    store::LmdbIndex index(config.server.data_dir / "index", wraps);
+    store::QuickKeys quick(index.env(), wraps);
+    if (verb == "list") {
+        Expect(args, 3);
+        for (const auto& entry : QuickConnections(quick, Value(args, "--email").value_or("")))
+            out << entry.dump() << "\n";
+        return kExitOk;
+    }
+    if (verb == "delete") {
+        Expect(args, 5);
+        const std::string& email = args.positional[3];
+        const std::string& partner = args.positional[4];
+        const std::size_t removed = quick.DeletePair(email, partner);
+        if (removed == 0) {
+            err << "sealpost: no such QUICK connection\n";
+            return kExitNotFound;
+        }
+        RecordCli(config, "quick_connection_deleted", "", email,
+                  {{"partner", partner}, {"by", "admin"}, {"keys", removed}});
+        out << "deleted the QUICK connection of " << email << " and " << partner << " ("
+            << removed << " keys)\n";
+        return kExitOk;
+    }
+    throw UsageError("admin quick: expected list or delete");
+}
+
 int Verify(const Config& config, std::ostream& out, std::ostream& err) {
     audit::AuditStore store(config.server.data_dir / "audit");
     const auto result = store.Verify();
@@ -367,6 +406,8 @@ int Dispatch(const Arguments& args, const Config& config, std::istream& in, std:
         return Stats(args, config, out);
     if (sub == "export-identity")
         return ExportIdentityCommand(args, config, in, out, err);
+    if (sub == "quick")
+        return QuickCommand(args, config, out, err);
     throw UsageError("admin: unknown subcommand " + sub);
 }
 

@@ -1,4 +1,5 @@
 #include "admin/AdminQueries.hxx"
+#include "store/QuickKeys.hxx"
 
 #include "audit/AuditRecord.hxx"
 #include "audit/AuditStore.hxx"
@@ -166,6 +167,27 @@ nlohmann::json ComputeStats(const store::Index& index, audit::AuditStore* audit,
         result["disk"] = {
             {"free", space.free}, {"available", space.available}, {"capacity", space.capacity}};
     return result;
+}
+
+nlohmann::json QuickConnections(const store::QuickKeys& quick, std::string_view email) {
+    struct Pair {
+        std::int64_t created_at = 0;
+        std::set<std::string> browsers;
+    };
+    std::map<std::pair<std::string, std::string>, Pair> pairs;
+    for (const auto& c : quick.All(email)) {
+        auto& p = pairs[{c.email, c.partner}];
+        if (p.browsers.empty() || c.created_at < p.created_at)
+            p.created_at = c.created_at;
+        p.browsers.insert(c.handle);
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [key, p] : pairs)
+        list.push_back({{"email", key.first},
+                        {"partner", key.second},
+                        {"created_at", Rfc3339(p.created_at)},
+                        {"browsers", p.browsers.size()}});
+    return list;
 }
 
 } // namespace sealpost::admin

@@ -22,6 +22,7 @@ namespace sealpost {
 struct Config;
 }
 namespace sealpost::store {
+class QuickKeys;
 class Index;
 }
 namespace sealpost::audit {
@@ -51,6 +52,11 @@ nlohmann::json ListTransfers(const store::Index& index, const TransferFilter& fi
 ///  still stored, by the sender's domain), "failures":{"password_attempts",
 ///  "locked_transfers","deleted_after_attempts"}, "audit":{"events"}, "disk":{"free",
 ///  "available","capacity"}}.
+/// QUICK connections for administration: one entry per (email, partner)
+/// direction with the number of browsers holding a key for it and since when;
+/// only those involving `email` when it is not empty. No key material.
+nlohmann::json QuickConnections(const store::QuickKeys& quick, std::string_view email);
+
 nlohmann::json ComputeStats(const store::Index& index, audit::AuditStore* audit, const Config& config);
 
 } // namespace sealpost::admin

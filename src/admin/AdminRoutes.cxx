@@ -402,6 +402,54 @@ void StatsRoute(AdminContext& ctx, Exchange& ex) {
     });
 }
 
+// --- QUICK connections ---------------------------------------------------------------
+
+/// Administrators and auditors see who is connected with whom (never a key).
+void QuickListRoute(AdminContext& ctx, Exchange& ex) {
+    if (!Authorize(ctx, ex, false))
+        return;
+    const std::string email = ex.request().QueryParam("email").value_or("");
+    Answer(ex, [&quick = ctx.storage.quick(), email] {
+        Response r = Response::Json(200, {{"connections", QuickConnections(quick, email)}});
+        r.headers.Add("Cache-Control", "no-store");
+        return r;
+    });
+}
+
+/// Deletes a connection (both directions, every browser, pending codes of both
+/// addresses). An administrator can never create or restore one.
+void QuickDeleteRoute(AdminContext& ctx, Exchange& ex) {
+    const auto caller = Authorize(ctx, ex, true);
+    if (!caller)
+        return;
+    const std::string email(ex.request().Param("email"));
+    const std::string partner(ex.request().Param("partner"));
+    auto event = EventFor(ctx, ex, "quick_connection_deleted");
+    event.email = email;
+    event.detail = {{"partner", partner}, {"by", "admin"}, {"admin", caller->user}};
+    auto removed = std::make_shared<std::size_t>(0);
+    uv::QueueWork(
+        ex.loop(),
+        [&quick = ctx.storage.quick(), email, partner, removed] {
+            *removed = quick.DeletePair(email, partner);
+        },
+        [&ctx, ref = ex.Ref(), removed, event = std::move(event)](std::exception_ptr error) mutable {
+            if (!error && *removed) {
+                event.detail["keys"] = *removed;
+                Record(ctx, std::move(event));
+            }
+            Exchange* live = ref.get();
+            if (!live)
+                return;
+            if (error)
+                live->Respond(Response::Problem(500, "the connection could not be deleted"));
+            else if (!*removed)
+                live->Respond(Response::Problem(404, "no such QUICK connection"));
+            else
+                live->Respond(Response::Empty(204));
+        });
+}
+
 } // namespace
 
 AdminContext::AdminContext(const Config& config_in, store::Storage& storage_in,
@@ -422,6 +470,8 @@ void AddAdminRoutes(http::Router& router, AdminContext& ctx) {
     router.Add("GET", "/api/v1/admin/audit", route(AuditRoute));
     router.Add("GET", "/api/v1/admin/audit/verify", route(VerifyRoute));
     router.Add("GET", "/api/v1/admin/stats", route(StatsRoute));
+    router.Add("GET", "/api/v1/admin/quick", route(QuickListRoute));
+    router.Add("DELETE", "/api/v1/admin/quick/{email}/{partner}", route(QuickDeleteRoute));
 }
 
 } // namespace sealpost::admin

@@ -18,6 +18,7 @@
 #include "mail/TransportFactory.hxx"
 #include "security/ClientIp.hxx"
 #include "security/SenderAuthenticator.hxx"
+#include "transfer/QuickAccess.hxx"
 #include "store/Storage.hxx"
 #include "store/StorageConfig.hxx"
 #include "transfer/ApiContext.hxx"
@@ -168,7 +169,8 @@ void App::Start() {
     transfer::AddSenderRoutes(router_, *api_, *sender_auth_);
     transfer::AddTransferRoutes(router_, *api_, *sender_auth_);
     transfer::GuardUploads(router_, *api_, *sender_auth_);
-    download::AddDownloadRoutes(router_, *api_, server_->metrics());
+    download::AddDownloadRoutes(router_, *api_, *sender_auth_, server_->metrics());
+    transfer::AddQuickRoutes(router_, *api_, *sender_auth_);
     admin::AddAdminRoutes(router_, *admin_);
     static_files_->AddRoutes(router_);
     server_->SetFallback([this](http::Exchange& ex) {

@@ -39,7 +39,7 @@ void AddServiceRoutes(http::Router& router, http::Server& server, const Config& 
               {"require_lower", config.password.require_lower},
               {"max_sequence", config.password.max_sequence}}},
             {"max_transfer_size", config.limits.max_transfer_size},
-            {"quick_enabled", false},
+            {"quick_enabled", config.quick.enabled},
         };
         ex.Respond(http::Response::Json(200, body));
     });

@@ -14,7 +14,7 @@ namespace sealpost::audit {
 
 namespace {
 
-constexpr std::array<std::string_view, 26> kNames{
+constexpr std::array<std::string_view, 29> kNames{
     "verification_requested",
     "verification_confirmed",
     "verification_failed",
@@ -43,6 +43,11 @@ constexpr std::array<std::string_view, 26> kNames{
     "admin_user_removed",
     // A transfer's age identity exported on the command line for recovery.
     "identity_exported",
+    // QUICK: a connection deleted (by a browser or an administrator), and the
+    // activation codes made and wrongly entered.
+    "quick_connection_deleted",
+    "quick_code_created",
+    "quick_code_failed",
 };
 
 /// Longest stored value of a free-text field (bytes, before repair).

@@ -35,6 +35,9 @@ std::vector<OptionSpec> Spec() {
         {"--password", "P", "the password the recipients need"},
         {"--password-file", "FILE", "the password from the first line of FILE"},
         {"--generate-password", "", "let the server make one (the default); printed once"},
+        {"--quick", "",
+         "QUICK (needs --from): connected recipients need no password; the others get an "
+         "invitation with --password or a generated one"},
         {"--retention-days", "N", "keep the transfer N days"},
         {"--language", "en|sv", "language of the recipients' notification"},
         {"--notify-download", "", "mail me when a recipient downloads"},
@@ -111,7 +114,17 @@ nlohmann::json TransferBody(const ParsedArgs& a, const ClientConfig& config,
     if (password && a.Has("--generate-password"))
         throw ClientError(kExitUsage, "give --password or --generate-password, not both");
     generated = !password;
-    body["password_mode"] = generated ? "generated" : "manual";
+    if (a.Has("--quick")) {
+        // The QUICK keys live under the kept identity's client key, like a browser's.
+        if (login.from.empty())
+            throw ClientError(kExitUsage,
+                              "--quick needs --from: an API token holds no QUICK keys");
+        body["password_mode"] = "quick";
+        if (!password)
+            body["quick_fallback"] = "generated";
+    } else {
+        body["password_mode"] = generated ? "generated" : "manual";
+    }
     if (password)
         body["password"] = *password;
     if (const auto days = a.Value("--retention-days"))
@@ -229,6 +242,8 @@ void PrintResult(std::ostream& out, bool json, const nlohmann::json& pending,
         {"files", nlohmann::json::array()}};
     for (const LocalFile& file : files)
         result["files"].push_back({{"name", file.name}, {"size", file.size}});
+    if (pending.contains("quick"))
+        result["quick"] = pending["quick"];
     if (submitted.contains("revoke_url"))
         result["revoke_url"] = submitted["revoke_url"];
     if (pending.contains("password"))
@@ -242,6 +257,11 @@ void PrintResult(std::ostream& out, bool json, const nlohmann::json& pending,
         to += (to.empty() ? "" : ", ") + r.get<std::string>();
     out << "sent " << result["id"].get<std::string>() << " (" << files.size() << " files) to " << to
         << "; expires " << result["expires_at"].get<std::string>() << "\n";
+    if (pending.contains("quick"))
+        for (const auto& r : pending["quick"])
+            out << r.value("email", "") << ": "
+                << (r.value("quick", false) ? "QUICK (no password)" : "invitation (password)")
+                << "\n";
     if (pending.contains("password"))
         out << "password: " << pending["password"].get<std::string>()
             << "\n(generated: shown only now; give it to the recipients by another way than "
@@ -317,6 +337,8 @@ int RunSend(std::span<const std::string_view> args, std::ostream& out, std::ostr
                        {"files", nlohmann::json::object()}};
             if (generated && created.contains("password"))
                 pending["password"] = created["password"];
+            if (created.contains("recipients"))
+                pending["quick"] = created["recipients"];
             context.state->Update([&](nlohmann::json& doc) { doc["sends"][key] = pending; });
         }
 

@@ -129,6 +129,13 @@ struct AuditConfig {
     bool operator==(const AuditConfig&) const = default;
 };
 
+/// QUICK password-less connections (see the README's QUICK section).
+struct QuickConfig {
+    bool enabled = true;
+
+    bool operator==(const QuickConfig&) const = default;
+};
+
 /// Argon2id cost (crypto_pwhash).
 struct KdfConfig {
     std::uint64_t opslimit = 2;
@@ -168,6 +175,7 @@ struct Config {
     SecurityConfig security;
     MailConfig mail;
     AuditConfig audit;
+    QuickConfig quick;
     KdfConfig kdf;
     MetricsConfig metrics;
     LogConfig log;

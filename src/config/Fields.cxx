@@ -113,6 +113,8 @@ const Field kFields[] = {
 
     Bind<&Config::audit, &AuditConfig::retention_days, DaysCodec>("audit", "retention_days"),
 
+    Bind<&Config::quick, &QuickConfig::enabled, BoolCodec>("quick", "enabled"),
+
     Bind<&Config::kdf, &KdfConfig::opslimit, IntCodec<1, kOpsLimitMax>>("kdf", "opslimit"),
     Bind<&Config::kdf, &KdfConfig::memlimit, SizeCodec<kMemLimitMin, kMemLimitMax>>("kdf",
                                                                                     "memlimit"),
@@ -125,7 +127,8 @@ const Field kFields[] = {
 
 constexpr std::string_view kSections[] = {"server",       "tls",      "policy",   "limits",
                                           "verification", "password", "security", "mail",
-                                          "audit",        "kdf",      "metrics",  "log"};
+                                          "audit",        "quick",    "kdf",      "metrics",
+                                          "log"};
 
 } // namespace
 

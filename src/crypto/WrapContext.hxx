@@ -31,6 +31,8 @@ inline constexpr std::string_view kTransferKeyAccess = "sealpost/transfer-key/ac
 inline constexpr std::string_view kQuickInvitation = "sealpost/quick/invitation";
 /// SK{A,B} under a browser's personal key. ids: the two addresses, sorted.
 inline constexpr std::string_view kQuickSharedKey = "sealpost/quick/shared-key";
+/// A QUICK activation code's bundle of shared keys. ids: address, code id.
+inline constexpr std::string_view kQuickActivationCode = "sealpost/quick/activation-code";
 /// Sealed metadata. ids: transfer id, file id (empty for the transfer itself).
 inline constexpr std::string_view kFileName = "sealpost/metadata/file-name";
 inline constexpr std::string_view kContentType = "sealpost/metadata/content-type";

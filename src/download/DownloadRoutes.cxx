@@ -14,7 +14,9 @@
 #include "store/BlobSource.hxx"
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
+#include "security/SenderAuthenticator.hxx"
 #include "transfer/ApiContext.hxx"
+#include "transfer/QuickAccess.hxx"
 #include "transfer/Routes.hxx"
 #include "util/Time.hxx"
 
@@ -132,9 +134,29 @@ void SettleAttempt(ApiContext& ctx, Exchange& ex, const TransferRecord& before,
     }
 }
 
-/// Opens the transfer key with the access cookie or X-Sealpost-Password,
-/// then calls `next`.
-void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
+/// A transfer made with QUICK for connected recipients only has no password.
+Response QuickOnly() {
+    return Response::Problem(400,
+                             "this transfer has no password: it opens only in a browser connected "
+                             "with QUICK (or restored there with an activation code)",
+                             {{"reason", "quick_only"}});
+}
+
+/// sk_T through W_q[B] when the request comes from a browser that holds the
+/// recipient's QUICK key (verified for the recipient's address); else null.
+store::Identity QuickIdentity(ApiContext& ctx, const security::SenderAuthenticator& authn,
+                              const Exchange& ex, const TransferRecord& t) {
+    const auto* recipient = t.FindRecipient(ex.request().Param("download_id"));
+    if (!recipient || recipient->quick_key_id.empty())
+        return nullptr;
+    const auto browser = transfer::QuickBrowserOf(ctx, authn, ex, recipient->email);
+    return browser ? ctx.storage().OpenWithQuick(t, *recipient, *browser) : nullptr;
+}
+
+/// Opens the transfer key with the access cookie, a QUICK browser or
+/// X-Sealpost-Password, then calls `next`.
+void WithAccess(ApiContext& ctx, const security::SenderAuthenticator& authn, Exchange& ex,
+                Authorized next) {
     store::Storage& storage = ctx.storage();
     auto transfer = FindTransfer(storage, ex);
     if (!transfer)
@@ -145,9 +167,17 @@ void WithAccess(ApiContext& ctx, Exchange& ex, Authorized next) {
             next(ex, *transfer, std::move(identity));
             return;
         }
+    if (auto identity = QuickIdentity(ctx, authn, ex, *transfer)) {
+        next(ex, *transfer, std::move(identity));
+        return;
+    }
     const auto password = ex.request().headers.Get("x-sealpost-password");
     if (!password) {
         ex.Respond(Response::Problem(401, "a password is required", {{"password_required", true}}));
+        return;
+    }
+    if (transfer->options.value("quick_only", false)) {
+        ex.Respond(QuickOnly());
         return;
     }
     if (!ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
@@ -301,115 +331,223 @@ void SendFile(ApiContext& ctx, http::Metrics& metrics, Exchange& ex, const Trans
                     });
 }
 
-void Unlock(ApiContext& ctx, Exchange& ex) {
+/// Stores an access grant for `identity` (a random key that only the
+/// recipient's cookie holds, see store::AccessGrants) and answers an unlock
+/// with the files, the cookie, and `extra` members.
+void GrantAccess(ApiContext& ctx, Exchange& ex, const TransferRecord& t, store::Identity identity,
+                 nlohmann::json extra) {
+    const std::int64_t now = UnixNow();
+    const std::int64_t access_expires = std::min(t.expires_at, now + ApiContext::kAccessSeconds);
+    auto cookie = std::make_shared<std::string>();
+    store::AccessGrants* grants = &ctx.storage().grants();
+    const std::string download_id(ex.request().Param("download_id"));
+    const http::ExchangeRef ref = ex.Ref();
+    uv::QueueWork(
+        ex.loop(),
+        [grants, cookie, t, download_id, identity, access_expires, now] {
+            grants->Prune(now);
+            *cookie = grants->Create(t.id, download_id, *identity, access_expires);
+        },
+        [&ctx, ref, cookie, t, identity, access_expires, download_id, now,
+         extra = std::move(extra)](std::exception_ptr error) {
+            Exchange* done = ref.get();
+            if (!done)
+                return;
+            if (error) {
+                done->Respond(Response::Problem(503, "access cannot be granted now"));
+                return;
+            }
+            nlohmann::json files = nlohmann::json::array();
+            for (const auto& f : CompleteFiles(ctx.storage(), t, *identity))
+                files.push_back({{"id", f.record.id},
+                                 {"name", f.name},
+                                 {"size", f.record.size},
+                                 {"type", f.type},
+                                 {"sha256", f.sha256}});
+            nlohmann::json out = {{"files", files},
+                                  {"message", !t.message_file_id.empty()},
+                                  {"expires_at", Rfc3339(t.expires_at)},
+                                  {"access_expires_at", Rfc3339(access_expires)}};
+            for (const auto& [key, value] : extra.items())
+                out[key] = value;
+            Response r = Response::Json(200, out);
+            r.headers.Add("Set-Cookie",
+                          ctx.cookies().PathCookie(store::kAccessCookie, *cookie,
+                                                   "/api/v1/downloads/" + download_id,
+                                                   access_expires - now));
+            r.headers.Add("Cache-Control", "no-store");
+            done->Respond(std::move(r));
+        });
+}
+
+/// QUICK activation after a successful unlock with the invitation's password:
+/// SK{A,B} (opened from W_inv[B]) is held under this browser's personal key
+/// for B, then access is granted.
+void Activate(ApiContext& ctx, Exchange& ex, const TransferRecord& t,
+              store::Storage::AttemptResult result,
+              std::shared_ptr<const store::QuickBrowser> browser) {
+    const auto* recipient = t.FindRecipient(ex.request().Param("download_id"));
+    if (!recipient || !result.invitation_key) {
+        GrantAccess(ctx, ex, t, std::move(result.identity), {{"quick_activated", false}});
+        return;
+    }
+    auto held_before = std::make_shared<bool>(false);
+    store::QuickKeys* quick = &ctx.storage().quick();
+    const http::ExchangeRef ref = ex.Ref();
+    uv::QueueWork(
+        ex.loop(),
+        [quick, browser, key = result.invitation_key, email = recipient->email, sender = t.sender,
+         key_id = recipient->quick_key_id, held_before] {
+            *held_before = quick->Held(email, sender, key_id);
+            quick->Hold(*browser, email, sender, key_id, *key, UnixNow());
+        },
+        [&ctx, ref, t, identity = result.identity, email = recipient->email,
+         held_before](std::exception_ptr error) {
+            Exchange* e = ref.get();
+            if (!e)
+                return;
+            if (error) {
+                e->Respond(Response::Problem(503, "QUICK cannot be activated now"));
+                return;
+            }
+            ctx.Audit(*e, *held_before ? "quick_reactivated" : "quick_activated", t.id, email,
+                      {{"route", "password"}, {"partner", t.sender}});
+            GrantAccess(ctx, *e, t, identity, {{"quick_activated", true}});
+        });
+}
+
+void Unlock(ApiContext& ctx, const security::SenderAuthenticator& authn, Exchange& ex) {
+    if (!security::CheckOrigin(ex, ctx.config().server.public_url,
+                               security::OriginRule::required))
+        return;
     const auto transfer = FindTransfer(ctx.storage(), ex);
     if (!transfer)
         return;
     const auto body = http::JsonBody(ex);
     if (!body)
         return;
-    const auto it = body->find("password");
-    if (it == body->end() || !it->is_string() || it->get_ref<const std::string&>().empty() ||
-        it->get_ref<const std::string&>().size() > 1024) {
-        ex.Respond(Response::Problem(400, "a password is required", {{"password_required", true}}));
+    std::string password;
+    if (const auto it = body->find("password"); it != body->end() && !it->is_null()) {
+        if (!it->is_string() || it->get_ref<const std::string&>().size() > 1024) {
+            ex.Respond(Response::Problem(400, "password must be a string of at most 1024 bytes"));
+            return;
+        }
+        password = it->get<std::string>();
+    }
+    bool activate = false;
+    if (const auto it = body->find("activate_quick"); it != body->end() && !it->is_null()) {
+        if (!it->is_boolean()) {
+            ex.Respond(Response::Problem(400, "activate_quick must be true or false"));
+            return;
+        }
+        activate = it->get<bool>();
+    }
+    const TransferRecord& t = *transfer;
+    const auto* recipient = t.FindRecipient(ex.request().Param("download_id"));
+    const std::string email = recipient ? recipient->email : std::string();
+
+    if (password.empty()) {
+        // No password: a browser that holds the recipient's QUICK key.
+        auto identity = activate ? nullptr : QuickIdentity(ctx, authn, ex, t);
+        if (!identity) {
+            ex.Respond(Response::Problem(400, "a password is required",
+                                         {{"password_required", true},
+                                          {"quick_only", t.options.value("quick_only", false)}}));
+            return;
+        }
+        ctx.Audit(ex, "download_unlocked", t.id, email, {{"route", "quick"}});
+        GrantAccess(ctx, ex, t, std::move(identity), {{"quick", true}});
         return;
     }
-    if (body->value("activate_quick", false)) {
-        ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
-                                     {{"reason", "quick_unavailable"}}));
+    if (t.options.value("quick_only", false)) {
+        ex.Respond(QuickOnly());
         return;
     }
-    if (!security::CheckOrigin(ex, ctx.config().server.public_url,
-                               security::OriginRule::required) ||
-        !ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
+    std::shared_ptr<const store::QuickBrowser> browser;
+    std::string invitation_of;
+    if (activate) {
+        // Checked before the password is: a refusal here counts no attempt.
+        if (!ctx.config().quick.enabled) {
+            ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
+                                         {{"reason", "quick_unavailable"}}));
+            return;
+        }
+        if (!recipient || !recipient->quick_invitation) {
+            ex.Respond(Response::Problem(400, "this transfer cannot activate QUICK",
+                                         {{"reason", "quick_no_invitation"}}));
+            return;
+        }
+        auto b = transfer::QuickBrowserOf(ctx, authn, ex, recipient->email);
+        if (!b) {
+            ex.Respond(transfer::QuickIdentityRequired(recipient->email));
+            return;
+        }
+        browser = std::make_shared<const store::QuickBrowser>(std::move(*b));
+        invitation_of = recipient->download_id;
+    }
+    if (!ctx.CheckRate(ex, "password_ip", ctx.ClientIp(ex)))
         return;
     const http::ExchangeRef ref = ex.Ref();
     ctx.storage().AttemptPassword(
-        *transfer, it->get<std::string>(), AttemptActor(ctx, ex, *transfer),
-        [&ctx, ref, before = *transfer](store::Storage::AttemptResult result) {
+        t, password, AttemptActor(ctx, ex, t),
+        [&ctx, ref, before = t, browser](store::Storage::AttemptResult result) {
             Exchange* e = ref.get();
             if (!e)
                 return;
             SettleAttempt(ctx, *e, before, result, "unlock");
             if (result.outcome != store::Index::AttemptOutcome::unlocked)
                 return;
-            const TransferRecord& t = result.transfer;
-            const std::int64_t now = UnixNow();
-            const std::int64_t access_expires =
-                std::min(t.expires_at, now + ApiContext::kAccessSeconds);
-            struct Job {
-                std::string cookie;
-            };
-            auto job = std::make_shared<Job>();
-            store::AccessGrants* grants = &ctx.storage().grants();
-            const std::string download_id(e->request().Param("download_id"));
-            uv::QueueWork(
-                e->loop(),
-                [grants, job, t, download_id, identity = result.identity, access_expires, now] {
-                    grants->Prune(now);
-                    job->cookie = grants->Create(t.id, download_id, *identity, access_expires);
-                },
-                [&ctx, ref, job, t, identity = result.identity, access_expires, download_id,
-                 now](std::exception_ptr error) {
-                    Exchange* done = ref.get();
-                    if (!done)
-                        return;
-                    if (error) {
-                        done->Respond(Response::Problem(503, "access cannot be granted now"));
-                        return;
-                    }
-                    nlohmann::json files = nlohmann::json::array();
-                    for (const auto& f : CompleteFiles(ctx.storage(), t, *identity))
-                        files.push_back({{"id", f.record.id},
-                                         {"name", f.name},
-                                         {"size", f.record.size},
-                                         {"type", f.type},
-                                         {"sha256", f.sha256}});
-                    Response r =
-                        Response::Json(200, {{"files", files},
-                                             {"message", !t.message_file_id.empty()},
-                                             {"expires_at", Rfc3339(t.expires_at)},
-                                             {"access_expires_at", Rfc3339(access_expires)}});
-                    r.headers.Add("Set-Cookie",
-                                  ctx.cookies().PathCookie(store::kAccessCookie, job->cookie,
-                                                           "/api/v1/downloads/" + download_id,
-                                                           access_expires - now));
-                    r.headers.Add("Cache-Control", "no-store");
-                    done->Respond(std::move(r));
-                });
-        });
+            const TransferRecord after = result.transfer;
+            if (browser)
+                Activate(ctx, *e, after, std::move(result), browser);
+            else
+                GrantAccess(ctx, *e, after, std::move(result.identity), nlohmann::json::object());
+        },
+        invitation_of);
 }
 
 } // namespace
 
-void AddDownloadRoutes(http::Router& router, ApiContext& ctx, http::Metrics& metrics) {
+void AddDownloadRoutes(http::Router& router, ApiContext& ctx, security::SenderAuthenticator& authn,
+                       http::Metrics& metrics) {
     const std::string base = "/api/v1/downloads/{download_id}";
-    router.Add("GET", base, [&ctx](Exchange& ex) {
+    router.Add("GET", base, [&ctx, &authn](Exchange& ex) {
         const auto t = FindTransfer(ctx.storage(), ex);
         if (!t)
             return;
-        Response r =
-            Response::Json(200, {{"sender",
-                                  {{"email", t->sender},
-                                   {"name", t->options.value("sender_name", "")},
-                                   {"phone", t->options.value("sender_phone", "")}}},
-                                 {"expires_at", Rfc3339(t->expires_at)},
-                                 {"password_required", true},
-                                 {"locked_until", t->locked_until > UnixNow()
-                                                      ? nlohmann::json(Rfc3339(t->locked_until))
-                                                      : nlohmann::json(nullptr)}});
+        const auto* recipient = t->FindRecipient(ex.request().Param("download_id"));
+        const bool quick_on = ctx.config().quick.enabled;
+        std::optional<store::QuickBrowser> browser;
+        if (recipient)
+            browser = transfer::QuickBrowserOf(ctx, authn, ex, recipient->email);
+        const bool by_quick =
+            browser && recipient && ctx.storage().OpenWithQuick(*t, *recipient, *browser);
+        Response r = Response::Json(
+            200, {{"sender",
+                   {{"email", t->sender},
+                    {"name", t->options.value("sender_name", "")},
+                    {"phone", t->options.value("sender_phone", "")}}},
+                  {"expires_at", Rfc3339(t->expires_at)},
+                  {"password_required", !by_quick},
+                  {"recipient", recipient ? recipient->email : std::string()},
+                  {"quick_invitation", quick_on && recipient && recipient->quick_invitation},
+                  {"quick_identity", browser.has_value()},
+                  {"quick_only", t->options.value("quick_only", false)},
+                  {"locked_until", t->locked_until > UnixNow()
+                                       ? nlohmann::json(Rfc3339(t->locked_until))
+                                       : nlohmann::json(nullptr)}});
         r.headers.Add("Cache-Control", "no-store");
         ex.Respond(std::move(r));
     });
-    router.Add("POST", base + "/unlock", [&ctx](Exchange& ex) { Unlock(ctx, ex); });
-    router.Add("GET", base + "/files/{file_id}", [&ctx, &metrics](Exchange& ex) {
-        WithAccess(ctx, ex,
+    router.Add("POST", base + "/unlock", [&ctx, &authn](Exchange& ex) { Unlock(ctx, authn, ex); });
+    router.Add("GET", base + "/files/{file_id}", [&ctx, &authn, &metrics](Exchange& ex) {
+        WithAccess(ctx, authn, ex,
                    [&ctx, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
                        SendFile(ctx, metrics, e, t, std::move(id));
                    });
     });
-    router.Add("GET", base + "/checksums", [&ctx](Exchange& ex) {
-        WithAccess(ctx, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
+    router.Add("GET", base + "/checksums", [&ctx, &authn](Exchange& ex) {
+        WithAccess(ctx, authn, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
             std::string text;
             for (const auto& f : CompleteFiles(ctx.storage(), t, *id))
                 text += ChecksumLine(f.sha256, f.name);
@@ -418,8 +556,8 @@ void AddDownloadRoutes(http::Router& router, ApiContext& ctx, http::Metrics& met
             e.Respond(std::move(r));
         });
     });
-    router.Add("GET", base + "/message", [&ctx](Exchange& ex) {
-        WithAccess(ctx, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
+    router.Add("GET", base + "/message", [&ctx, &authn](Exchange& ex) {
+        WithAccess(ctx, authn, ex, [&ctx](Exchange& e, const TransferRecord& t, store::Identity id) {
             store::Storage& storage = ctx.storage();
             const auto file = t.message_file_id.empty()
                                   ? std::nullopt
@@ -455,8 +593,8 @@ void AddDownloadRoutes(http::Router& router, ApiContext& ctx, http::Metrics& met
                 });
         });
     });
-    router.Add("GET", base + "/zip", [&ctx, &metrics](Exchange& ex) {
-        WithAccess(ctx, ex,
+    router.Add("GET", base + "/zip", [&ctx, &authn, &metrics](Exchange& ex) {
+        WithAccess(ctx, authn, ex,
                    [&ctx, &metrics](Exchange& e, const TransferRecord& t, store::Identity id) {
                        if (e.request().method != "HEAD") {
                            ctx.Audit(e, "zip_downloaded", t.id, RecipientEmail(t, e));

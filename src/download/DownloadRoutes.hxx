@@ -15,9 +15,14 @@ struct Metrics;
 namespace sealpost::transfer {
 class ApiContext;
 }
+namespace sealpost::security {
+class SenderAuthenticator;
+}
 
 namespace sealpost::download {
 
-void AddDownloadRoutes(http::Router& router, transfer::ApiContext& context, http::Metrics& metrics);
+/// `authn` reads the browser's sp_client cookie for QUICK.
+void AddDownloadRoutes(http::Router& router, transfer::ApiContext& context,
+                       security::SenderAuthenticator& authn, http::Metrics& metrics);
 
 } // namespace sealpost::download

@@ -2,8 +2,9 @@
 // gets a fresh client id and client key CK, the identities its old cookie held carry
 // over to the new record, and the old record is deleted, so a cookie planted in a
 // victim's browser (by someone who kept a copy) never ends up holding the victim's
-// identity. This is the one place where whatever is wrapped under the old CK must be
-// re-wrapped under the new one; today nothing is (QUICK personal keys will be).
+// identity. Whatever is wrapped under the old CK must be re-wrapped under the new
+// one: the verification route does that for the QUICK keys (store::QuickKeys::Rewrap)
+// right after this.
 //
 // Blocking (one LMDB write transaction): threadpool only.
 #pragma once

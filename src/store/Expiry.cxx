@@ -42,13 +42,16 @@ void Storage::Start() {
     }
 
     // What a crash left behind.
-    std::set<std::string> live, open;
+    std::set<std::string> live, open, live_downloads;
     std::set<std::string> known_complete, known_partial;
     index_->ForEachTransfer([&](const TransferRecord& t) {
         if (t.status == TransferStatus::open)
             open.insert(t.id);
-        if (IsLive(t.status))
+        if (IsLive(t.status)) {
             live.insert(t.id);
+            for (const auto& r : t.recipients)
+                live_downloads.insert(r.download_id);
+        }
     });
     index_->ForEachTransfer([&](const TransferRecord& t) {
         if (!IsLive(t.status) && (!t.file_ids.empty() || !t.message_file_id.empty())) {
@@ -66,12 +69,18 @@ void Storage::Start() {
     for (const auto& [id, kind] : wraps_.List()) {
         const bool keep = (kind == WrapKind::upload && open.count(id)) ||
                           (kind == WrapKind::password && live.count(id)) ||
-                          kind == WrapKind::access; // pruned with their records below
+                          ((kind == WrapKind::quick || kind == WrapKind::invitation) &&
+                           live_downloads.count(id)) ||
+                          // pruned with their records below
+                          kind == WrapKind::access || kind == WrapKind::shared ||
+                          kind == WrapKind::code;
         if (!keep)
             wraps_.Destroy(id, kind);
     }
     grants_.Prune(now);
     grants_.DestroyOrphanWraps();
+    quick_.PruneCodes(now);
+    quick_.DestroyOrphanWraps();
     index_->ForEachFile(
         [&](const FileRecord& f) { (f.complete ? known_complete : known_partial).insert(f.id); });
     for (const auto& id : blobs_->ListIds()) {

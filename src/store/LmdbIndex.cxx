@@ -1,4 +1,5 @@
 #include "store/LmdbIndex.hxx"
+#include "store/QuickKeys.hxx"
 #include "store/IndexMigrations.hxx"
 #include "lib/lmdb/BigEndian.hxx"
 #include "lib/lmdb/Cursor.hxx"
@@ -130,10 +131,11 @@ lmdb::EnvOptions IndexOptions() {
 
 lmdb::Env OpenMigrated(const std::filesystem::path& dir, const WrapFiles& wraps,
                        bool& moved_wraps) {
-    const std::array<lmdb::Migration, 3> migrations{
+    const std::array<lmdb::Migration, 4> migrations{
         CreateDatabases({kTransfers, kFiles, kDownloads, kExpiry}),
         CreateDatabases({std::begin(LmdbIndex::kSenderDatabases), std::end(LmdbIndex::kSenderDatabases)}),
-        MoveSecretsOutOfRecords(wraps, kTransfers, kFiles, moved_wraps)};
+        MoveSecretsOutOfRecords(wraps, kTransfers, kFiles, moved_wraps),
+        CreateDatabases({std::begin(QuickKeys::kDatabases), std::end(QuickKeys::kDatabases)})};
     return lmdb::OpenIndex(dir, LmdbIndex::kSchemaVersion, migrations, IndexOptions());
 }
 

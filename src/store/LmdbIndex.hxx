@@ -22,7 +22,7 @@ class WrapFiles;
 
 class LmdbIndex final : public Index {
 public:
-    static constexpr std::uint64_t kSchemaVersion = 3;
+    static constexpr std::uint64_t kSchemaVersion = 4;
     /// Named databases of the sender side, kept in this environment and
     /// used by their own modules through env(): browser clients, pending
     /// verification codes, API tokens, recipients' access grants.

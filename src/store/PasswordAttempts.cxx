@@ -16,7 +16,8 @@
 namespace sealpost::store {
 
 void Storage::AttemptPassword(const TransferRecord& transfer, std::string password, Actor actor,
-                              std::function<void(AttemptResult)> done) {
+                              std::function<void(AttemptResult)> done,
+                              std::string invitation_of) {
     using Attempt = Index::AttemptOutcome;
     auto result = std::make_shared<AttemptResult>();
     auto shared_done = std::make_shared<std::function<void(AttemptResult)>>(std::move(done));
@@ -44,10 +45,16 @@ void Storage::AttemptPassword(const TransferRecord& transfer, std::string passwo
             });
     };
     // Argon2id, then the settling transaction.
-    auto evaluate = [this, result, id, settle, password = std::move(password)]() mutable {
+    std::string invitee;
+    if (const auto* r = transfer.FindRecipient(invitation_of); r && r->quick_invitation)
+        invitee = r->email;
+    auto evaluate = [this, result, id, settle, password = std::move(password),
+                     invitation_of = std::move(invitation_of),
+                     invitee = std::move(invitee)]() mutable {
         auto identity = std::make_shared<Identity>();
         const bool queued = kdf_.Run(
-            [this, id, identity, password = std::move(password)] {
+            [this, id, identity, result, password = std::move(password),
+             invitation_of = std::move(invitation_of), invitee = std::move(invitee)] {
                 const auto w_pw = wraps_.Get(id, WrapKind::password);
                 if (!w_pw)
                     return;
@@ -55,8 +62,22 @@ void Storage::AttemptPassword(const TransferRecord& transfer, std::string passwo
                 if (!params)
                     return;
                 const auto kek = crypto::PasswordKek::Derive(password, *params);
-                if (auto keys = crypto::TransferKeys::OpenWithPassword(kek, id, *w_pw))
-                    *identity = std::make_shared<const age::AgeIdentity>(keys->Identity().Clone());
+                auto keys = crypto::TransferKeys::OpenWithPassword(kek, id, *w_pw);
+                if (!keys)
+                    return;
+                *identity = std::make_shared<const age::AgeIdentity>(keys->Identity().Clone());
+                // QUICK activation: W_inv[B] opens with the same KEK.
+                if (invitee.empty())
+                    return;
+                const auto w_inv = wraps_.Get(invitation_of, WrapKind::invitation);
+                if (!w_inv)
+                    return;
+                const auto shared =
+                    kek.Unwrap({crypto::purpose::kQuickInvitation, {id, invitee}}, *w_inv);
+                if (shared && shared->size() == crypto::kSymmetricKeySize)
+                    result->invitation_key = std::make_shared<const crypto::SymmetricKey>(
+                        std::span<const std::uint8_t, crypto::kSymmetricKeySize>(
+                            shared->data(), crypto::kSymmetricKeySize));
             },
             [this, result, id, identity, settle] {
                 result->identity = *identity;

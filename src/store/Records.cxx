@@ -56,12 +56,18 @@ const RecipientRecord* TransferRecord::FindRecipient(std::string_view download_i
 
 std::string Serialize(const TransferRecord& r) {
     json recipients = json::array();
-    for (const auto& rc : r.recipients)
-        recipients.push_back({{"email", rc.email},
-                              {"kind", rc.kind},
-                              {"download_id", rc.download_id},
-                              {"downloads", rc.downloads},
-                              {"last_download_at", rc.last_download_at}});
+    for (const auto& rc : r.recipients) {
+        json entry = {{"email", rc.email},
+                      {"kind", rc.kind},
+                      {"download_id", rc.download_id},
+                      {"downloads", rc.downloads},
+                      {"last_download_at", rc.last_download_at}};
+        if (!rc.quick_key_id.empty()) {
+            entry["quick_key_id"] = rc.quick_key_id;
+            entry["quick_invitation"] = rc.quick_invitation;
+        }
+        recipients.push_back(std::move(entry));
+    }
     const json j = {
         {"id", r.id},
         {"status", ToString(r.status)},
@@ -112,7 +118,8 @@ std::optional<TransferRecord> ParseTransfer(std::string_view data) {
             r.recipients.push_back(
                 {rc.at("email").get<std::string>(), rc.at("kind").get<std::string>(),
                  rc.at("download_id").get<std::string>(), rc.at("downloads").get<std::uint64_t>(),
-                 rc.at("last_download_at").get<std::int64_t>()});
+                 rc.at("last_download_at").get<std::int64_t>(),
+                 rc.value("quick_key_id", std::string()), rc.value("quick_invitation", false)});
         r.created_at = j.at("created_at").get<std::int64_t>();
         r.expires_at = j.at("expires_at").get<std::int64_t>();
         r.public_key = j.at("public_key").get<std::string>();

@@ -28,6 +28,16 @@ struct RecipientRecord {
     std::string download_id;
     std::uint64_t downloads = 0;
     std::int64_t last_download_at = 0; ///< unix seconds, 0 = never
+    /// QUICK: the id of the shared key SK{sender, recipient} that W_q[B]
+    /// (wrap file named by download_id) is under; empty = no W_q.
+    std::string quick_key_id = {};
+    /// QUICK: the transfer carries W_inv[B] (an invitation: opened with the
+    /// password, it activates QUICK); false = B was connected when sent.
+    bool quick_invitation = false;
+
+    /// Opens without a password in a browser that holds the key (connected
+    /// when the transfer was made).
+    bool QuickReception() const noexcept { return !quick_key_id.empty() && !quick_invitation; }
 };
 
 struct TransferRecord {

@@ -95,6 +95,7 @@ Storage::Storage(uv_loop_s* loop, StorageOptions options)
       wraps_(options_.data_dir / "keys" / "wraps"),
       index_(std::make_unique<LmdbIndex>(options_.data_dir / "index", wraps_)),
       blobs_(std::make_unique<LocalBlobStore>(options_.data_dir / "blobs")), grants_(index_->env(), wraps_),
+      quick_(index_->env(), wraps_),
       kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf),
       segment_pool_(
           std::make_shared<SegmentPool>(UploadSession::kSegmentBytes, options_.upload_buffers)),
@@ -119,10 +120,38 @@ TransferRecord Storage::CreateTransfer(const NewTransfer& request) {
     t.max_size = request.max_size ? std::min(request.max_size, options_.max_transfer_size)
                                   : options_.max_transfer_size;
     t.options = request.options;
-    const crypto::KdfParams params{options_.kdf_opslimit, options_.kdf_memlimit};
+    // QUICK: the shared key each recipient's W_q[B] goes under.
+    std::vector<crypto::SymmetricKey> shared(t.recipients.size());
+    if (request.quick_browser) {
+        for (std::size_t i = 0; i < t.recipients.size(); ++i) {
+            auto& r = t.recipients[i];
+            auto key = quick_.KeyForSending(*request.quick_browser, t.sender, r.email, t.created_at);
+            r.quick_key_id = key.key_id;
+            r.quick_invitation = !key.connected;
+            shared[i] = std::move(key.key);
+            if (r.quick_invitation && request.password.empty())
+                throw QuickPasswordNeeded("a recipient is not connected by QUICK");
+        }
+    }
+    if (request.password.empty() && !request.quick_browser)
+        throw std::invalid_argument("a transfer needs a password or QUICK");
+    t.options["quick_only"] = request.password.empty();
     wraps_.Put(t.id, WrapKind::upload, keys.WrapForServer(*server_key_, t.id));
-    wraps_.Put(t.id, WrapKind::password,
-               keys.WrapWithPassword(crypto::PasswordKek::Derive(request.password, params), t.id));
+    if (!request.password.empty()) {
+        const crypto::KdfParams params{options_.kdf_opslimit, options_.kdf_memlimit};
+        const auto kek = crypto::PasswordKek::Derive(request.password, params);
+        wraps_.Put(t.id, WrapKind::password, keys.WrapWithPassword(kek, t.id));
+        for (std::size_t i = 0; i < t.recipients.size(); ++i)
+            if (t.recipients[i].quick_invitation)
+                wraps_.Put(t.recipients[i].download_id, WrapKind::invitation,
+                           kek.Wrap({crypto::purpose::kQuickInvitation,
+                                     {t.id, t.recipients[i].email}},
+                                    shared[i].Span()));
+    }
+    for (std::size_t i = 0; i < t.recipients.size(); ++i)
+        if (!t.recipients[i].quick_key_id.empty())
+            wraps_.Put(t.recipients[i].download_id, WrapKind::quick,
+                       keys.WrapForQuick(shared[i], t.id, t.recipients[i].email));
     std::optional<FileRecord> message;
     if (request.message) {
         message = WriteSmallBlob(*blobs_, t, *request.message);
@@ -130,6 +159,22 @@ TransferRecord Storage::CreateTransfer(const NewTransfer& request) {
     }
     index_->CreateTransfer(t, message);
     return t;
+}
+
+Identity Storage::OpenWithQuick(const TransferRecord& t, const RecipientRecord& r,
+                                const QuickBrowser& browser) const {
+    if (r.quick_key_id.empty())
+        return nullptr;
+    const auto shared = quick_.Open(browser, r.email, t.sender, r.quick_key_id);
+    if (!shared)
+        return nullptr;
+    const auto w_q = wraps_.Get(r.download_id, WrapKind::quick);
+    if (!w_q)
+        return nullptr;
+    auto keys = crypto::TransferKeys::OpenWithQuick(*shared, t.id, r.email, *w_q);
+    if (!keys)
+        return nullptr;
+    return std::make_shared<const age::AgeIdentity>(keys->Identity().Clone());
 }
 
 Storage::Submitted Storage::SubmitTransferNow(const std::string& transfer_id) {

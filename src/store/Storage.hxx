@@ -24,6 +24,7 @@
 #include "store/LmdbIndex.hxx"
 #include "store/KdfQueue.hxx"
 #include "store/Outcome.hxx"
+#include "store/QuickKeys.hxx"
 #include "store/UploadSession.hxx"
 #include "store/WrapFiles.hxx"
 
@@ -72,6 +73,17 @@ struct NewTransfer {
     std::optional<std::string> message;
     std::uint64_t max_size = 0; ///< 0 = the configured maximum
     nlohmann::json options = nlohmann::json::object();
+    /// password_mode quick: the sending browser. Each recipient gets W_q[B]
+    /// under the shared key it uses (QuickKeys::KeyForSending); those not yet
+    /// connected also get the invitation W_inv[B] under the password's KEK.
+    /// `password` may then be empty when every recipient is connected.
+    std::shared_ptr<const QuickBrowser> quick_browser;
+};
+
+/// CreateTransfer with QUICK: some recipient needs an invitation and the
+/// request carries no password (the connection changed since it was checked).
+struct QuickPasswordNeeded : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 using Identity = std::shared_ptr<const age::AgeIdentity>;
@@ -114,6 +126,9 @@ public:
     lmdb::Env& shared_env() noexcept { return index_->env(); }
     AccessGrants& grants() noexcept { return grants_; }
     const WrapFiles& wraps() const noexcept { return wraps_; }
+    /// The QUICK shared keys held by browsers, and activation codes.
+    QuickKeys& quick() noexcept { return quick_; }
+    const QuickKeys& quick() const noexcept { return quick_; }
     const BlobStore& blobs() const noexcept { return *blobs_; }
     /// The buffers request bodies are read into (loop thread).
     const SegmentPool& upload_buffers() const noexcept { return *segment_pool_; }
@@ -150,6 +165,12 @@ public:
     std::optional<TransferRecord> RecordDownloadNow(const std::string& transfer_id,
                                                     const std::string& download_id,
                                                     std::int64_t now);
+    /// sk_T through W_q[B] of the recipient with the shared key `browser`
+    /// holds for that recipient and the sender; null when it holds none (or
+    /// the transfer has no W_q for this recipient). Reads small files: any
+    /// thread.
+    Identity OpenWithQuick(const TransferRecord& transfer, const RecipientRecord& recipient,
+                           const QuickBrowser& browser) const;
     /// An administrator's unlock: clears the lock and the consecutive count.
     /// Blocking (threadpool); nullopt when the transfer is gone.
     std::optional<TransferRecord> ClearLockNow(const std::string& transfer_id);
@@ -182,6 +203,9 @@ public:
         TransferRecord transfer; ///< counters after this attempt
         bool busy = false;       ///< refused before evaluation: the Argon2id queue is full
         bool evaluated = false;  ///< Argon2id ran and the result was counted
+        /// SK{A,B} opened from the invitation W_inv[B] with the same KEK, when
+        /// asked for (`invitation_of`) and the password was right.
+        std::shared_ptr<const crypto::SymmetricKey> invitation_key;
     };
     /// A counted password attempt (every route that takes a password uses
     /// this): reserved in one write transaction before Argon2id runs
@@ -189,8 +213,11 @@ public:
     /// the deletion limit marks the transfer deleted in that transaction and
     /// crypto-shreds it (DeleteTransfer's teardown, `actor` in its audit
     /// event) before `done` runs.
+    /// `invitation_of`: a recipient's download id whose W_inv[B] the same
+    /// KEK should open too (QUICK activation).
     void AttemptPassword(const TransferRecord& transfer, std::string password, Actor actor,
-                         std::function<void(AttemptResult)> done);
+                         std::function<void(AttemptResult)> done,
+                         std::string invitation_of = {});
     /// Runs another Argon2id job (an administrator's password) within the
     /// same bounded queue; false (nothing runs) when the queue is full.
     bool RunKdf(std::function<void()> job, std::function<void()> done) {
@@ -236,6 +263,7 @@ private:
     std::unique_ptr<LmdbIndex> index_;
     std::unique_ptr<const BlobStore> blobs_;
     AccessGrants grants_;
+    QuickKeys quick_;
     KdfQueue kdf_;
     std::shared_ptr<SegmentPool> segment_pool_;
     std::shared_ptr<UploadCommits> upload_commits_;

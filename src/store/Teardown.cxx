@@ -3,7 +3,7 @@
 // Always in this order:
 //   1. the state change, in one index transaction (nothing more happens when
 //      the transfer is already gone, so two deletions never both run);
-//   2. its wraps (W_up, W_pw) are destroyed: from here on nothing opens sk_T;
+//   2. its wraps (W_up, W_pw, each recipient's W_q and W_inv) are destroyed: from here on nothing opens sk_T;
 //   3. its recipients' access grants (their wraps first);
 //   4. its blob files;
 //   5. its file records;
@@ -18,7 +18,11 @@
 namespace sealpost::store {
 
 void Storage::Teardown(const TransferRecord& gone) {
-    wraps_.DestroyTransferWraps(gone.id);
+    std::vector<std::string> download_ids;
+    for (const auto& r : gone.recipients)
+        if (IsValidId(r.download_id))
+            download_ids.push_back(r.download_id);
+    wraps_.DestroyTransferWraps(gone.id, download_ids);
     grants_.Prune(UnixNow(), gone.id);
     std::vector<std::string> ids = gone.file_ids;
     if (const auto current = index_->GetTransfer(gone.id))

@@ -22,6 +22,14 @@ std::string_view Suffix(WrapKind kind) noexcept {
         return ".pw";
     case WrapKind::access:
         return ".grant";
+    case WrapKind::quick:
+        return ".q";
+    case WrapKind::invitation:
+        return ".inv";
+    case WrapKind::shared:
+        return ".sk";
+    case WrapKind::code:
+        return ".code";
     }
     return ".unknown";
 }
@@ -72,7 +80,9 @@ std::optional<std::vector<std::uint8_t>> WrapFiles::Get(std::string_view id,
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0)
         ThrowErrno("stat " + path.filename().string());
-    if (st.st_size <= 0 || st.st_size > 4096)
+    // A code's bundle holds every shared key of an address; the rest are one key.
+    const off_t limit = kind == WrapKind::code ? (off_t{1} << 20) : 4096;
+    if (st.st_size <= 0 || st.st_size > limit)
         return std::nullopt; // a destroyed (zeroed, not yet unlinked) or foreign file
     std::vector<std::uint8_t> data(static_cast<std::size_t>(st.st_size));
     if (ReadAt(fd.get(), data, 0) != data.size())
@@ -100,9 +110,14 @@ void WrapFiles::Destroy(std::string_view id, WrapKind kind) const {
     SyncDirectory(dir_);
 }
 
-void WrapFiles::DestroyTransferWraps(std::string_view transfer_id) const {
+void WrapFiles::DestroyTransferWraps(std::string_view transfer_id,
+                                     const std::vector<std::string>& download_ids) const {
     Destroy(transfer_id, WrapKind::upload);
     Destroy(transfer_id, WrapKind::password);
+    for (const auto& id : download_ids) {
+        Destroy(id, WrapKind::quick);
+        Destroy(id, WrapKind::invitation);
+    }
 }
 
 std::vector<std::pair<std::string, WrapKind>> WrapFiles::List() const {
@@ -114,7 +129,9 @@ std::vector<std::pair<std::string, WrapKind>> WrapFiles::List() const {
             continue;
         const std::string id = name.substr(0, dot);
         const std::string_view suffix = std::string_view(name).substr(dot);
-        for (const auto kind : {WrapKind::upload, WrapKind::password, WrapKind::access})
+        for (const auto kind : {WrapKind::upload, WrapKind::password, WrapKind::access,
+                                WrapKind::quick, WrapKind::invitation, WrapKind::shared,
+                                WrapKind::code})
             if (suffix == Suffix(kind) && IsValidId(id))
                 found.emplace_back(id, kind);
         if (suffix.ends_with(".tmp")) // an interrupted Put

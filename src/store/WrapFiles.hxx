@@ -1,5 +1,5 @@
-// The destroyable key wraps: W_up, W_pw and the recipients' access-grant
-// wraps, one small file each under data/keys/wraps/, never in the LMDB index.
+// The destroyable key wraps: W_up, W_pw, the recipients' access-grant
+// wraps and the QUICK wraps (W_q, W_inv, browsers' shared keys, activation codes), one small file each under data/keys/wraps/, never in the LMDB index.
 //
 // Why files: LMDB never overwrites a page in place, so an old version of a
 // record stays readable in freed pages of data.mdb long after it was
@@ -31,6 +31,10 @@ enum class WrapKind {
     upload,   ///< W_up: sk_T under a key derived from the server key, while open
     password, ///< W_pw: sk_T under the password KEK
     access,   ///< a recipient's access grant (the id is the grant id)
+    quick,      ///< W_q[B]: sk_T under SK{A,B} (the id is B's download id)
+    invitation, ///< W_inv[B]: SK{A,B} under the password KEK (B's download id)
+    shared,     ///< SK{A,B} under a browser's personal key (QuickKeys)
+    code,       ///< a QUICK activation code's bundle of shared keys (QuickKeys)
 };
 
 class WrapFiles {
@@ -47,8 +51,10 @@ public:
     /// Overwrites the wrap's bytes with zeros, syncs, unlinks it and syncs the
     /// directory. A missing wrap is fine. Throws std::system_error.
     void Destroy(std::string_view id, WrapKind kind) const;
-    /// Every wrap of a transfer (upload and password).
-    void DestroyTransferWraps(std::string_view transfer_id) const;
+    /// Every wrap of a transfer: upload, password, and each recipient's
+    /// W_q and W_inv (named by the recipients' download ids).
+    void DestroyTransferWraps(std::string_view transfer_id,
+                              const std::vector<std::string>& download_ids = {}) const;
     /// (id, kind) of every wrap present, for the start-up sweep.
     std::vector<std::pair<std::string, WrapKind>> List() const;
 

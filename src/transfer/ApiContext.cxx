@@ -51,6 +51,7 @@ ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& ou
     limiters_.emplace("verification_email", security::RateLimit{5, minutes(60)});
     limiters_.emplace("code_ip", security::RateLimit{20, minutes(10)});
     limiters_.emplace("password_ip", security::RateLimit{30, minutes(10)});
+    limiters_.emplace("quick_code_ip", security::RateLimit{20, minutes(10)});
 }
 
 ApiContext::~ApiContext() = default;

@@ -80,6 +80,7 @@ public:
     ///   verification_email   5 code requests per hour per address
     ///   code_ip             20 code entries per 10 minutes per client IP
     ///   password_ip         30 password attempts per 10 minutes per client IP
+    ///   quick_code_ip       20 activation codes made or entered per 10 minutes per IP
     /// (unknown API tokens are limited by the SenderAuthenticator).
     bool CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key);
     /// The client's address (X-Forwarded-For only from security.trusted_proxies).

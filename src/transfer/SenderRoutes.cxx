@@ -7,7 +7,9 @@
 #include "policy/PolicyJson.hxx"
 #include "security/Origin.hxx"
 #include "security/SenderAuthenticator.hxx"
+#include "store/Storage.hxx"
 #include "transfer/ApiContext.hxx"
+#include "transfer/QuickAccess.hxx"
 #include "transfer/Routes.hxx"
 #include "util/Text.hxx"
 #include "util/Time.hxx"
@@ -140,10 +142,11 @@ void ConfirmVerification(ApiContext& ctx, security::SenderAuthenticator& authn, 
     auto outcome = std::make_shared<Outcome>();
     const std::int64_t until = UnixNow() + authn.CookieSeconds();
     SenderStore* store = &ctx.senders();
+    store::QuickKeys* quick = &ctx.storage().quick();
     const http::ExchangeRef ref = ex.Ref();
     uv::QueueWork(
         ex.loop(),
-        [store, id, code = *code, old_cookie, cookie, outcome, until] {
+        [store, quick, id, code = *code, old_cookie, cookie, outcome, until] {
             const std::int64_t now = UnixNow();
             outcome->result = store->ConfirmCode(id, code, now, outcome->record);
             if (outcome->result != SenderStore::CodeResult::confirmed)
@@ -152,6 +155,10 @@ void ConfirmVerification(ApiContext& ctx, security::SenderAuthenticator& authn, 
                                  until};
             identity::RotateClient(*store, old_cookie->has_value() ? &**old_cookie : nullptr,
                                    *cookie, outcome->identity, now);
+            // The QUICK keys of the old cookie go under the new one's personal keys.
+            if (old_cookie->has_value())
+                quick->Rewrap({(*old_cookie)->Handle(), (*old_cookie)->client_key.Clone()},
+                              {cookie->Handle(), cookie->client_key.Clone()}, now);
         },
         [&ctx, &authn, ref, cookie, outcome](std::exception_ptr error) {
             Exchange* e = ref.get();
@@ -235,10 +242,11 @@ void ChangeSender(ApiContext& ctx, security::SenderAuthenticator& authn, Exchang
     }
     auto result = std::make_shared<std::optional<identity::SenderIdentity>>();
     SenderStore* store = &ctx.senders();
+    store::QuickKeys* quick = &ctx.storage().quick();
     const http::ExchangeRef ref = ex.Ref();
     uv::QueueWork(
         ex.loop(),
-        [store, handle = auth->client_handle, email, remove, name, phone, result] {
+        [store, quick, handle = auth->client_handle, email, remove, name, phone, result] {
             auto client = store->GetClient(handle);
             if (!client)
                 return;
@@ -260,6 +268,9 @@ void ChangeSender(ApiContext& ctx, security::SenderAuthenticator& authn, Exchang
                 store->DeleteClient(handle);
             else
                 store->PutClient(handle, *client);
+            // Removing an identity forgets this browser's QUICK keys for it.
+            if (remove && *result)
+                quick->Forget(handle, email);
         },
         [ref, remove, result](std::exception_ptr error) {
             Exchange* e = ref.get();
@@ -307,7 +318,7 @@ void AddSenderRoutes(http::Router& router, ApiContext& ctx, security::SenderAuth
         r.headers.Add("Cache-Control", "no-store");
         ex.Respond(std::move(r));
     });
-    router.Add("POST", "/api/v1/policy/check", [&ctx](Exchange& ex) {
+    router.Add("POST", "/api/v1/policy/check", [&ctx, &authn](Exchange& ex) {
         const auto body = SmallJsonBody(ex);
         if (!body)
             return;
@@ -319,6 +330,15 @@ void AddSenderRoutes(http::Router& router, ApiContext& ctx, security::SenderAuth
         const auto bcc = ParseRecipientsJson(body->value("bcc", nlohmann::json()));
         const auto decision = ctx.sender_policy().Check(*sender, to, cc, bcc);
         nlohmann::json out = PolicyCheckToJson(decision);
+        // Recipients this browser (for this sender) reaches with QUICK.
+        nlohmann::json connected = nlohmann::json::array();
+        if (const auto browser = QuickBrowserOf(ctx, authn, ex, *sender))
+            for (const auto* list : {&to, &cc, &bcc})
+                for (const auto& address : list->addresses)
+                    if (ctx.storage().quick().Connected(browser->handle, *sender,
+                                                         address.ToString()))
+                        connected.push_back(address.ToString());
+        out["quick_connected"] = connected;
         out["max_retention_days"] = ctx.config().policy.max_retention_days;
         out["max_transfer_size"] = ctx.config().limits.max_transfer_size;
         ex.Respond(Response::Json(200, out));

@@ -86,6 +86,15 @@ ParseTransferRequest(const nlohmann::json& body, const TransferRequestLimits& li
     if (!password)
         return fail();
     r.password = *password;
+    const auto fallback = fields.String("quick_fallback", 16);
+    if (!fallback)
+        return fail();
+    if (*fallback == "generated")
+        r.quick_generated = true;
+    else if (!fallback->empty() && *fallback != "manual") {
+        fields.Fail("quick_fallback must be manual or generated");
+        return fail();
+    }
 
     const auto name = fields.String("sender_name", 200);
     const auto phone = name ? fields.String("sender_phone", 64) : std::nullopt;

@@ -38,6 +38,9 @@ struct TransferRequest {
     PasswordMode password_mode = PasswordMode::manual;
     /// As given ("" when absent).
     std::string password;
+    /// password_mode quick: the invitation password of recipients not yet
+    /// connected is made by the server ("quick_fallback": "generated").
+    bool quick_generated = false;
     /// A token carries no name or phone; the body may give them.
     std::string sender_name, sender_phone;
 };

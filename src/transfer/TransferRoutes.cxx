@@ -11,6 +11,7 @@
 #include "store/Storage.hxx"
 #include "store/AccessGrants.hxx"
 #include "transfer/ApiContext.hxx"
+#include "transfer/QuickAccess.hxx"
 #include "transfer/Routes.hxx"
 #include "transfer/TransferRequest.hxx"
 #include "util/Text.hxx"
@@ -71,6 +72,7 @@ nlohmann::json StatusJson(const TransferRecord& t, const store::Index& index) {
             {{"email", r.email},
              {"kind", r.kind},
              {"downloads", r.downloads},
+             {"quick", r.QuickReception()},
              {"last_download_at", r.last_download_at ? nlohmann::json(Rfc3339(r.last_download_at))
                                                      : nlohmann::json(nullptr)}});
     nlohmann::json files = nlohmann::json::array();
@@ -130,19 +132,65 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
     const std::uint64_t retention_days =
         in.retention_days.value_or(config.policy.default_retention_days);
 
+    // The recipients, each once.
+    std::vector<std::pair<std::string, std::string>> recipients;
+    {
+        std::vector<std::string> seen;
+        for (const auto& [list, kind] :
+             {std::pair{&in.to, "to"}, std::pair{&in.cc, "cc"}, std::pair{&in.bcc, "bcc"}}) {
+            for (const auto& address : list->addresses) {
+                std::string email = address.ToString();
+                const std::string key = LowerAscii(email);
+                if (std::find(seen.begin(), seen.end(), key) != seen.end())
+                    continue;
+                seen.push_back(key);
+                recipients.emplace_back(std::move(email), kind);
+            }
+        }
+    }
+
+    // QUICK: connected recipients need no password; the others get an invitation.
+    const bool quick = in.password_mode == PasswordMode::quick;
+    std::shared_ptr<const store::QuickBrowser> quick_browser;
+    bool invitations = false;
+    if (quick) {
+        if (!config.quick.enabled) {
+            ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
+                                         {{"reason", "quick_unavailable"}}));
+            return;
+        }
+        auto browser = auth->by_token ? std::nullopt : QuickBrowserOf(ctx, authn, ex, auth->email);
+        if (!browser) {
+            ex.Respond(Response::Problem(
+                400, "QUICK needs a browser (or client) verified for the sender, not an API token",
+                {{"reason", "quick_needs_browser"}}));
+            return;
+        }
+        std::vector<RefusedRecipient> unconnected;
+        for (const auto& [email, kind] : recipients)
+            if (!ctx.storage().quick().Connected(browser->handle, auth->email, email))
+                unconnected.push_back({email, "quick_not_connected"});
+        invitations = !unconnected.empty();
+        if (invitations && in.password.empty() && !in.quick_generated) {
+            ex.Respond(Response::Problem(
+                400,
+                "some recipients have no QUICK connection yet: their invitation needs a password",
+                {{"reason", "password_required"},
+                 {"failed_recipients", FailedRecipients(unconnected)}}));
+            return;
+        }
+        quick_browser = std::make_shared<const store::QuickBrowser>(std::move(*browser));
+    }
+
     // The password.
     std::string password;
-    const bool generated = in.password_mode == PasswordMode::generated;
-    if (in.password_mode == PasswordMode::quick) {
-        ex.Respond(Response::Problem(400, "QUICK connections are not enabled on this server",
-                                     {{"reason", "quick_unavailable"}}));
-        return;
-    }
+    const bool generated = in.password_mode == PasswordMode::generated ||
+                           (quick && invitations && in.password.empty() && in.quick_generated);
     if (generated) {
         password = ctx.password_policy().Generate();
     } else {
         password = in.password;
-        if (password.empty()) {
+        if (password.empty() && !quick) {
             ex.Respond(Response::Problem(
                 400, "a password is required",
                 {{"violations",
@@ -150,7 +198,9 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
                       {{{"rule", "min_length"}, {"message", "A password is required."}}})}}));
             return;
         }
-        const auto violations = ctx.password_policy().Check(password);
+        const auto violations =
+            password.empty() ? decltype(ctx.password_policy().Check(password)){}
+                             : ctx.password_policy().Check(password);
         if (!violations.empty()) {
             ex.Respond(
                 Response::Problem(400, "the password does not follow the password rules",
@@ -158,7 +208,7 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
             return;
         }
     }
-    if (Contains(in.subject, password) || Contains(in.body, password)) {
+    if (!password.empty() && (Contains(in.subject, password) || Contains(in.body, password))) {
         ex.Respond(Response::Problem(
             400, "the notification text is not encrypted and must not contain the password"));
         return;
@@ -166,18 +216,8 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
 
     auto request = std::make_shared<store::NewTransfer>();
     request->sender = auth->email;
-    std::vector<std::string> seen;
-    for (const auto& [list, kind] :
-         {std::pair{&in.to, "to"}, std::pair{&in.cc, "cc"}, std::pair{&in.bcc, "bcc"}}) {
-        for (const auto& address : list->addresses) {
-            std::string email = address.ToString();
-            const std::string key = LowerAscii(email);
-            if (std::find(seen.begin(), seen.end(), key) != seen.end())
-                continue;
-            seen.push_back(key);
-            request->recipients.emplace_back(std::move(email), kind);
-        }
-    }
+    request->recipients = std::move(recipients);
+    request->quick_browser = quick_browser;
     request->retention_seconds = static_cast<std::int64_t>(retention_days) * 86400;
     request->password = password;
     request->message = in.message;
@@ -188,7 +228,7 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
                         {"notify_on_provided", in.notify_on_provided},
                         {"notify_on_download", in.notify_on_download},
                         {"show_filenames", in.show_filenames},
-                        {"password_mode", generated ? "generated" : "manual"},
+                        {"password_mode", quick ? "quick" : generated ? "generated" : "manual"},
                         {"notification_subject", in.subject},
                         {"notification_body", in.body}};
 
@@ -197,17 +237,27 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
     const http::ExchangeRef ref = ex.Ref();
     const std::int64_t renew_until = UnixNow() + authn.CookieSeconds();
     uv_loop_s* loop = ex.loop();
+    auto quick_refused = std::make_shared<bool>(false);
     storage->RunKdf(
-        [storage, request, created] {
+        [storage, request, created, quick_refused] {
             try {
                 *created = storage->CreateTransfer(*request);
+            } catch (const store::QuickPasswordNeeded&) {
+                *quick_refused = true;
             } catch (const std::exception& e) {
                 log::Write(log::Level::error, "transfer_not_created", {{"error", e.what()}});
             }
         },
         [&ctx, &authn, ref, created, auth = *auth, generated, password, retention_days, renew_until,
-         loop] {
+         loop, quick, quick_refused] {
             Exchange* e = ref.get();
+            if (*quick_refused) {
+                if (e)
+                    e->Respond(Response::Problem(
+                        409, "a QUICK connection changed while the transfer was made; try again",
+                        {{"reason", "password_required"}}));
+                return;
+            }
             if (created->id.empty()) {
                 if (e)
                     e->Respond(Response::Problem(503, "the transfer cannot be created now"));
@@ -222,7 +272,11 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
                     },
                     [](std::exception_ptr) {});
             }
+            std::size_t quick_receptions = 0;
+            for (const auto& r : created->recipients)
+                quick_receptions += r.QuickReception() ? 1 : 0;
             const nlohmann::json detail = {{"recipients", created->recipients.size()},
+                                           {"quick", quick_receptions},
                                            {"retention_days", retention_days},
                                            {"message", !created->message_file_id.empty()},
                                            {"by_token", auth.by_token}};
@@ -235,6 +289,12 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
                                   {"expires_at", Rfc3339(created->expires_at)}};
             if (generated)
                 out["password"] = password;
+            if (quick) {
+                nlohmann::json list = nlohmann::json::array();
+                for (const auto& r : created->recipients)
+                    list.push_back({{"email", r.email}, {"quick", r.QuickReception()}});
+                out["recipients"] = list;
+            }
             Response r = Response::Json(201, out);
             r.headers.Add("Location", "/api/v1/transfers/" + created->id);
             r.headers.Add("Cache-Control", "no-store");
@@ -272,7 +332,8 @@ void NotifyProvided(ApiContext& ctx, const TransferRecord& t,
                                        .expires_at = ToMailTime(t.expires_at),
                                        .file_names = show ? names : std::vector<std::string>{},
                                        .show_file_names = show,
-                                       .has_message = !t.message_file_id.empty()};
+                                       .has_message = !t.message_file_id.empty(),
+                                       .password_required = !r.QuickReception()};
         if (!subject.empty())
             mail.custom_subject = subject;
         if (!body.empty())

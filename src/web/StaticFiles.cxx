@@ -78,6 +78,7 @@ void StaticFiles::AddRoutes(http::Router& router) {
     router.Add("GET", "/d/{download_id}", page("/retrieve.html", true));
     router.Add("GET", "/t/{id}", page("/status.html", true));
     router.Add("GET", "/admin", page("/admin.html", true));
+    router.Add("GET", "/quick", page("/quick.html", true));
     router.Add("GET", "/Upload1", [](http::Exchange& ex) {
         auto response = http::Response::Empty(301);
         std::string location = "/upload";
