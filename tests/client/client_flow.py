@@ -146,6 +146,22 @@ def verification(work, base, cli, mailbox):
                    "Correct-Horse-Battery-9", "-o", out), 0, "download of the --from transfer")
     check(open(os.path.join(out, "from.txt"), "rb").read() == b"from a verified sender\n", "bytes")
 
+    step("send --quick with the kept identity: an unconnected recipient gets an invitation")
+    r = cli.run("send", "--server", base, "--token", "x" * 40, "--to", "carl@akademiska.se",
+                "--quick", payload)
+    expect(r, 2, "--quick with an API token (no QUICK keys) is a usage error")
+    links_before = len([m for m in mailbox.all() if "carl@akademiska.se" in m[0]["rcpt_tos"]
+                        and "/d/" in flow.text_of(m[1])])
+    r = cli.run("send", "--server", base, "--from", "anna@regionuppsala.se", "--to",
+                "carl@akademiska.se", "--quick", "--json", payload)
+    expect(r, 0, "send --quick")
+    result = json.loads(r.stdout)
+    check(result["quick"] == [{"email": "carl@akademiska.se", "quick": False}]
+          and result.get("password"), f"an invitation with a generated password: {result}")
+    out = os.path.join(work, "quick-down")
+    expect(cli.run("download", link_for(mailbox, "carl@akademiska.se", links_before), "--password",
+                   result["password"], "-o", out), 0, "the invitation opens with its password")
+
 
 def notification_options(work, base, cli, mailbox, robot):
     step("--cc, --bcc, --subject/--body-file, --hide-filenames, --notify-download reach the server")

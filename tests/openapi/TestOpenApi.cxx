@@ -54,6 +54,7 @@ const std::vector<std::pair<std::string, std::string>> kOperations = {
     {"post", "/api/v1/quick/activation-codes"},
     {"post", "/api/v1/quick/reactivate"},
     {"delete", "/api/v1/quick/{email}/{partner}"},
+    {"get", "/api/v1/cookies"},
     {"post", "/api/v1/admin/session"},
     {"delete", "/api/v1/admin/session"},
     {"get", "/api/v1/admin/transfers"},
@@ -62,6 +63,8 @@ const std::vector<std::pair<std::string, std::string>> kOperations = {
     {"get", "/api/v1/admin/audit"},
     {"get", "/api/v1/admin/audit/verify"},
     {"get", "/api/v1/admin/stats"},
+    {"get", "/api/v1/admin/quick"},
+    {"delete", "/api/v1/admin/quick/{email}/{partner}"},
 };
 
 const std::vector<std::string> kAuditEvents = {
