@@ -290,6 +290,13 @@ test('QUICK: an activation code made in B\'s browser restores the connection in 
   await c.page.click('#enter-submit')
   await waitFor('the wrong-code message', async () => /Wrong code|expired/.test(await c.page.textContent('#enter-error')))
 
+  // On a phone-sized screen the page does not scroll sideways.
+  await c.page.setViewportSize({ width: 390, height: 844 })
+  const overflow = await c.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  assert.ok(overflow <= 0, `no horizontal scrolling on /quick (${overflow}px)`)
+  await shot(c.page, 'quick-page-phone')
+  await c.page.setViewportSize({ width: 1280, height: 720 })
+
   // Deleting the connection in this browser: transfer 1 needs its password here again.
   await c.page.click(`#quick-connections tr[data-partner="${A.email}"] button`)
   await c.page.waitForSelector('#connections-empty:not([hidden])')
