@@ -12,7 +12,8 @@ const EVENTS = ['verification_requested', 'verification_confirmed', 'verificatio
   'transfer_provided', 'notification_sent', 'notification_failed', 'download_unlocked', 'password_failed', 'transfer_locked',
   'transfer_unlocked', 'transfer_deleted_attempts', 'file_downloaded', 'zip_downloaded', 'message_read', 'transfer_revoked',
   'transfer_expired', 'quick_activated', 'quick_reactivated', 'admin_login', 'admin_login_failed', 'admin_deleted',
-  'admin_user_added', 'admin_user_removed', 'identity_exported', 'quick_connection_deleted']
+  'admin_user_added', 'admin_user_removed', 'identity_exported', 'quick_connection_deleted', 'quick_code_created',
+  'quick_code_failed']
 initPage()
 const anyEvent = new Option(t('admin.status.any'), '')
 anyEvent.dataset.i18n = 'admin.status.any'
