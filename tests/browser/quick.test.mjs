@@ -328,6 +328,11 @@ test('QUICK: the administrator lists connections by address and deletes one', as
   await row.locator('button').click()
   await page.waitForSelector('#admin-message.ok')
   await waitFor('the connection gone', async () => (await page.$$('#quick tbody tr')).length === 0)
+  // The audit log has the deletions (the browser's on /quick and this one).
+  await page.click('[data-tab=audit-tab]')
+  await page.selectOption('#a-event', 'quick_connection_deleted')
+  await page.click('#audit-filter button[type=submit]')
+  await waitFor('quick_connection_deleted events', async () => (await page.$$('#audit tbody tr')).length >= 2)
   await context.close()
 
   // B's browser no longer opens transfer 1 without its password.
