@@ -332,7 +332,10 @@ test('QUICK: the administrator lists connections by address and deletes one', as
   await page.click('[data-tab=audit-tab]')
   await page.selectOption('#a-event', 'quick_connection_deleted')
   await page.click('#audit-filter button[type=submit]')
-  await waitFor('quick_connection_deleted events', async () => (await page.$$('#audit tbody tr')).length >= 2)
+  await waitFor('quick_connection_deleted events only', async () => {
+    const names = await page.$$eval('#audit tbody tr td:nth-child(3)', (cells) => cells.map((c) => c.textContent))
+    return names.length >= 2 && names.every((e) => e === 'quick_connection_deleted')
+  })
   await context.close()
 
   // B's browser no longer opens transfer 1 without its password.
