@@ -42,7 +42,9 @@ function render() {
   $('make-form').hidden = own.length === 0
   $('make-none').hidden = own.length !== 0
   renderCode()
-  if (!$('enter-email').value && senders.length) $('enter-email').value = senders[0].email
+  // Suggest this browser's address, unless the field is already in use.
+  const input = $('enter-email')
+  if (!input.value && senders.length && document.activeElement !== input && !input.dataset.touched) input.value = senders[0].email
 }
 
 function renderCode() {
@@ -164,6 +166,9 @@ function verifyFirst(email) {
   box.focus()
 }
 
+$('enter-email').addEventListener('input', (event) => {
+  event.target.dataset.touched = '1'
+})
 $('enter-form').addEventListener('submit', (event) => {
   event.preventDefault()
   reactivate()

@@ -261,6 +261,7 @@ test('QUICK: an activation code made in B\'s browser restores the connection in 
   // A fresh browser: the code for B's address; the page verifies the address first.
   const c = await newPage()
   await c.page.goto(`${server.url}/quick`)
+  await c.page.waitForSelector('#loading', { state: 'hidden' })
   await c.page.waitForSelector('#connections-empty:not([hidden])')
   await c.page.fill('#enter-email', B.email)
   await c.page.fill('#enter-code', code)
@@ -280,6 +281,7 @@ test('QUICK: an activation code made in B\'s browser restores the connection in 
   }
   // The same code a second time: used up.
   await c.page.goto(`${server.url}/quick`)
+  await c.page.waitForSelector('#loading', { state: 'hidden' })
   await c.page.fill('#enter-email', B.email)
   await c.page.fill('#enter-code', code)
   await c.page.click('#enter-submit')
