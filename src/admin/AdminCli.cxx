@@ -243,8 +243,14 @@ int Delete(const Arguments& args, const Config& config, std::ostream& out, std::
         if (!transfer) {
             err << "sealpost: no such transfer\n";
             rc = kExitNotFound;
+        } else if (!storage.DeleteTransferNow(id, store::DeletionReason::admin, {})) {
+            // Already revoked, expired or deleted (also by a racing server or CLI):
+            // nothing was deleted now, so nothing is audited.
+            err << "sealpost: the transfer is already gone ("
+                << store::ToString(storage.index().GetTransfer(id).value_or(*transfer).status)
+                << ")\n";
+            rc = kExitNotFound;
         } else {
-            storage.DeleteTransferNow(id, store::DeletionReason::admin, {});
             RecordCli(config, "admin_deleted", id, transfer->sender);
             out << "deleted " << id << "\n";
         }

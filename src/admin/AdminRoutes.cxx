@@ -61,12 +61,16 @@ audit::AuditEvent EventFor(const AdminContext& ctx, const Exchange& ex, std::str
     return event;
 }
 
-void Record(AdminContext& ctx, audit::AuditEvent event) {
+/// Records the event; the answer to `ex` (when the client is still there) waits
+/// until the record is durable (http::Exchange::Hold).
+void Record(AdminContext& ctx, Exchange* ex, audit::AuditEvent event) {
     try {
         ctx.audit.Append(std::move(event));
     } catch (const std::exception& e) {
         log::Write(log::Level::error, "audit_event_refused", {{"error", e.what()}});
     }
+    if (ex)
+        ctx.audit.WhenStored(ex->Hold());
 }
 
 /// The caller of an admin route, or nullopt after answering 401/403.
@@ -187,7 +191,7 @@ void Login(AdminContext& ctx, Exchange& ex) {
         event.detail =
             user ? nlohmann::json{{"admin", username}} : nlohmann::json{{"known_user", false}};
         if (!success) {
-            Record(ctx, std::move(event));
+            Record(ctx, live, std::move(event));
             if (live)
                 live->Respond(Response::Problem(401, "wrong user name, password or code"));
             return;
@@ -196,7 +200,7 @@ void Login(AdminContext& ctx, Exchange& ex) {
         ctx.login_by_user.Reset(user_key);
         event.detail["role"] = ToString(user->role);
         event.detail["totp"] = step.has_value();
-        Record(ctx, std::move(event));
+        Record(ctx, live, std::move(event));
         const std::string id = ctx.sessions.Create(username);
         Response response =
             Response::Json(200, {{"username", username},
@@ -257,9 +261,9 @@ void Unlock(AdminContext& ctx, Exchange& ex) {
     uv::QueueWork(
         ex.loop(), [&storage = ctx.storage, id, result] { *result = storage.ClearLockNow(id); },
         [&ctx, ref = ex.Ref(), result, event = std::move(event)](std::exception_ptr error) {
-            if (!error && *result)
-                Record(ctx, event);
             Exchange* live = ref.get();
+            if (!error && *result)
+                Record(ctx, live, event);
             if (!live)
                 return;
             if (error)
@@ -286,9 +290,13 @@ void Delete(AdminContext& ctx, Exchange& ex) {
     store::Actor actor{transfer->sender, event.ip, event.user_agent, {{"admin", caller->user}}};
     // The storage's teardown records admin_deleted (with the previous status).
     ctx.storage.DeleteTransfer(id, store::DeletionReason::admin, std::move(actor),
-                               [ref = ex.Ref()](bool) {
-                                   if (Exchange* live = ref.get())
-                                       live->Respond(Response::Empty(204));
+                               [&ctx, ref = ex.Ref()](bool) {
+                                   Exchange* live = ref.get();
+                                   if (!live)
+                                       return;
+                                   // admin_deleted was recorded just before.
+                                   ctx.audit.WhenStored(live->Hold());
+                                   live->Respond(Response::Empty(204));
                                });
 }
 
@@ -434,11 +442,11 @@ void QuickDeleteRoute(AdminContext& ctx, Exchange& ex) {
             *removed = quick.DeletePair(email, partner);
         },
         [&ctx, ref = ex.Ref(), removed, event = std::move(event)](std::exception_ptr error) mutable {
+            Exchange* live = ref.get();
             if (!error && *removed) {
                 event.detail["keys"] = *removed;
-                Record(ctx, std::move(event));
+                Record(ctx, live, std::move(event));
             }
-            Exchange* live = ref.get();
             if (!live)
                 return;
             if (error)

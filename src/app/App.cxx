@@ -1,6 +1,7 @@
 #include "app/App.hxx"
 #include "admin/AdminRoutes.hxx"
 #include "admin/AdminUsers.hxx"
+#include "app/DataCheck.hxx"
 #include "app/ServiceMetrics.hxx"
 #include "app/ServiceRoutes.hxx"
 #include "audit/AuditLog.hxx"
@@ -74,6 +75,8 @@ void App::PrepareDataDir() {
 
 void App::Start() {
     PrepareDataDir();
+    // Before anything maps them: a truncated or emptied LMDB file is refused.
+    CheckDataFiles(config_.server.data_dir);
     std::shared_ptr<ssl::TlsContext> tls;
     if (config_.tls.Enabled())
         tls =
@@ -133,6 +136,9 @@ void App::Start() {
         } catch (const std::exception& e) {
             log::Write(log::Level::error, "audit_event_refused", {{"error", e.what()}});
         }
+    };
+    api_->audit_barrier_hook = [this](std::function<void(bool)> done) {
+        audit_->WhenStored(std::move(done));
     };
     // Started once deletions can be mailed and audited: Start() removes what
     // expired while the service was down.

@@ -4,6 +4,7 @@
 // util/ArgParser.
 #include "admin/AdminCli.hxx"
 #include "app/App.hxx"
+#include "app/DataCheck.hxx"
 #include "client/DownloadCommand.hxx"
 #include "client/SendCommand.hxx"
 #include "config/ConfigError.hxx"
@@ -113,10 +114,15 @@ int Serve(const Config& config) {
     // threadpool; size it before the loop first uses it.
     ::setenv("UV_THREADPOOL_SIZE", "8", 0);
     uv::Loop loop;
-    {
+    try {
         app::App app(loop, config);
         app.Start();
         loop.Run();
+    } catch (const std::exception& e) {
+        // A damaged LMDB file found while starting: say what to do about it.
+        if (const std::string hint = app::DamageHint(e, config.server.data_dir); !hint.empty())
+            throw app::DataDamaged(std::string(e.what()) + ": " + hint);
+        throw;
     }
     const int rc = loop.Close();
     if (rc != 0) {

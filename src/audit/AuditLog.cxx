@@ -42,7 +42,27 @@ AuditLog::~AuditLog() {
 void AuditLog::Append(AuditEvent event) {
     CheckAuditEvent(event);
     queued_->push_back({std::move(event), UnixNow()});
+    ++appended_;
     Flush();
+}
+
+void AuditLog::WhenStored(std::function<void(bool)> done) {
+    if (settled_ >= appended_) {
+        done(true);
+        return;
+    }
+    waiters_.push_back({appended_, std::move(done)});
+}
+
+void AuditLog::SettleWaiters(bool failed) {
+    // Called back after the queue is updated: a callback may append again.
+    std::vector<std::function<void(bool)>> ready;
+    while (!waiters_.empty() && (failed || waiters_.front().until <= settled_)) {
+        ready.push_back(std::move(waiters_.front().done));
+        waiters_.pop_front();
+    }
+    for (auto& done : ready)
+        done(!failed);
 }
 
 std::size_t AuditLog::Pending() const noexcept {
@@ -156,17 +176,22 @@ void AuditLog::WriteDone(std::size_t count, std::exception_ptr error) {
         if (stopping_ && failures_ >= 2) {
             log::Write(log::Level::error, "audit_events_lost",
                        {{"count", std::to_string(Pending())}});
+            settled_ += Pending();
             writing_->clear();
             queued_->clear();
         } else {
             retry_timer_->Start(kRetryDelayMs);
-            return;
         }
+        SettleWaiters(true);
+        if (retry_timer_->IsActive())
+            return;
     } else {
         failures_ = 0;
+        settled_ += count;
         writing_->clear();
         if (stored_hook_)
             stored_hook_(count);
+        SettleWaiters(false);
     }
     if (Pending() > 0) {
         Flush();

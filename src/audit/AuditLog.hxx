@@ -3,7 +3,8 @@
 // threadpool. Events are written strictly in the order they were appended, several
 // per write transaction (whatever arrived while the previous write ran), one write at
 // a time. A failed write (disk full) keeps its events and is retried after a second.
-// Stop() calls back once everything appended before it is stored.
+// Stop() calls back once everything appended before it is stored; WhenStored() does
+// the same for one answer that must wait for its record.
 // StartRetention() prunes records whose retention has passed (AuditStore::Prune) at
 // once and then every hour, also on the threadpool.
 //
@@ -19,6 +20,7 @@
 #include "audit/AuditRecord.hxx"
 
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -55,6 +57,13 @@ public:
     /// stored, or could not be stored after a retry. At once when nothing is pending.
     void Stop(std::function<void()> stopped);
 
+    /// Calls `done` (on the loop thread) once every event appended so far is stored
+    /// and synced to disk: true; false when a write of them failed (they stay queued
+    /// and are retried, but whoever waits learns that they are not on disk yet).
+    /// At once when nothing is pending. For answers that must not reach a client
+    /// before their audit record is durable (ApiContext::HoldForAudit).
+    void WhenStored(std::function<void(bool stored)> done);
+
     /// Events appended but not yet stored.
     std::size_t Pending() const noexcept;
 
@@ -84,6 +93,8 @@ private:
     void Prune();
     /// Calls the Stop() callback once nothing is pending or running.
     void FinishStop();
+    /// Answers the WhenStored() waiters whose events are stored (or all, with false).
+    void SettleWaiters(bool failed);
 
     uv_loop_s* loop_;
     std::shared_ptr<AuditStore> store_;
@@ -98,6 +109,14 @@ private:
     /// Handed to the threadpool (kept for a retry until the write succeeded).
     std::shared_ptr<std::vector<TimedEvent>> writing_;
     bool write_in_flight_ = false;
+    /// Events ever appended, and ever stored or given up (WhenStored()).
+    std::uint64_t appended_ = 0;
+    std::uint64_t settled_ = 0;
+    struct Waiter {
+        std::uint64_t until;
+        std::function<void(bool)> done;
+    };
+    std::deque<Waiter> waiters_;
     bool stopping_ = false;
     unsigned failures_ = 0;
     std::function<void()> stopped_;

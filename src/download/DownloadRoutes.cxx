@@ -36,22 +36,38 @@ MailTime ToMailTime(std::int64_t unix_seconds) {
 }
 
 /// The transfer behind a download id, or a response already sent.
-std::optional<TransferRecord> FindTransfer(store::Storage& storage, Exchange& ex) {
-    const std::string id(ex.request().Param("download_id"));
-    if (!store::IsValidId(id)) {
+std::optional<TransferRecord> FindTransfer(ApiContext& ctx, Exchange& ex) {
+    // Guessing links: an address that named 30 unknown download ids in 10
+    // minutes gets 429 until its bucket refills (known links are not counted).
+    const std::string ip = ctx.ClientIp(ex);
+    if (!ctx.CheckFailures(ex, "unknown_link_ip", ip))
+        return std::nullopt;
+    const auto unknown = [&] {
+        ctx.CountFailure("unknown_link_ip", ip);
         ex.Respond(Response::Problem(404, "no such download"));
         return std::nullopt;
-    }
+    };
+    const std::string id(ex.request().Param("download_id"));
+    if (!store::IsValidId(id))
+        return unknown();
+    store::Storage& storage = ctx.storage();
     const auto transfer_id = storage.index().TransferOfDownload(id);
     auto transfer = transfer_id ? storage.index().GetTransfer(*transfer_id) : std::nullopt;
     // A link goes live when its sender submits the transfer (and it is mailed).
-    if (!transfer || transfer->status == TransferStatus::open) {
-        ex.Respond(Response::Problem(404, "no such download"));
-        return std::nullopt;
-    }
+    if (!transfer || transfer->status == TransferStatus::open)
+        return unknown();
     if (transfer->status != TransferStatus::provided) {
         ex.Respond(Response::Problem(410, "this transfer is no longer available",
                                      {{"state", std::string(store::ToString(transfer->status))}}));
+        return std::nullopt;
+    }
+    // Past its retention but not yet swept (the clock stepped forward, or the
+    // expiry timer has not run yet): never served; expired now, with its audit
+    // event and notices.
+    if (transfer->expires_at <= UnixNow()) {
+        storage.DeleteTransfer(transfer->id, store::DeletionReason::expired, {}, nullptr);
+        ex.Respond(Response::Problem(410, "this transfer is no longer available",
+                                     {{"state", "expired"}}));
         return std::nullopt;
     }
     return transfer;
@@ -158,7 +174,7 @@ store::Identity QuickIdentity(ApiContext& ctx, const security::SenderAuthenticat
 void WithAccess(ApiContext& ctx, const security::SenderAuthenticator& authn, Exchange& ex,
                 Authorized next) {
     store::Storage& storage = ctx.storage();
-    auto transfer = FindTransfer(storage, ex);
+    auto transfer = FindTransfer(ctx, ex);
     if (!transfer)
         return;
     const std::string download_id(ex.request().Param("download_id"));
@@ -420,7 +436,7 @@ void Unlock(ApiContext& ctx, const security::SenderAuthenticator& authn, Exchang
     if (!security::CheckOrigin(ex, ctx.config().server.public_url,
                                security::OriginRule::required))
         return;
-    const auto transfer = FindTransfer(ctx.storage(), ex);
+    const auto transfer = FindTransfer(ctx, ex);
     if (!transfer)
         return;
     const auto body = http::JsonBody(ex);
@@ -512,7 +528,7 @@ void AddDownloadRoutes(http::Router& router, ApiContext& ctx, security::SenderAu
                        http::Metrics& metrics) {
     const std::string base = "/api/v1/downloads/{download_id}";
     router.Add("GET", base, [&ctx, &authn](Exchange& ex) {
-        const auto t = FindTransfer(ctx.storage(), ex);
+        const auto t = FindTransfer(ctx, ex);
         if (!t)
             return;
         const auto* recipient = t->FindRecipient(ex.request().Param("download_id"));

@@ -102,6 +102,14 @@ void Connection::Process(std::string_view plain) {
         pending_input_.append(plain);
         return;
     }
+    if (!exchange_) {
+        if (const char* reason = ScanHead(plain)) {
+            parser_failed_ = true;
+            Fail(400, std::string("malformed request: ") + reason);
+            close_after_response_ = true;
+            return;
+        }
+    }
     const auto result = parser_.Execute(plain);
     switch (result.status) {
     case llhttp::ExecuteResult::Status::ok:
@@ -117,6 +125,32 @@ void Connection::Process(std::string_view plain) {
         close_after_response_ = true;
         break;
     }
+}
+
+const char* Connection::ScanHead(std::string_view data) noexcept {
+    auto& scan = head_scan_;
+    for (const char c : data) {
+        if (scan.done)
+            return nullptr;
+        if (c == '\n') {
+            if (scan.previous != '\r')
+                return "a bare LF in the head (lines end with CRLF)";
+            // An empty line after the request line ends the head (empty
+            // lines before it are skipped, as llhttp does).
+            if (scan.at_line_start && scan.lines > 0)
+                scan.done = true;
+            scan.at_line_start = true;
+        } else if (c != '\r') {
+            if (scan.at_line_start) {
+                if ((c == ' ' || c == '\t') && scan.lines > 0)
+                    return "obsolete line folding in the head";
+                ++scan.lines;
+                scan.at_line_start = false;
+            }
+        }
+        scan.previous = c;
+    }
+    return nullptr;
 }
 
 bool Connection::CanParse() const noexcept {
@@ -229,6 +263,7 @@ Step Connection::OnHeadersComplete() noexcept {
     }
     keep_alive_ = parser_.ShouldKeepAlive() && !draining_ && !peer_closed_;
     head_started_ = false;
+    head_scan_ = {}; // the next head is checked afresh
 
     exchange_ = std::make_unique<Exchange>(*this, std::move(head_));
     Dispatch();
@@ -254,6 +289,13 @@ Step Connection::OnHeadersComplete() noexcept {
 }
 
 Step Connection::OnBody(std::string_view fragment) noexcept {
+    // llhttp ends an open body span at the end of every Execute(), also with
+    // no byte in it (after a pause, Progress() resumes with what is pending,
+    // which may be nothing). A consumer must never see an empty fragment: one
+    // that pauses on every fragment would be resumed into another empty one,
+    // forever (found by tests/fuzz, http_request).
+    if (fragment.empty())
+        return Step::proceed;
     Exchange* ex = exchange_.get();
     if (!ex)
         return Step::fail;

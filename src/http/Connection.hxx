@@ -67,6 +67,9 @@ private:
     bool CanParse() const noexcept;
     void Dispatch();
     llhttp::Step Fail(int status, std::string_view detail);
+    /// Checks the line ends of a request head before llhttp reads it; the
+    /// reason for a 400, or nullptr. See head_scan_ below.
+    const char* ScanHead(std::string_view data) noexcept;
 
     // Output side and state machine (ConnectionWrite.cxx).
     void Send(std::string data);
@@ -99,6 +102,15 @@ private:
     bool parser_paused_ = false;
     bool parser_failed_ = false;
     std::string pending_input_;
+    /// Line ends of the current head: llhttp (8.x, not strict) accepts a bare
+    /// LF as a line end and obs-fold continuation lines, which proxies in
+    /// front may read differently (request smuggling); both are refused here.
+    struct HeadScan {
+        char previous = 0;
+        bool at_line_start = true;
+        unsigned lines = 0;
+        bool done = false;
+    } head_scan_;
 
     std::unique_ptr<Exchange> exchange_;
     bool keep_alive_ = true;

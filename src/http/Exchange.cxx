@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <utility>
 
 namespace sealpost::http {
 namespace {
@@ -75,7 +76,11 @@ void Exchange::SendContinue() {
 }
 
 void Exchange::ReadBody(std::unique_ptr<BodyConsumer> consumer, std::uint64_t max_body) {
-    if (body_state_ != BodyState::unclaimed || responded_)
+    // A request without a body completes right after its head, so a handler
+    // that claims it later (after threadpool work) finds it `done` already.
+    const bool empty_and_complete =
+        body_state_ == BodyState::done && message_complete_ && !request_.has_body;
+    if ((body_state_ != BodyState::unclaimed && !empty_and_complete) || responded_ || consumer_)
         return;
     if (request_.content_length && *request_.content_length > max_body) {
         Respond(Response::Problem(413, "request body too large"));
@@ -83,14 +88,16 @@ void Exchange::ReadBody(std::unique_ptr<BodyConsumer> consumer, std::uint64_t ma
     }
     consumer_ = std::move(consumer);
     max_body_ = max_body;
-    if (message_complete_ || !request_.has_body) {
+    if (message_complete_) {
         body_state_ = BodyState::done;
-        if (message_complete_)
-            consumer_->OnBodyEnd();
-        return; // an empty body ends at message completion
+        consumer_->OnBodyEnd();
+        return;
     }
+    // Also without a body: the consumer then hears OnBodyEnd() at message
+    // completion (never leave it waiting for an end that is never told).
     body_state_ = BodyState::streaming;
-    SendContinue();
+    if (request_.has_body)
+        SendContinue();
     connection_.ScheduleProgress();
 }
 
@@ -179,10 +186,49 @@ std::string Exchange::BuildHead(Response& response, std::optional<std::uint64_t>
     return head;
 }
 
+std::function<void(bool)> Exchange::Hold() {
+    ++holds_;
+    return [ref = Ref(), released = false](bool stored) mutable {
+        if (std::exchange(released, true))
+            return;
+        if (Exchange* ex = ref.get())
+            ex->Release(stored);
+    };
+}
+
+void Exchange::Release(bool stored) {
+    if (holds_ == 0)
+        return;
+    --holds_;
+    if (!stored)
+        hold_failed_ = true;
+    if (holds_ > 0 || !held_ || connection_.closing_)
+        return;
+    auto held = std::move(held_);
+    if (hold_failed_) {
+        log::Write(log::Level::error, "response_withheld", {{"route", route_}});
+        SendResponse(Response::Problem(503, "the audit record cannot be written; try again later"));
+    } else if (held->stream) {
+        SendStream(std::move(held->head), held->content_length, std::move(held->source));
+    } else {
+        SendResponse(std::move(held->head));
+    }
+    connection_.ScheduleProgress();
+}
+
 void Exchange::Respond(Response response) {
     if (responded_ || connection_.closing_)
         return;
     responded_ = true;
+    if (holds_ > 0) {
+        held_ = std::make_unique<HeldResponse>();
+        held_->head = std::move(response);
+        return;
+    }
+    SendResponse(std::move(response));
+}
+
+void Exchange::SendResponse(Response response) {
     status_ = response.status;
     head_only_ = request_.method == "HEAD";
     const bool no_body = head_only_ || response.status == 204 || response.status == 304;
@@ -200,6 +246,16 @@ void Exchange::RespondStream(Response head, std::optional<std::uint64_t> content
     if (responded_ || connection_.closing_)
         return;
     responded_ = true;
+    if (holds_ > 0) {
+        held_ = std::make_unique<HeldResponse>(HeldResponse{
+            std::move(head), true, content_length, std::move(source)});
+        return;
+    }
+    SendStream(std::move(head), content_length, std::move(source));
+}
+
+void Exchange::SendStream(Response head, std::optional<std::uint64_t> content_length,
+                          std::unique_ptr<ResponseSource> source) {
     status_ = head.status;
     head_only_ = request_.method == "HEAD";
     chunked_ = !content_length && request_.version_minor >= 1;

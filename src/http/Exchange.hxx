@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -66,6 +67,14 @@ public:
     void RespondStream(Response head, std::optional<std::uint64_t> content_length,
                        std::unique_ptr<ResponseSource> source);
     bool responded() const noexcept { return responded_; }
+
+    /// Delays the response until a record it depends on is stored: a Respond*()
+    /// while a hold is out is kept (responded() is true) and sent when the last
+    /// hold is released. Call the returned function once (later calls do
+    /// nothing); `stored` false replaces the kept response with 503, so nothing is
+    /// answered whose record could not be written. A hold outliving the exchange
+    /// does nothing.
+    std::function<void(bool stored)> Hold();
     int status() const noexcept { return status_; }
     /// The matched route's pattern ("/api/v1/transfers/{id}"); empty when no
     /// route matched (static files, 404).
@@ -83,6 +92,10 @@ private:
     void SendContinue();
     void PumpSource();
     void Abort() noexcept;
+    void Release(bool stored);
+    void SendResponse(Response response);
+    void SendStream(Response head, std::optional<std::uint64_t> content_length,
+                    std::unique_ptr<ResponseSource> source);
 
     Connection& connection_;
     std::shared_ptr<Exchange*> self_;
@@ -113,6 +126,17 @@ private:
     std::unique_ptr<ResponseSource> source_;
     std::uint64_t body_bytes_sent_ = 0;
     std::optional<std::uint64_t> expected_length_;
+
+    // Held response (Hold()).
+    struct HeldResponse {
+        Response head;
+        bool stream = false;
+        std::optional<std::uint64_t> content_length;
+        std::unique_ptr<ResponseSource> source;
+    };
+    unsigned holds_ = 0;
+    bool hold_failed_ = false;
+    std::unique_ptr<HeldResponse> held_;
 };
 
 } // namespace sealpost::http

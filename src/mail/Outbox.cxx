@@ -15,6 +15,11 @@
 namespace sealpost {
 
 struct Outbox::Shared {
+    // A constructor, not aggregate initialisation through make_shared (which
+    // clang 14 does not implement).
+    Shared(OutboxStore s, std::unique_ptr<MessageTransport> t, RetryPolicy r)
+        : store(std::move(s)), transport(std::move(t)), retry(r) {}
+
     OutboxStore store;
     std::unique_ptr<MessageTransport> transport;
     RetryPolicy retry;

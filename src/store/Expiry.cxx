@@ -102,14 +102,14 @@ void Storage::Stop() {
 void Storage::ArmExpiry() {
     if (!expiry_timer_)
         expiry_timer_ = std::make_unique<uv::Timer>(loop_, [this] { OnExpiry(); });
+    // With nothing due the timer still runs: transfers created later are
+    // expired by it (nothing else re-arms it).
     const auto next = index_->EarliestExpiry();
-    if (!next) {
-        expiry_timer_->Stop();
-        return;
-    }
-    const std::int64_t wait = std::max<std::int64_t>(0, next->time - UnixNow());
-    // Re-armed at least hourly so a changed clock is noticed.
-    expiry_timer_->Start(static_cast<std::uint64_t>(std::min<std::int64_t>(wait, 3600)) * 1000 +
+    const std::int64_t wait =
+        next ? std::max<std::int64_t>(0, next->time - UnixNow()) : std::int64_t{60};
+    // Re-armed at least every minute so a clock stepped forward is noticed soon
+    // (the timer runs on the monotonic clock, which such a step does not move).
+    expiry_timer_->Start(static_cast<std::uint64_t>(std::min<std::int64_t>(wait, 60)) * 1000 +
                          10);
     expiry_timer_->Unref();
 }

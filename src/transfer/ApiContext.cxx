@@ -52,6 +52,7 @@ ApiContext::ApiContext(const Config& config, store::Storage& storage, Outbox& ou
     limiters_.emplace("code_ip", security::RateLimit{20, minutes(10)});
     limiters_.emplace("password_ip", security::RateLimit{30, minutes(10)});
     limiters_.emplace("quick_code_ip", security::RateLimit{20, minutes(10)});
+    limiters_.emplace("unknown_link_ip", security::RateLimit{30, minutes(10)});
 }
 
 ApiContext::~ApiContext() = default;
@@ -89,17 +90,24 @@ const crypto::ServerKey& ApiContext::server_key() const noexcept {
     return storage_.server_key();
 }
 
-void ApiContext::Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
+void ApiContext::Audit(http::Exchange& ex, std::string event, std::string transfer_id,
                        std::string email, nlohmann::json detail) {
     Audit(&ex, std::move(event), std::move(transfer_id), std::move(email), std::move(detail));
 }
 
-void ApiContext::Audit(const http::Exchange* ex, std::string event, std::string transfer_id,
+void ApiContext::Audit(http::Exchange* ex, std::string event, std::string transfer_id,
                        std::string email, nlohmann::json detail) {
     const auto agent = ex ? ex->request().headers.Get("user-agent") : std::nullopt;
     Audit({std::move(event), std::move(transfer_id), std::move(email),
            ex ? ClientIp(*ex) : std::string(),
            agent ? std::string(agent->substr(0, 512)) : std::string(), std::move(detail)});
+    if (ex)
+        HoldForAudit(*ex);
+}
+
+void ApiContext::HoldForAudit(http::Exchange& ex) {
+    if (audit_barrier_hook)
+        audit_barrier_hook(ex.Hold());
 }
 
 void ApiContext::Audit(audit::AuditEvent event) {
@@ -116,6 +124,24 @@ bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::str
         return true;
     ex.Respond(security::TooManyRequests(wait));
     return false;
+}
+
+bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+    auto it = limiters_.find(bucket);
+    if (it == limiters_.end())
+        throw std::logic_error("unknown rate limit " + std::string(bucket));
+    const std::uint32_t wait = it->second.RetryAfter(key);
+    if (wait == 0)
+        return true;
+    ex.Respond(security::TooManyRequests(wait));
+    return false;
+}
+
+void ApiContext::CountFailure(std::string_view bucket, std::string_view key) {
+    auto it = limiters_.find(bucket);
+    if (it == limiters_.end())
+        throw std::logic_error("unknown rate limit " + std::string(bucket));
+    (void)it->second.Take(key);
 }
 
 std::string ApiContext::ClientIp(const http::Exchange& ex) const {

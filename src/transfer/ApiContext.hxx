@@ -61,16 +61,23 @@ public:
     const security::CookiePolicy& cookies() const noexcept { return cookies_; }
 
     std::function<void(audit::AuditEvent)> audit_hook;
+    /// Calls back once every event reported so far is durable (AuditLog::WhenStored).
+    std::function<void(std::function<void(bool stored)>)> audit_barrier_hook;
 
     /// Queues a notification; failures to store it are logged (and audited).
     void Send(Notification notification, std::string_view transfer_id = {});
 
-    /// Reports an audit event with the request's IP and user agent.
-    void Audit(const http::Exchange& ex, std::string event, std::string transfer_id,
+    /// Reports an audit event with the request's IP and user agent; the request's
+    /// answer is held until the record is durable (HoldForAudit).
+    void Audit(http::Exchange& ex, std::string event, std::string transfer_id,
                std::string email, nlohmann::json detail = nlohmann::json::object());
-    /// The same when the request may be gone (nullptr: no IP and user agent).
-    void Audit(const http::Exchange* ex, std::string event, std::string transfer_id,
+    /// The same when the request may be gone (nullptr: no IP, user agent or hold).
+    void Audit(http::Exchange* ex, std::string event, std::string transfer_id,
                std::string email, nlohmann::json detail = nlohmann::json::object());
+    /// Holds the answer to `ex` until every audit event reported so far is stored
+    /// and synced (a crash after the client saw the answer never loses its trace);
+    /// a failed write answers 503 instead (http::Exchange::Hold).
+    void HoldForAudit(http::Exchange& ex);
     /// The same for events without a request (expiry, mail delivery).
     void Audit(audit::AuditEvent event);
 
@@ -81,8 +88,14 @@ public:
     ///   code_ip             20 code entries per 10 minutes per client IP
     ///   password_ip         30 password attempts per 10 minutes per client IP
     ///   quick_code_ip       20 activation codes made or entered per 10 minutes per IP
+    ///   unknown_link_ip     30 unknown download ids per 10 minutes per client IP
     /// (unknown API tokens are limited by the SenderAuthenticator).
     bool CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key);
+    /// For limits that count failures only: true when `key` still has a token
+    /// in `bucket` (nothing is taken), otherwise 429 with Retry-After was sent.
+    bool CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key);
+    /// Counts one failure against `key` in `bucket`.
+    void CountFailure(std::string_view bucket, std::string_view key);
     /// The client's address (X-Forwarded-For only from security.trusted_proxies).
     std::string ClientIp(const http::Exchange& ex) const;
 

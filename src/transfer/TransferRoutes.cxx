@@ -424,11 +424,15 @@ void RevokeTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
                        {{"by_revoke_link", by_token}}};
     // The storage's teardown audits and sends the revocation notices.
     ctx.storage().DeleteTransfer(t->id, store::DeletionReason::revoked, std::move(actor),
-                                 [ref](bool deleted) {
-                                     if (Exchange* e = ref.get())
-                                         e->Respond(deleted ? Response::Empty(204)
-                                                            : Response::Problem(
-                                                                  410, "the transfer is already gone"));
+                                 [ref, &ctx](bool deleted) {
+                                     Exchange* e = ref.get();
+                                     if (!e)
+                                         return;
+                                     // transfer_revoked was audited just before.
+                                     ctx.HoldForAudit(*e);
+                                     e->Respond(deleted ? Response::Empty(204)
+                                                        : Response::Problem(
+                                                              410, "the transfer is already gone"));
                                  });
 }
 

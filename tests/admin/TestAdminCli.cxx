@@ -129,6 +129,10 @@ TEST_CASE("unlock, delete, audit and stats from the command line while the serve
     CHECK(Sealpost(dir.path, "admin delete " + transfer.id).code == 0);
     CHECK(app.storage().index().GetTransfer(transfer.id)->status == store::TransferStatus::deleted);
     CHECK(Sealpost(dir.path, "admin delete nope").code == 3);
+    // Already gone: nothing is deleted now, so nothing is recorded (exit 3).
+    const auto again = Sealpost(dir.path, "admin delete " + transfer.id);
+    CHECK(again.code == 3);
+    CHECK(again.out.find("already gone") != std::string::npos);
 
     // The server's own events and the command line's share one chain.
     Http http{PortOf(app)};

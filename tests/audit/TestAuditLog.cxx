@@ -120,3 +120,38 @@ TEST_CASE("retention prunes on the threadpool at start; Stop waits for it", "[au
     }
     CHECK(loop.Close() == 0);
 }
+
+TEST_CASE("WhenStored calls back only once the events appended before it are on disk",
+          "[audit][durable]") {
+    // Invariant: an answer that waits on WhenStored() is never released while one of
+    // the events appended before the wait is still only in memory.
+    test::TempDir dir;
+    uv::Loop loop;
+    {
+        AuditLog log(loop.get(), dir.Path() / "audit");
+        bool at_once = false;
+        log.WhenStored([&](bool stored) { at_once = stored; });
+        CHECK(at_once); // nothing pending
+
+        std::vector<std::pair<std::uint64_t, bool>> seen; // (head seq when called, stored)
+        for (int round = 0; round < 3; ++round) {
+            for (int i = 0; i < 50; ++i)
+                log.Append({"password_failed", "T", "", "192.0.2.1", "test", {{"i", i}}});
+            const auto expected = static_cast<std::uint64_t>((round + 1) * 50);
+            log.WhenStored([&, expected](bool stored) {
+                // Read back in a new read transaction: the records are committed.
+                seen.emplace_back(log.store().Head().seq >= expected ? expected : 0, stored);
+            });
+        }
+        bool stopped = false;
+        log.Stop([&] { stopped = true; });
+        loop.Run();
+        CHECK(stopped);
+        REQUIRE(seen.size() == 3);
+        for (std::size_t i = 0; i < seen.size(); ++i) {
+            CHECK(seen[i].first == (i + 1) * 50);
+            CHECK(seen[i].second);
+        }
+    }
+    CHECK(loop.Close() == 0);
+}

@@ -150,6 +150,52 @@ TEST_CASE("HEAD, 404, 405 and malformed requests") {
     CHECK(ts.Stop() == 0);
 }
 
+TEST_CASE("request smuggling: ambiguous framing is one 400 and the connection closes") {
+    // Invariant: a head a proxy in front could read differently (two
+    // lengths, a length and a coding, obs-fold, bare LF line ends) gets
+    // exactly one answer, a 400, and nothing after it on the connection is
+    // read as a request.
+    TestServer ts;
+    AddEcho(ts);
+    ts.Start();
+    const std::string follow = "GET /hello/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::pair<const char*, std::string> cases[] = {
+        {"CL and TE", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        {"TE and CL", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                      "Content-Length: 4\r\n\r\n0\r\n\r\n"},
+        {"two CL", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 40\r\n"
+                   "\r\nab"},
+        {"obs-fold", "GET /hello/a HTTP/1.1\r\nHost: x\r\nX-Long: a\r\n folded\r\n\r\n"},
+        {"obs-fold TE", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding:"
+                        "\r\n\tchunked\r\n\r\n0\r\n\r\n"},
+        {"bare LF", "GET /hello/a HTTP/1.1\nHost: x\n\n"},
+        {"bare LF in a field", "GET /hello/a HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n"},
+        {"bare LF at the end", "GET /hello/a HTTP/1.1\r\nHost: x\r\n\n"},
+    };
+    for (const auto& [name, request] : cases) {
+        INFO(name);
+        RawClient client(ts.port(), 5000);
+        REQUIRE(client.Send(request + follow));
+        auto r = client.ReadResponse();
+        CHECK(r.status == 400);
+        CHECK(r.headers["content-type"].starts_with("application/problem+json"));
+        CHECK(client.IsClosed());
+    }
+    // Empty lines before a request line are still skipped, and a head split
+    // across writes at every byte is read as one.
+    {
+        RawClient client(ts.port(), 5000);
+        REQUIRE(client.Send("\r\nGET /hello/a HTTP/1.1\r\nHost: x\r\n\r\n"));
+        CHECK(client.ReadResponse().body == "hello a");
+        const std::string head = "GET /hello/b HTTP/1.1\r\nHost: x\r\nX-A:  b c\r\n\r\n";
+        for (const char c : head)
+            REQUIRE(client.Send(std::string(1, c)));
+        CHECK(client.ReadResponse().body == "hello b");
+    }
+    CHECK(ts.Stop() == 0);
+}
+
 TEST_CASE("graceful shutdown finishes a request in flight and closes idle connections") {
     TestServer ts;
     AddEcho(ts);

@@ -162,3 +162,104 @@ TEST_CASE("a slow reader holds back a large response instead of buffering it") {
     }
     CHECK(ts.Stop() == 0);
 }
+
+TEST_CASE("a streamed route that claims a request without a body hears its end and answers") {
+    // Found by tests/fuzz (http_request): PUT without Content-Length or
+    // Transfer-Encoding on a BodyMode::stream route whose handler calls
+    // ReadBody() left the consumer waiting for an end it was never told, and
+    // the connection hung. Claimed at once and claimed later (after the
+    // message completed) must both end the empty body.
+    TestServer ts;
+    std::atomic<std::uint64_t> pauses{0};
+    ts.router.Add(
+        "PUT", "/now",
+        [&pauses](Exchange& ex) {
+            ex.ReadBody(std::make_unique<CountingConsumer>(ex, pauses), 100);
+        },
+        http::BodyMode::stream);
+    std::unique_ptr<uv::Timer> later;
+    ts.router.Add(
+        "PUT", "/later",
+        [&](Exchange& ex) {
+            const http::ExchangeRef ref = ex.Ref();
+            later = std::make_unique<uv::Timer>(ex.loop(), [&pauses, ref] {
+                if (Exchange* e = ref.get())
+                    e->ReadBody(std::make_unique<CountingConsumer>(*e, pauses), 100);
+            });
+            later->Start(20);
+        },
+        http::BodyMode::stream);
+    ts.Start();
+    for (const char* path : {"/now", "/later"}) {
+        for (const char* framing : {"", "Content-Length: 0\r\n"}) {
+            RawClient client(ts.port(), 5000);
+            REQUIRE(client.Send(std::string("PUT ") + path + " HTTP/1.1\r\nHost: x\r\n" + framing +
+                                "\r\nGET /nothing HTTP/1.1\r\nHost: x\r\n\r\n"));
+            const auto first = client.ReadResponse();
+            CHECK(first.status == 200);
+            CHECK(first.body == "0 0");
+            CHECK(client.ReadResponse().status == 404); // the pipelined request follows
+        }
+    }
+    ts.RunOnLoop([&] { later.reset(); });
+    CHECK(ts.Stop() == 0);
+}
+
+namespace {
+
+// Pauses after every fragment and resumes from a timer; counts empty ones.
+class PauseEveryFragment final : public http::BodyConsumer {
+public:
+    PauseEveryFragment(Exchange& ex, std::atomic<int>& empty)
+        : ex_(ex), empty_(empty), timer_(ex.loop(), [this] { ex_.ResumeBody(); }) {}
+    bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
+        if (data.empty())
+            ++empty_;
+        count_ += data.size();
+        timer_.Start(0);
+        return false;
+    }
+    std::size_t Room() noexcept override { return 37; }
+    void OnBodyEnd() noexcept override { ex_.Respond(Response::Text(200, std::to_string(count_))); }
+    void OnBodyAbort() noexcept override {}
+
+private:
+    Exchange& ex_;
+    std::atomic<int>& empty_;
+    uv::Timer timer_;
+    std::uint64_t count_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("a consumer that pauses on every fragment never gets an empty one and finishes") {
+    // Found by tests/fuzz (http_request): when a pause fell on the last byte
+    // read, resuming delivered an empty fragment, the consumer paused again,
+    // and the connection spun on that forever. Invariant: no empty fragment
+    // reaches a consumer, and every body ends with its answer.
+    TestServer ts;
+    std::atomic<int> empty{0};
+    ts.router.Add(
+        "PUT", "/slow",
+        [&empty](Exchange& ex) {
+            ex.ReadBody(std::make_unique<PauseEveryFragment>(ex, empty), 1000);
+        },
+        http::BodyMode::stream);
+    ts.Start();
+    const std::string body(100, 'b');
+    for (const std::size_t cut : {1u, 9u, 37u, 65u, 74u, 200u}) {
+        RawClient client(ts.port(), 5000);
+        const std::string request = "PUT /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" +
+                                    body + "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (std::size_t at = 0; at < request.size(); at += cut) {
+            REQUIRE(client.Send(std::string_view(request).substr(at, cut)));
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        const auto answer = client.ReadResponse();
+        CHECK(answer.status == 200);
+        CHECK(answer.body == "100");
+        CHECK(client.ReadResponse().status == 404);
+    }
+    CHECK(empty == 0);
+    CHECK(ts.Stop() == 0);
+}

@@ -79,6 +79,17 @@ TEST_CASE("HTTPS with TLS 1.2+/AEAD, ALPN http/1.1 and certificate reload") {
               " -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -brief < /dev/null");
     CHECK(out.find("CONNECTION ESTABLISHED") != std::string::npos);
 
+    // TLS 1.2: the server's order of suites wins over the client's (a client
+    // that lists AES-128 first still gets AES-256-GCM).
+    out = Run("openssl s_client -connect 127.0.0.1:" + std::to_string(ts.port()) +
+              " -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:"
+              "ECDHE-ECDSA-AES256-GCM-SHA384 < /dev/null");
+    CHECK(out.find("Cipher is ECDHE-ECDSA-AES256-GCM-SHA384") != std::string::npos);
+    out = Run("openssl s_client -connect 127.0.0.1:" + std::to_string(ts.port()) +
+              " -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305 "
+              "< /dev/null");
+    CHECK(out.find("Cipher is ECDHE-ECDSA-CHACHA20-POLY1305") != std::string::npos);
+
     // Reload picks up a new certificate for new connections.
     MakeCertificate(dir.path, "second");
     ts.RunOnLoop([&] { ts.server().ReloadTls(); });

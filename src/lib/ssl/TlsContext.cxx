@@ -20,10 +20,12 @@ std::string OpenSslReason() {
     return buffer;
 }
 
-// TLS 1.2 suites: forward secrecy and AEAD only. TLS 1.3 suites are all AEAD.
-constexpr const char* kTls12Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                                      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                                      "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+// TLS 1.2 suites: forward secrecy and AEAD only, in the server's order of
+// preference (SSL_OP_CIPHER_SERVER_PREFERENCE): AES-256-GCM, then
+// ChaCha20-Poly1305, then AES-128-GCM. TLS 1.3 suites are all AEAD.
+constexpr const char* kTls12Ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                                      "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                                      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
 
 // Whether the error queue (which this empties) holds X509's "key values
 // mismatch": both libraries report a key that does not belong to the
@@ -59,7 +61,8 @@ std::shared_ptr<SSL_CTX> LoadContext(const std::string& cert, const std::string&
     if (!ctx)
         throw std::runtime_error("TLS: cannot create context: " + OpenSslReason());
     SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
+                                       SSL_OP_CIPHER_SERVER_PREFERENCE);
     SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
     if (SSL_CTX_set_cipher_list(ctx.get(), kTls12Ciphers) != 1)
         throw std::runtime_error("TLS: cipher list rejected: " + OpenSslReason());
