@@ -1,6 +1,7 @@
 // The administration page (/admin): sign-in (password and TOTP), transfers
 // with search, unlock and delete, the audit log with filters, paging, export
-// and chain verification, and statistics. Uses /api/v1/admin/… with the
+// and chain verification, QUICK connections (list by address, delete; an
+// administrator never creates or restores one), and statistics. Uses /api/v1/admin/… with the
 // sp_admin session cookie.
 import { api, query } from './api.js'
 import { el, formatBytes, formatTime, initPage, problemText, showMessage } from './common.js'
@@ -11,7 +12,8 @@ const EVENTS = ['verification_requested', 'verification_confirmed', 'verificatio
   'transfer_provided', 'notification_sent', 'notification_failed', 'download_unlocked', 'password_failed', 'transfer_locked',
   'transfer_unlocked', 'transfer_deleted_attempts', 'file_downloaded', 'zip_downloaded', 'message_read', 'transfer_revoked',
   'transfer_expired', 'quick_activated', 'quick_reactivated', 'admin_login', 'admin_login_failed', 'admin_deleted',
-  'admin_user_added', 'admin_user_removed', 'identity_exported']
+  'admin_user_added', 'admin_user_removed', 'identity_exported', 'quick_connection_deleted', 'quick_code_created',
+  'quick_code_failed']
 initPage()
 const anyEvent = new Option(t('admin.status.any'), '')
 anyEvent.dataset.i18n = 'admin.status.any'
@@ -62,6 +64,7 @@ for (const button of document.querySelectorAll('[data-tab]')) {
       $(other.dataset.tab).hidden = other !== button
     }
     if (button.dataset.tab === 'audit-tab') loadAudit(null)
+    if (button.dataset.tab === 'quick-tab') loadQuick()
     if (button.dataset.tab === 'stats-tab') loadStats()
   })
 }
@@ -191,6 +194,44 @@ $('verify').addEventListener('click', async () => {
   } catch (error) {
     showMessage($('verify-result'), problemText(error), 'error')
   }
+})
+
+// ---- QUICK connections ----------------------------------------------------
+async function loadQuick() {
+  try {
+    const data = await api('GET', `/api/v1/admin/quick${query({ email: $('q-email').value.trim() })}`)
+    const list = data?.connections || []
+    $('quick').tBodies[0].replaceChildren(
+      ...list.map((c) =>
+        el('tr', { 'data-email': c.email, 'data-partner': c.partner },
+          el('td', { text: c.email }),
+          el('td', { text: c.partner }),
+          el('td', { text: formatTime(c.created_at) }),
+          el('td', { class: 'num', text: String(c.browsers ?? '') }),
+          el('td', { class: 'actions' },
+            el('button', { type: 'button', class: 'small danger-outline', text: t('admin.delete'), 'aria-label': `${t('admin.delete')} ${c.email} – ${c.partner}`, onclick: () => deleteQuick(c) })))),
+    )
+    $('quick-empty').hidden = list.length > 0
+  } catch (error) {
+    if (error.status === 401) return showLogin()
+    say(problemText(error), 'error')
+  }
+}
+
+async function deleteQuick(c) {
+  if (!window.confirm(t('admin.quick.delete.confirm', { email: c.email, partner: c.partner }))) return
+  try {
+    await api('DELETE', `/api/v1/admin/quick/${encodeURIComponent(c.email)}/${encodeURIComponent(c.partner)}`)
+    say(t('admin.quick.deleted', { email: c.email, partner: c.partner }))
+    await loadQuick()
+  } catch (error) {
+    say(problemText(error), 'error')
+  }
+}
+
+$('quick-filter').addEventListener('submit', (event) => {
+  event.preventDefault()
+  loadQuick()
 })
 
 // ---- stats ----------------------------------------------------------------

@@ -38,7 +38,9 @@ export async function api(method, path, body) {
   if (!response.ok) {
     const problem = data && typeof data === 'object' ? data : {}
     if (!problem.status) problem.status = response.status
-    throw new ApiError(response.status, problem)
+    const error = new ApiError(response.status, problem)
+    error.retryAfter = response.headers.get('Retry-After') // seconds, with 429
+    throw error
   }
   return data
 }

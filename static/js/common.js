@@ -1,5 +1,7 @@
-// Shared page helpers: the language switch, formatting of sizes, times and
-// durations, small DOM builders and readable messages for API problems.
+// Shared page helpers: the language switch, the cookie check (cookies.js),
+// formatting of sizes, times and durations, small DOM builders and readable
+// messages for API problems.
+import { showCookieNotice } from './cookies.js'
 import { LANGUAGES, applyTranslations, language, setLanguage, t } from './i18n.js'
 
 export function initPage() {
@@ -16,6 +18,14 @@ export function initPage() {
     select.addEventListener('change', () => setLanguage(select.value))
   }
   applyTranslations()
+  cookieCheck = showCookieNotice()
+}
+
+let cookieCheck = Promise.resolve(false)
+
+/// Resolves to true when this page shows the notice that cookies are refused.
+export function cookiesBlocked() {
+  return cookieCheck
 }
 
 /// Creates an element: el('p', {class: 'x', text: 'hi'}, child, …).
@@ -114,4 +124,9 @@ export function revokeControl(onConfirm) {
   })
   box.append(ask, question)
   return box
+}
+
+/// "QUICK" (opens without a password) or "password", as a small badge.
+export function quickBadge(quick) {
+  return el('span', { class: `badge ${quick ? 'quick' : 'password'}`, 'data-quick': String(quick), text: t(quick ? 'quick.badge.quick' : 'quick.badge.password') })
 }

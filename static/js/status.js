@@ -1,8 +1,9 @@
-// The sender's status page (/t/{id}): per-recipient downloads and Revoke.
+// The sender's status page (/t/{id}): per-recipient downloads, whether each
+// reception opens with QUICK or needs the password, and Revoke.
 // Opened from the confirmation e-mail with ?revoke_token=…, the token is taken
 // out of the address bar at once and used only for the revoke request.
 import { api, query } from './api.js'
-import { el, formatBytes, formatTime, initPage, problemText, revokeControl, showMessage } from './common.js'
+import { el, formatBytes, formatTime, initPage, problemText, quickBadge, revokeControl, showMessage } from './common.js'
 import { onLanguageChange, t } from './i18n.js'
 
 const $ = (id) => document.getElementById(id)
@@ -24,12 +25,16 @@ function render() {
   $('t-files').textContent = t(files.length === 1 ? 'upload.files.total.one' : 'upload.files.total', { count: files.length, size: formatBytes(files.reduce((s, f) => s + (f.size || 0), 0)) })
   $('t-failed').textContent = String(transfer.failed_attempts ?? 0)
   $('t-locked').textContent = transfer.locked_until ? formatTime(transfer.locked_until) : '—'
+  // QUICK: per recipient, whether the reception opens without a password.
+  const quick = (transfer.recipients || []).some((r) => typeof r.quick === 'boolean')
+  $('quick-col').hidden = !quick
   $('recipients').tBodies[0].replaceChildren(
     ...(transfer.recipients || []).map((r) =>
-      el('tr', {},
+      el('tr', { 'data-email': r.email },
         el('th', { scope: 'row', text: r.email }),
         el('td', { class: 'num', text: String(r.downloads ?? 0) }),
-        el('td', { text: r.last_download_at ? formatTime(r.last_download_at) : t('status.never') }))),
+        el('td', { text: r.last_download_at ? formatTime(r.last_download_at) : t('status.never') }),
+        quick ? el('td', { class: 'quick-cell' }, quickBadge(r.quick === true)) : null)),
   )
   $('details').hidden = false
 }

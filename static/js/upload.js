@@ -3,8 +3,13 @@
 // confirmation with Revoke. An interrupted transfer (its id, upload URL,
 // recipients and file names — never the password) is kept in localStorage so
 // that a reload can resume it.
+// QUICK (when the server has it on): a checkbox, on by default; the policy
+// check names the recipients this browser already has a QUICK connection with
+// (quick_connected), each recipient is shown as "QUICK" or "password", and the
+// password is asked for only when some recipient is not connected (it is that
+// recipient's invitation). The confirmation says which recipient is which.
 import { api } from './api.js'
-import { el, formatBytes, formatTime, initPage, problemText, revokeControl, showMessage } from './common.js'
+import { el, formatBytes, formatTime, initPage, problemText, quickBadge, revokeControl, showMessage } from './common.js'
 import { language, onLanguageChange, t } from './i18n.js'
 import { PasswordField } from './password.js'
 import { SenderPicker } from './sender.js'
@@ -23,6 +28,7 @@ let files = []
 let transfer = null
 let uploader = null
 let transferPassword = '' // shown once on the confirmation, never stored
+let quickConnected = new Set() // recipients (lower case) with a QUICK connection to the sender
 
 export function splitAddresses(text) {
   return text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean)
@@ -49,6 +55,7 @@ const picker = new SenderPicker({
   preferred: params.get('from'),
   onChange: (email) => {
     sender = email
+    quickConnected = new Set() // per sender: asked again below
     $('transfer-form').hidden = !email || !!transfer
     if (email) scheduleRecipientCheck()
   },
@@ -123,6 +130,8 @@ async function checkRecipients(strict) {
   try {
     const result = await api('POST', '/api/v1/policy/check', { sender, recipients: all })
     if (serial !== checkSerial) return false
+    quickConnected = new Set((result.quick_connected || []).map((a) => a.toLowerCase()))
+    renderQuick()
     if (result.allowed) {
       showMessage(box, '')
       $('to').removeAttribute('aria-invalid')
@@ -146,6 +155,43 @@ function reasonText(failed) {
   return text !== key ? text : failed.message || failed.reason || ''
 }
 
+// ---- QUICK ----------------------------------------------------------------
+function quickOn() {
+  return !!config.quick_enabled && $('quick').checked
+}
+
+function allRecipients() {
+  const r = recipients()
+  const seen = new Set()
+  return [...r.to, ...r.cc, ...r.bcc].filter((a) => EMAIL.test(a) && !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()))
+}
+
+/// The recipients that need a password (all of them without QUICK).
+function needingPassword() {
+  const all = allRecipients()
+  return quickOn() ? all.filter((a) => !quickConnected.has(a.toLowerCase())) : all
+}
+
+function renderQuick() {
+  $('quick-slot').hidden = !config.quick_enabled
+  const summary = $('quick-summary')
+  const all = allRecipients()
+  if (!quickOn() || all.length === 0) {
+    summary.replaceChildren()
+    $('password-part').hidden = false
+    return
+  }
+  const need = needingPassword()
+  summary.replaceChildren(
+    el('p', { class: 'help', text: t('upload.quick.per') }),
+    el('ul', { class: 'quick-list', id: 'quick-recipients' },
+      ...all.map((address) => el('li', { 'data-email': address }, el('span', { text: address }), quickBadge(quickConnected.has(address.toLowerCase()))))),
+    el('p', { class: 'message info', text: need.length ? t('upload.quick.some', { list: need.join(', ') }) : t('upload.quick.none') }),
+  )
+  $('password-part').hidden = need.length === 0
+}
+$('quick').addEventListener('change', () => renderQuick())
+
 function showRefused(failed) {
   const box = $('recipients-error')
   box.replaceChildren(
@@ -160,6 +206,7 @@ function showRefused(failed) {
 for (const id of ['to', 'cc', 'bcc']) {
   $(id).addEventListener('input', () => {
     renderSuggestions()
+    renderQuick()
     scheduleRecipientCheck()
   })
   $(id).addEventListener('blur', () => {
@@ -253,11 +300,12 @@ $('transfer-form').addEventListener('submit', async (event) => {
     $('files').focus()
     return
   }
-  const pw = await password.validValue()
-  if (!pw) return
+  const quick = quickOn()
+  const pw = needingPassword().length > 0 ? await password.validValue() : ''
+  if (pw === null) return
   const subject = $('subject').value
   const body = $('body').value
-  if (subject.includes(pw) || body.includes(pw)) {
+  if (pw && (subject.includes(pw) || body.includes(pw))) {
     showMessage(formError, t('upload.notification.haspassword'))
     $('body').focus()
     return
@@ -275,9 +323,10 @@ $('transfer-form').addEventListener('submit', async (event) => {
     show_filenames: $('show-filenames').checked,
     // A password from /passwords/generate is known to the page already, so it
     // is sent like a typed one: the sender sees exactly what the server uses.
-    password_mode: 'manual',
-    password: pw,
+    // With QUICK it is the invitation of the recipients not yet connected.
+    password_mode: quick ? 'quick' : 'manual',
   }
+  if (pw) request.password = pw
   if (subject.trim() || body.trim()) request.notification = { subject: subject.trim(), body }
   $('start').disabled = true
   try {
@@ -287,6 +336,7 @@ $('transfer-form').addEventListener('submit', async (event) => {
       upload_url: created.upload_url,
       expires_at: created.expires_at,
       recipients: [...r.to, ...r.cc, ...r.bcc],
+      quick: Array.isArray(created.recipients) ? created.recipients.map((x) => ({ email: x.email, quick: x.quick === true })) : null,
       files: files.map((f) => ({ name: f.name, size: f.size, type: f.type, lastModified: f.lastModified })),
     }
     writeJson(PENDING_KEY, transfer)
@@ -296,7 +346,12 @@ $('transfer-form').addEventListener('submit', async (event) => {
     startUpload()
   } catch (error) {
     if (error.problem?.violations) password.showViolations(error.problem.violations)
-    if (error.problem?.failed_recipients) showRefused(error.problem.failed_recipients)
+    if (error.problem?.failed_recipients) {
+      showRefused(error.problem.failed_recipients)
+      // No longer connected (deleted meanwhile): these need a password now.
+      for (const f of error.problem.failed_recipients) if (f.reason === 'quick_not_connected') quickConnected.delete(f.email.toLowerCase())
+      renderQuick()
+    }
     if (error.status === 401) await picker.load()
     showMessage(formError, problemText(error))
     formError.focus?.()
@@ -334,9 +389,20 @@ function showDone(provided) {
   const done = $('done')
   done.hidden = false
   $('done-id').textContent = provided?.id || transfer.id
-  $('done-recipients').textContent = transfer.recipients.join(', ')
   $('done-expires').textContent = formatTime(provided?.expires_at || transfer.expires_at)
   $('done-password').textContent = transferPassword || '—'
+  if (transfer.quick?.length) {
+    // Per recipient: QUICK (no password) or the password (an invitation).
+    $('done-recipients').replaceChildren(el('ul', { class: 'quick-list' },
+      ...transfer.quick.map((r) => el('li', { 'data-email': r.email }, el('span', { text: r.email }), quickBadge(r.quick),
+        el('span', { class: 'muted small', text: t(r.quick ? 'upload.done.quick' : 'upload.done.withpassword') })))))
+    const need = transfer.quick.filter((r) => !r.quick).map((r) => r.email)
+    if (need.length === 0) $('done-password').textContent = t('upload.done.nopassword')
+    delete $('done-advice').dataset.i18n
+    $('done-advice').textContent = need.length ? t('upload.done.advice.some', { list: need.join(', ') }) : t('upload.done.advice.none')
+  } else {
+    $('done-recipients').textContent = transfer.recipients.join(', ')
+  }
   transferPassword = ''
   const status = $('done-status')
   status.href = `/t/${encodeURIComponent(transfer.id)}`
@@ -392,6 +458,7 @@ onLanguageChange(() => {
   renderOptions()
   renderFiles()
   renderSuggestions()
+  renderQuick()
   password.renderRules(config.password_policy)
   if (!$('identities').hidden) picker.renderList()
 })
@@ -403,6 +470,8 @@ async function boot() {
     showMessage($('page-error'), problemText(error))
   }
   renderOptions()
+  $('quick').checked = !!config.quick_enabled
+  renderQuick()
   password.renderRules(config.password_policy)
   password.init()
   const pending = readJson(PENDING_KEY, null)

@@ -114,6 +114,11 @@ export class Proxy {
 }
 
 export class Server {
+  /// `name` names the server log in the artefacts directory (<name>.log).
+  constructor(name = 'server') {
+    this.name = name
+  }
+
   async start() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealpost-browser-'))
     this.port = await freePort()
@@ -140,7 +145,8 @@ memlimit = "8MiB"
 `
     this.configFile = path.join(this.dir, 'sealpost.toml')
     fs.writeFileSync(this.configFile, config)
-    this.log = fs.createWriteStream(path.join(artifacts, 'server.log'))
+    this.logFile = path.join(artifacts, `${this.name}.log`)
+    this.log = fs.createWriteStream(this.logFile)
     this.child = spawn(findExe(), ['serve', '--config', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child.stdout.pipe(this.log)
     this.child.stderr.pipe(this.log)
@@ -150,7 +156,7 @@ memlimit = "8MiB"
       gone = result
     })
     await waitFor('sealpost to listen', async () => {
-      if (gone) throw new Error(`sealpost serve exited (${JSON.stringify(gone)}); see ${path.join(artifacts, 'server.log')}`)
+      if (gone) throw new Error(`sealpost serve exited (${JSON.stringify(gone)}); see ${this.logFile}`)
       try {
         const response = await fetch(`http://127.0.0.1:${this.port}/healthz`)
         return response.ok
