@@ -36,6 +36,9 @@ IdentityExport ExportIdentity(const Config& config, const std::string& transfer_
                                         case O::locked:
                                             result.outcome = IdentityExport::Outcome::locked;
                                             break;
+                                        case O::deferred: // waited too long (busy, above)
+                                            result.outcome = IdentityExport::Outcome::busy;
+                                            break;
                                         case O::deleted:
                                             result.outcome = IdentityExport::Outcome::deleted;
                                             break;
