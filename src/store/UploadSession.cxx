@@ -179,7 +179,8 @@ std::span<std::uint8_t> UploadSession::ReadBuffer() noexcept {
     // The free end of the staging segment (which Room() just made sure of),
     // no further than the file goes: the socket reads into it and Feed then
     // finds the bytes in place.
-    if (!busy_ || failed_ || !staging_ || received_ >= record_.size)
+    if (!busy_ || failed_ || !staging_ || received_ >= record_.size ||
+        in_flight_.size() >= kMaxInFlight)
         return {};
     const std::span<std::uint8_t> spare = staging_->plain().spare();
     return spare.first(
