@@ -139,8 +139,8 @@ TEST_CASE("O_DIRECT segment writes fall back to the page cache") {
         const auto small = std::span(expected).first(4000);
         const Laid laid = LayOut(small, 50);
         CHECK_FALSE(store::WriteAtDirect(direct.get(), fd.get(), laid.span, 50));
-        std::vector<std::uint8_t> want(50, 0);
-        want.insert(want.end(), small.begin(), small.end());
+        std::vector<std::uint8_t> want(50 + small.size(), 0);
+        std::copy(small.begin(), small.end(), want.begin() + 50);
         CHECK(ReadAll(fd.get()) == want);
         return;
     }
