@@ -126,10 +126,10 @@ int Serve(const Config& config) {
     }
     const int rc = loop.Close();
     if (rc != 0) {
-        log::Error("event loop closed with handles still open");
+        log::Write(log::Level::error, "loop_close_failed", {{"reason", "handles still open"}});
         return 1;
     }
-    log::Info("stopped");
+    log::Write(log::Level::info, "stopped");
     return 0;
 }
 

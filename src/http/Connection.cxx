@@ -59,6 +59,26 @@ std::size_t Connection::ReadLimit() noexcept {
     }
 }
 
+std::span<char> Connection::BodyReadTarget() noexcept {
+    if (lingering_ || closing_ || parser_paused_ || parser_failed_ || !pending_input_.empty() ||
+        !exchange_ || exchange_->body_state_ != Exchange::BodyState::streaming ||
+        !exchange_->consumer_ || exchange_->request_.chunked || !exchange_->request_.content_length)
+        return {};
+    const std::uint64_t length = *exchange_->request_.content_length;
+    if (exchange_->body_received_ >= length)
+        return {};
+    const std::span<std::uint8_t> target = exchange_->consumer_->ReadBuffer();
+    const auto size = static_cast<std::size_t>(
+        std::min<std::uint64_t>(target.size(), length - exchange_->body_received_));
+    return {reinterpret_cast<char*>(target.data()), size};
+}
+
+std::span<char> Connection::ReadBuffer() noexcept {
+    // Plain HTTP only: with TLS the socket carries records (DrainTls decrypts
+    // into the target instead).
+    return tls_ ? std::span<char>() : BodyReadTarget();
+}
+
 bool Connection::BodyHasRoom() noexcept {
     return !exchange_ || exchange_->body_state_ != Exchange::BodyState::streaming ||
            !exchange_->consumer_ || exchange_->consumer_->Room() > 0;
@@ -70,10 +90,14 @@ void Connection::DrainTls() {
         const std::size_t room = ReadLimit();
         if (room == 0)
             break;
-        const auto result =
-            tls_->Read(std::span<char>(buffer).first(std::min(room, sizeof(buffer))));
+        // Plaintext body bytes straight into the consumer's memory when it
+        // offers some (no copy), else into this thread's buffer.
+        std::span<char> into = BodyReadTarget();
+        if (into.empty())
+            into = std::span<char>(buffer);
+        const auto result = tls_->Read(into.first(std::min(room, into.size())));
         if (result.status == ssl::TlsSession::ReadStatus::data) {
-            Process(std::string_view(buffer, result.length));
+            Process(std::string_view(into.data(), result.length));
             continue;
         }
         if (result.status == ssl::TlsSession::ReadStatus::closed)

@@ -48,6 +48,10 @@ private:
     void OnSocketWritten() noexcept override;
     void OnSocketClosed() noexcept override;
     std::size_t ReadLimit() noexcept override;
+    std::span<char> ReadBuffer() noexcept override;
+    /// The streaming consumer's ReadBuffer() for the raw body bytes still to
+    /// come of a Content-Length body, when the next bytes read are those.
+    std::span<char> BodyReadTarget() noexcept;
     /// Whether the body consumer (if one is streaming) can take bytes now.
     bool BodyHasRoom() noexcept;
 

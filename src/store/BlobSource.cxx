@@ -1,4 +1,3 @@
-#include "store/FileIo.hxx"
 #include "store/BlobSource.hxx"
 #include "age/BlobStart.hxx"
 #include "age/Chunk.hxx"
@@ -6,6 +5,7 @@
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "store/BlobStore.hxx"
+#include "store/FileIo.hxx"
 #include "store/Records.hxx"
 #include "store/ThreadScratch.hxx"
 
@@ -182,7 +182,7 @@ private:
             try {
                 std::rethrow_exception(batch->error);
             } catch (const std::exception& e) {
-                log::Error("download stopped: {}", e.what());
+                log::Write(log::Level::error, "download_failed", {{"error", e.what()}});
             } catch (...) {
             }
             state->failed = true;
@@ -242,8 +242,8 @@ private:
 } // namespace
 
 std::unique_ptr<stream::ResponseSource> MakeBlobSource(uv_loop_s* loop,
-                                                     std::shared_ptr<OpenBlobFile> blob,
-                                                     std::uint64_t first, std::uint64_t length) {
+                                                       std::shared_ptr<OpenBlobFile> blob,
+                                                       std::uint64_t first, std::uint64_t length) {
     return std::make_unique<BlobSource>(loop, std::move(blob), first, length);
 }
 

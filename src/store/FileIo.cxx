@@ -6,9 +6,35 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <string>
 #include <system_error>
 
 namespace sealpost::store {
+
+namespace {
+
+/// pwrite of the whole span through an O_DIRECT descriptor; false if the file
+/// system refuses O_DIRECT for it (EINVAL), before anything was written.
+bool DirectWrite(int direct, std::span<const std::uint8_t> data, std::uint64_t offset) {
+    while (!data.empty()) {
+        const ssize_t n = ::pwrite(direct, data.data(), data.size(), static_cast<off_t>(offset));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EINVAL)
+                return false;
+            ThrowErrno("write blob");
+        }
+        // A short O_DIRECT write (the disk filled up) ends on a block
+        // boundary, so the rest stays aligned.
+        data = data.subspan(static_cast<std::size_t>(n));
+        offset += static_cast<std::uint64_t>(n);
+    }
+    return true;
+}
+
+} // namespace
 
 void ThrowErrno(const std::string& what) {
     throw std::system_error(errno, std::generic_category(), what);
@@ -31,6 +57,36 @@ void WriteAt(int fd, std::span<const std::uint8_t> data, std::uint64_t offset) {
         data = data.subspan(static_cast<std::size_t>(n));
         offset += static_cast<std::uint64_t>(n);
     }
+}
+
+UniqueFd OpenDirect(int fd) {
+    // Opening the file again (not dup) gives a description of its own, whose
+    // O_DIRECT does not affect reads and writes through `fd`.
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    return UniqueFd(::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC));
+}
+
+bool WriteAtDirect(int direct, int fd, std::span<const std::uint8_t> data, std::uint64_t offset) {
+    const std::uint64_t end = offset + data.size();
+    const std::uint64_t first = (offset + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
+    const std::uint64_t last = end / kDirectAlign * kDirectAlign;
+    const auto at = [&](std::uint64_t from, std::uint64_t to) {
+        return data.subspan(static_cast<std::size_t>(from - offset),
+                            static_cast<std::size_t>(to - from));
+    };
+    const auto* middle = data.data() + (first - offset);
+    if (direct < 0 || last <= first ||
+        reinterpret_cast<std::uintptr_t>(middle) % kDirectAlign != 0) {
+        WriteAt(fd, data, offset);
+        return false;
+    }
+    if (!DirectWrite(direct, at(first, last), first)) {
+        WriteAt(fd, data, offset);
+        return false;
+    }
+    WriteAt(fd, at(offset, first), offset);
+    WriteAt(fd, at(last, end), last);
+    return true;
 }
 
 std::size_t ReadAt(int fd, std::span<std::uint8_t> data, std::uint64_t offset) {

@@ -4,6 +4,8 @@
 // std::system_error with the operation in its message. Any thread.
 #pragma once
 
+#include "store/UniqueFd.hxx"
+
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -13,6 +15,23 @@ namespace sealpost::store {
 
 /// Writes all of `data` at `offset`.
 void WriteAt(int fd, std::span<const std::uint8_t> data, std::uint64_t offset);
+
+/// O_DIRECT writes start and end on multiples of this (file offset, length and
+/// memory address), which suits every block device up to 4 KiB sectors.
+inline constexpr std::uint64_t kDirectAlign = 4096;
+/// A second descriptor for writing the file behind `fd` with O_DIRECT (its
+/// writes skip the page cache: no copy into it, no write-back later), or an
+/// invalid one where the file system refuses O_DIRECT (then callers write
+/// through `fd`).
+UniqueFd OpenDirect(int fd);
+/// Writes all of `data` at `offset` through `direct` where it can: the whole
+/// kDirectAlign blocks in the middle with O_DIRECT, the partial blocks at the
+/// two ends (which neighbouring writes share) through `fd` and the page
+/// cache. `data` must lie in memory as the file does: data.data() + k
+/// aligned to kDirectAlign wherever offset + k is. Returns false if nothing
+/// went through `direct` (no descriptor, a range within one block, or the
+/// file system refused the write, which is then made through `fd`).
+bool WriteAtDirect(int direct, int fd, std::span<const std::uint8_t> data, std::uint64_t offset);
 /// Reads exactly data.size() bytes unless the file ends first; returns bytes read.
 std::size_t ReadAt(int fd, std::span<std::uint8_t> data, std::uint64_t offset);
 void DataSync(int fd);

@@ -25,15 +25,16 @@ SegmentPool::SegmentPool(std::size_t buffer_size, std::size_t capacity)
     : buffer_size_(buffer_size), capacity_(std::max<std::size_t>(capacity, 1)) {}
 
 SegmentPool::Buffer SegmentPool::Take() {
-    std::vector<std::uint8_t> bytes;
+    SegmentBytes bytes;
     if (!free_.empty()) {
         bytes = std::move(free_.back());
         free_.pop_back();
         bytes.clear();
+    } else {
+        // Recycled buffers are kept: a fresh allocation per segment would
+        // cost page faults (zeroed pages from the kernel) on every one.
+        bytes = SegmentBytes(buffer_size_);
     }
-    // Recycled buffers keep their capacity: a fresh allocation per segment
-    // would cost page faults (zeroed pages from the kernel) on every one.
-    bytes.reserve(buffer_size_);
     ++outstanding_;
     peak_ = std::max(peak_, outstanding_);
     return Buffer(shared_from_this(), std::move(bytes));
@@ -62,7 +63,7 @@ void SegmentPool::Cancel(std::uint64_t ticket) noexcept {
         waiters_.erase(it);
 }
 
-void SegmentPool::Release(std::vector<std::uint8_t> bytes) noexcept {
+void SegmentPool::Release(SegmentBytes bytes) noexcept {
     --outstanding_;
     // Overdrawn buffers are freed; the others are kept for the next upload.
     if (outstanding_ + free_.size() < capacity_ && bytes.capacity() >= buffer_size_)

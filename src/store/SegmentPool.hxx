@@ -9,14 +9,55 @@
 // acquired, released and destroyed on the loop thread.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace sealpost::store {
+
+/// A byte buffer of fixed capacity that is never zero-filled (neither when
+/// allocated nor when it grows within its capacity), so that a socket read or
+/// a copy can fill it first and its size can follow.
+class SegmentBytes {
+public:
+    SegmentBytes() = default;
+    explicit SegmentBytes(std::size_t capacity)
+        : data_(new std::uint8_t[capacity]), capacity_(capacity) {}
+
+    std::uint8_t* data() noexcept { return data_.get(); }
+    const std::uint8_t* data() const noexcept { return data_.get(); }
+    std::size_t size() const noexcept { return size_; }
+    std::size_t capacity() const noexcept { return capacity_; }
+    bool empty() const noexcept { return size_ == 0; }
+    std::span<std::uint8_t> span() noexcept { return {data_.get(), size_}; }
+    std::span<const std::uint8_t> span() const noexcept { return {data_.get(), size_}; }
+    /// The capacity beyond size(), where the next bytes go.
+    std::span<std::uint8_t> spare() noexcept { return {data_.get() + size_, capacity_ - size_}; }
+
+    void clear() noexcept { size_ = 0; }
+    /// Sets the size (at most capacity()); bytes that come into it keep
+    /// whatever they hold.
+    void resize(std::size_t size) noexcept { size_ = std::min(size, capacity_); }
+    /// Appends `bytes` (at most spare().size()); bytes that already lie at
+    /// spare().data() (a read into the buffer) are not copied.
+    void append(std::span<const std::uint8_t> bytes) noexcept {
+        const std::size_t n = std::min(bytes.size(), capacity_ - size_);
+        if (bytes.data() != data_.get() + size_)
+            std::memmove(data_.get() + size_, bytes.data(), n);
+        size_ += n;
+    }
+
+private:
+    std::unique_ptr<std::uint8_t[]> data_;
+    std::size_t capacity_ = 0;
+    std::size_t size_ = 0;
+};
 
 class SegmentPool : public std::enable_shared_from_this<SegmentPool> {
 public:
@@ -31,17 +72,17 @@ public:
         ~Buffer() { Reset(); }
 
         explicit operator bool() const noexcept { return pool_ != nullptr; }
-        std::vector<std::uint8_t>& bytes() noexcept { return bytes_; }
-        const std::vector<std::uint8_t>& bytes() const noexcept { return bytes_; }
+        SegmentBytes& bytes() noexcept { return bytes_; }
+        const SegmentBytes& bytes() const noexcept { return bytes_; }
         /// Returns the buffer to its pool now.
         void Reset() noexcept;
 
     private:
         friend class SegmentPool;
-        Buffer(std::shared_ptr<SegmentPool> pool, std::vector<std::uint8_t> bytes) noexcept
+        Buffer(std::shared_ptr<SegmentPool> pool, SegmentBytes bytes) noexcept
             : pool_(std::move(pool)), bytes_(std::move(bytes)) {}
         std::shared_ptr<SegmentPool> pool_;
-        std::vector<std::uint8_t> bytes_;
+        SegmentBytes bytes_;
     };
 
     using Waiter = std::function<void(Buffer)>;
@@ -69,14 +110,14 @@ public:
     void Cancel(std::uint64_t ticket) noexcept;
 
 private:
-    void Release(std::vector<std::uint8_t> bytes) noexcept;
+    void Release(SegmentBytes bytes) noexcept;
     Buffer Take();
 
     std::size_t buffer_size_;
     std::size_t capacity_;
     std::size_t outstanding_ = 0;
     std::size_t peak_ = 0;
-    std::vector<std::vector<std::uint8_t>> free_;
+    std::vector<SegmentBytes> free_;
     std::deque<std::pair<std::uint64_t, Waiter>> waiters_;
     std::uint64_t next_ticket_ = 1;
 };

@@ -1,9 +1,9 @@
-#include "store/FileIo.hxx"
 #include "store/UploadSession.hxx"
 #include "age/Chunk.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "store/BlobStore.hxx"
+#include "store/FileIo.hxx"
 #include "store/Index.hxx"
 #include "store/ThreadScratch.hxx"
 #include "store/TransferRecipient.hxx"
@@ -49,7 +49,7 @@ std::span<std::uint8_t> SealScratch(std::size_t size) {
 struct UploadSession::Segment {
     std::uint64_t first_chunk = 0;
     SegmentPool::Buffer buffer; ///< from the pool, kSegmentChunks * 64 KiB
-    std::vector<std::uint8_t>& plain() noexcept { return buffer.bytes(); }
+    SegmentBytes& plain() noexcept { return buffer.bytes(); }
     std::size_t keep = 0; ///< bytes of `plain` that are stored (whole chunks, or the final tail)
     bool final = false;   ///< holds the file's last chunk
     bool written = false;
@@ -71,6 +71,7 @@ public:
         return session_->Feed(data);
     }
     std::size_t Room() noexcept override { return session_->Room(); }
+    std::span<std::uint8_t> ReadBuffer() noexcept override { return session_->ReadBuffer(); }
     void OnBodyEnd() noexcept override { session_->EndOfBody(); }
     void OnBodyAbort() noexcept override { session_->AbortBody(); }
 
@@ -82,8 +83,8 @@ UploadSession::UploadSession(const Context& context, FileRecord record, age::Pay
                              UniqueFd fd, std::unique_ptr<FileHashes> hashes)
     : context_(context), record_(std::move(record)),
       key_(std::make_shared<age::PayloadKey>(std::move(key))),
-      fd_(std::make_shared<UniqueFd>(std::move(fd))), hashes_(std::move(hashes)),
-      layout_(record_.chunks_offset, record_.size),
+      fd_(std::make_shared<UniqueFd>(std::move(fd))), direct_(std::make_shared<UniqueFd>()),
+      hashes_(std::move(hashes)), layout_(record_.chunks_offset, record_.size),
       written_end_(record_.complete ? layout_.ChunkCount() : record_.offset / kChunk) {}
 
 UploadSession::~UploadSession() {
@@ -99,6 +100,8 @@ std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<voi
     done_ = std::move(done);
     checksum_ = std::move(checksum);
     body_digest_ = checksum_ ? std::make_unique<evp::Digest>(checksum_->algorithm) : nullptr;
+    if (!*direct_)
+        direct_ = std::make_shared<UniqueFd>(OpenDirect(fd_->get()));
     received_ = record_.offset;
     written_through_ = record_.offset / kChunk;
     synced_bytes_ = 0;
@@ -172,6 +175,18 @@ std::size_t UploadSession::Room() {
     return context_.pool->buffer_size() - staging_->plain().size();
 }
 
+std::span<std::uint8_t> UploadSession::ReadBuffer() noexcept {
+    // The free end of the staging segment (which Room() just made sure of),
+    // no further than the file goes: the socket reads into it and Feed then
+    // finds the bytes in place.
+    if (!busy_ || failed_ || !staging_ || received_ >= record_.size ||
+        in_flight_.size() >= kMaxInFlight)
+        return {};
+    const std::span<std::uint8_t> spare = staging_->plain().spare();
+    return spare.first(
+        static_cast<std::size_t>(std::min<std::uint64_t>(spare.size(), record_.size - received_)));
+}
+
 std::uint64_t UploadSession::DurableChunks() const noexcept {
     return record_.complete ? layout_.ChunkCount() : record_.offset / kChunk;
 }
@@ -199,7 +214,7 @@ bool UploadSession::Feed(std::span<const std::uint8_t> data) {
         const std::size_t room = kSegmentBytes - plain.size();
         const std::size_t take = static_cast<std::size_t>(
             std::min<std::uint64_t>({room, data.size(), record_.size - received_}));
-        plain.insert(plain.end(), data.begin(), data.begin() + take);
+        plain.append(data.first(take)); // no copy if the socket read into place
         data = data.subspan(take);
         received_ += take;
         if (plain.size() == kSegmentBytes || (!open_ended_ && received_ == record_.size))
@@ -230,7 +245,7 @@ void UploadSession::Submit(bool at_body_end) {
         auto& plain = segment->plain();
         NewStaging(true);
         staging_->first_chunk = segment->first_chunk + plain.size() / kChunk - 1;
-        staging_->plain().assign(plain.end() - kChunk, plain.end());
+        staging_->plain().append(plain.span().last(kChunk));
         plain.resize(plain.size() - kChunk);
         if (plain.empty())
             return;
@@ -246,8 +261,8 @@ void UploadSession::Submit(bool at_body_end) {
         // Never seal a chunk index twice under one payload key (a nonce would
         // repeat). Storage re-keys a blob before such a request can start, so
         // this is a broken invariant, not a client error.
-        log::Error("upload of file {}: chunk {} was already sealed under this key", record_.id,
-                   segment->first_chunk);
+        log::Write(log::Level::error, "upload_chunk_resealed",
+                   {{"file", record_.id}, {"chunk", std::to_string(segment->first_chunk)}});
         Fail(Outcome::failed, "internal error");
         return;
     }
@@ -257,29 +272,37 @@ void UploadSession::Submit(bool at_body_end) {
     auto self = shared_from_this();
     auto key = key_;
     auto fd = fd_;
+    auto direct = direct_;
     const age::BlobLayout layout = layout_;
     uv::QueueWork(
         context_.loop,
-        [segment, key, fd, layout] {
+        [segment, key, fd, direct, layout] {
             const std::uint64_t count = segment->ChunkCount();
-            // (an empty final segment seals one empty chunk)
-            const auto sealed = SealScratch(segment->keep + count * age::kChunkTagSize);
+            const std::uint64_t offset = layout.ChunkOffset(segment->first_chunk);
+            // The sealed bytes lie in the (aligned) scratch buffer as they will
+            // in the file, so that its whole blocks can be written with O_DIRECT.
+            // (An empty final segment seals one empty chunk.)
+            const std::size_t skew = static_cast<std::size_t>(offset % kDirectAlign);
+            const std::size_t sealed_size = segment->keep + count * age::kChunkTagSize;
+            const auto sealed = SealScratch(skew + sealed_size).subspan(skew);
             std::size_t in = 0, out = 0;
             for (std::uint64_t i = 0; i < count; ++i) {
                 const std::size_t n = std::min(kChunk, segment->keep - in);
                 const std::uint64_t index = segment->first_chunk + i;
                 const bool last = segment->final && i + 1 == count;
                 const auto rc =
-                    age::SealChunk(*key, index, last, std::span(segment->plain()).subspan(in, n),
+                    age::SealChunk(*key, index, last, segment->plain().span().subspan(in, n),
                                    sealed.subspan(out, n + age::kChunkTagSize));
                 if (rc != age::AgeErrc::ok)
                     throw std::runtime_error("sealing a chunk failed");
                 in += n;
                 out += n + age::kChunkTagSize;
             }
-            const std::uint64_t offset = layout.ChunkOffset(segment->first_chunk);
-            WriteAt(fd->get(), sealed, offset);
-            StartWriteback(fd->get(), offset, sealed.size());
+            // Whole blocks skip the page cache (no copy into it, nothing left
+            // for the final fdatasync to write); without O_DIRECT, write-back
+            // starts now.
+            if (!WriteAtDirect(direct->get(), fd->get(), sealed, offset))
+                StartWriteback(fd->get(), offset, sealed.size());
         },
         [self, segment](std::exception_ptr error) {
             segment->written = true;
@@ -306,7 +329,7 @@ void UploadSession::StartHash() {
     uv::QueueWork(
         context_.loop,
         [next, hashes] {
-            const auto bytes = std::span(next->plain()).first(next->keep);
+            const auto bytes = next->plain().span().first(next->keep);
             hashes->sha256.Update(bytes);
             hashes->crc.Update(bytes);
         },
@@ -407,12 +430,16 @@ void UploadSession::Finish() {
     finished_ = true;
     CancelWait(); // an idle session holds no segment buffer
     staging_.reset();
+    direct_ = std::make_shared<UniqueFd>(); // nor a second descriptor (jobs hold theirs)
     auto done = std::move(done_);
     done_ = nullptr;
     if (failed_) {
         busy_ = false;
         failure_.offset = record_.offset;
-        log::Warn("upload of file {} failed: {}", record_.id, failure_.detail);
+        log::Write(log::Level::warn, "upload_failed",
+                   {{"file", record_.id},
+                    {"outcome", std::string(Describe(failure_.outcome))},
+                    {"error", failure_.detail}});
         if (done)
             done(failure_);
         return;

@@ -1,8 +1,12 @@
 // One open file upload: the pipeline socket → chunk buffer → encrypt → write.
 //
-// Body bytes are staged in segments of up to 8 chunks of 64 KiB. A full
+// Body bytes are staged in segments of up to 8 chunks of 64 KiB (the
+// connection reads a plain Content-Length body straight into the segment,
+// ReadBuffer(), and decrypts TLS records into it: no copy in between). A full
 // segment is sealed (age STREAM) and written with pwrite at its fixed blob
-// offset by a threadpool job, so several segments of one upload are encrypted
+// offset by a threadpool job (its whole 4 KiB blocks with O_DIRECT, past the
+// page cache; the partial blocks it shares with its neighbours through the
+// page cache), so several segments of one upload are encrypted
 // on several cores at once; a second, strictly sequential job per segment feeds
 // SHA-256 and CRC-32 in order. Segment buffers come from the Storage's bounded
 // SegmentPool; at most kMaxInFlight segments of one upload are in flight, and
@@ -19,15 +23,15 @@
 // never touches session state except through its completion on the loop.
 #pragma once
 
+#include "age/AgeRecipient.hxx"
 #include "age/BlobLayout.hxx"
 #include "age/PayloadKey.hxx"
-#include "age/AgeRecipient.hxx"
 #include "lib/evp/Digest.hxx"
 #include "store/Outcome.hxx"
 #include "store/Records.hxx"
 #include "store/SegmentPool.hxx"
-#include "store/UploadCommits.hxx"
 #include "store/UniqueFd.hxx"
+#include "store/UploadCommits.hxx"
 #include "stream/Body.hxx"
 #include "zip/Crc32.hxx"
 
@@ -75,8 +79,8 @@ public:
         Index& index;
         const BlobStore& blobs;
         std::int64_t upload_expiry_seconds;
-        age::AgeRecipient recipient; ///< pk_T, to seal the digests to
-        std::shared_ptr<SegmentPool> pool; ///< buffers of kSegmentChunks chunks
+        age::AgeRecipient recipient;            ///< pk_T, to seal the digests to
+        std::shared_ptr<SegmentPool> pool;      ///< buffers of kSegmentChunks chunks
         std::shared_ptr<UploadCommits> commits; ///< the index records of finished requests
     };
 
@@ -107,9 +111,8 @@ public:
     /// record().offset; `done` runs when the bytes are durable (or failed).
     /// The consumer pauses its producer by returning false; `resume` is
     /// called when the session wants more bytes again.
-    std::unique_ptr<stream::BodyConsumer> BeginBody(std::function<void()> resume,
-                                                    std::optional<BodyChecksum> checksum,
-                                                    Done done);
+    std::unique_ptr<stream::BodyConsumer>
+    BeginBody(std::function<void()> resume, std::optional<BodyChecksum> checksum, Done done);
 
 private:
     class Consumer;
@@ -118,6 +121,7 @@ private:
 
     bool Feed(std::span<const std::uint8_t> data);
     std::size_t Room();
+    std::span<std::uint8_t> ReadBuffer() noexcept;
     bool NewStaging(bool overdraw);
     bool ReadyForMore();
     void WaitForBuffer();
@@ -138,6 +142,9 @@ private:
     FileRecord record_;
     std::shared_ptr<const age::PayloadKey> key_;
     std::shared_ptr<UniqueFd> fd_;
+    /// The blob opened with O_DIRECT for the segment writes, while a request
+    /// runs (invalid where the file system refuses O_DIRECT).
+    std::shared_ptr<UniqueFd> direct_;
     std::shared_ptr<FileHashes> hashes_;
     age::BlobLayout layout_;
 
@@ -162,8 +169,8 @@ private:
     std::deque<std::shared_ptr<Segment>> in_flight_;
     bool waiting_ = false; ///< in the pool's line for a staging buffer
     std::uint64_t wait_ticket_ = 0;
-    std::uint64_t written_through_ = 0;            ///< chunks written and hashed, contiguous
-    std::uint64_t synced_bytes_ = 0;               ///< plaintext bytes written since the last sync
+    std::uint64_t written_through_ = 0; ///< chunks written and hashed, contiguous
+    std::uint64_t synced_bytes_ = 0;    ///< plaintext bytes written since the last sync
     /// One past the highest chunk index ever submitted for sealing under key_
     /// (its bytes may be on disk whether or not the write completed).
     std::uint64_t written_end_ = 0;

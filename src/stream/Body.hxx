@@ -30,6 +30,11 @@ public:
     /// Exchange::ResumeBody() when it has room again). OnBodyData must still
     /// accept whatever it is given.
     virtual std::size_t Room() noexcept { return SIZE_MAX; }
+    /// Memory where the connection may read the next body bytes (raw body
+    /// bytes only: no chunk framing, no TLS records) so that they need no
+    /// copy: the next OnBodyData then starts at its first byte. Empty: no such
+    /// place; the connection reads into its own buffer. Asked after Room().
+    virtual std::span<std::uint8_t> ReadBuffer() noexcept { return {}; }
     /// The whole body has arrived.
     virtual void OnBodyEnd() noexcept = 0;
     /// The body will never complete (client gone, malformed, limit exceeded).

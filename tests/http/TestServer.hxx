@@ -10,11 +10,14 @@
 #include "lib/uv/Async.hxx"
 #include "lib/uv/Loop.hxx"
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace sealpost::test {
 
@@ -46,6 +49,56 @@ private:
     std::thread thread_;
     int port_ = 0;
     bool stopped_ = false;
+};
+
+/// A body consumer that offers its own memory for the body, as an upload
+/// segment does (BodyConsumer::ReadBuffer): a ring of `room` bytes, filled and
+/// then handed on. Answers "<bytes> <sum of byte * (offset % 251 + 1)>
+/// <bytes that arrived in place>" when the body ends; whatever the path, the
+/// first two must match the body sent.
+class InPlaceConsumer final : public http::BodyConsumer {
+public:
+    InPlaceConsumer(http::Exchange& ex, std::size_t room) : ex_(ex), memory_(room) {}
+
+    std::size_t Room() noexcept override { return memory_.size() - used_; }
+    std::span<std::uint8_t> ReadBuffer() noexcept override {
+        return std::span(memory_).subspan(used_);
+    }
+    bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
+        while (!data.empty()) {
+            const std::size_t n = std::min(data.size(), memory_.size() - used_);
+            std::uint8_t* at = memory_.data() + used_;
+            if (data.data() == at)
+                in_place_ += n;
+            else
+                std::memmove(at, data.data(), n);
+            for (std::size_t i = 0; i < n; ++i)
+                sum_ += std::uint64_t{at[i]} * ((count_ + i) % 251 + 1);
+            count_ += n;
+            used_ = (used_ + n) % memory_.size(); // a full ring is handed on
+            data = data.subspan(n);
+        }
+        return true;
+    }
+    void OnBodyEnd() noexcept override {
+        ex_.Respond(http::Response::Text(200, std::to_string(count_) + " " + std::to_string(sum_) +
+                                                  " " + std::to_string(in_place_)));
+    }
+    void OnBodyAbort() noexcept override {}
+
+    /// What OnBodyEnd answers for `body` (without the in-place count).
+    static std::string Expected(std::string_view body) {
+        std::uint64_t sum = 0;
+        for (std::size_t i = 0; i < body.size(); ++i)
+            sum += std::uint64_t{static_cast<unsigned char>(body[i])} * (i % 251 + 1);
+        return std::to_string(body.size()) + " " + std::to_string(sum);
+    }
+
+private:
+    http::Exchange& ex_;
+    std::vector<std::uint8_t> memory_;
+    std::size_t used_ = 0;
+    std::uint64_t count_ = 0, sum_ = 0, in_place_ = 0;
 };
 
 struct ClientResponse {

@@ -263,3 +263,60 @@ TEST_CASE("a consumer that pauses on every fragment never gets an empty one and 
     CHECK(empty == 0);
     CHECK(ts.Stop() == 0);
 }
+
+TEST_CASE("a Content-Length body is read straight into the consumer's memory") {
+    // Invariant: the consumer sees exactly the body's bytes in order, whether
+    // they were read into its memory or copied; only plain Content-Length
+    // body bytes are read into it (never chunk framing, never the next
+    // request).
+    TestServer ts;
+    ts.router.Add(
+        "PUT", "/in-place",
+        [](Exchange& ex) {
+            ex.ReadBody(std::make_unique<InPlaceConsumer>(ex, 100'000), std::uint64_t{1} << 30);
+        },
+        http::BodyMode::stream);
+    ts.router.Add("GET", "/ok", [](Exchange& ex) { ex.Respond(Response::Text(200, "ok")); });
+    ts.Start();
+
+    std::string body(16u << 20, '\0');
+    for (std::size_t i = 0; i < body.size(); ++i)
+        body[i] = static_cast<char>(i * 131 % 253);
+    const std::string expected = InPlaceConsumer::Expected(body);
+
+    SECTION("plain, with a pipelined request behind the body") {
+        RawClient client(ts.port(), 60'000);
+        REQUIRE(client.Send("PUT /in-place HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n"));
+        REQUIRE(client.Send(body + "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"));
+        auto r = client.ReadResponse();
+        REQUIRE(r.status == 200);
+        CHECK(r.body.starts_with(expected + " "));
+        const std::uint64_t in_place = std::stoull(r.body.substr(expected.size() + 1));
+        INFO(in_place << " of " << body.size() << " bytes read in place");
+        CHECK(in_place > body.size() / 2);
+        auto next = client.ReadResponse();
+        CHECK(next.status == 200);
+        CHECK(next.body == "ok");
+    }
+    SECTION("chunked: copied, never read in place") {
+        RawClient client(ts.port(), 60'000);
+        REQUIRE(
+            client.Send("PUT /in-place HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        std::string framed;
+        for (std::size_t at = 0; at < body.size(); at += 300'000) {
+            const std::size_t n = std::min<std::size_t>(300'000, body.size() - at);
+            char size[32];
+            std::snprintf(size, sizeof(size), "%zx\r\n", n);
+            framed += size;
+            framed.append(body, at, n);
+            framed += "\r\n";
+        }
+        framed += "0\r\n\r\n";
+        REQUIRE(client.Send(framed));
+        auto r = client.ReadResponse();
+        REQUIRE(r.status == 200);
+        CHECK(r.body == expected + " 0");
+    }
+    CHECK(ts.Stop() == 0);
+}

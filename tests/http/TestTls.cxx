@@ -1,13 +1,14 @@
 // TLS termination checked with real clients: curl and openssl s_client.
 #include "TestServer.hxx"
-#include "support/TempDir.hxx"
 #include "lib/ssl/TlsContext.hxx"
+#include "support/TempDir.hxx"
 
 #include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 using namespace sealpost;
@@ -27,7 +28,6 @@ std::string Run(const std::string& command) {
     ::pclose(pipe);
     return output;
 }
-
 
 void MakeCertificate(const std::filesystem::path& dir, const std::string& cn) {
     Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
@@ -49,6 +49,10 @@ TEST_CASE("HTTPS with TLS 1.2+/AEAD, ALPN http/1.1 and certificate reload") {
     ts.router.Add("GET", "/ok", [](Exchange& ex) { ex.Respond(Response::Text(200, "secure")); });
     ts.router.Add("POST", "/echo",
                   [](Exchange& ex) { ex.Respond(Response::Text(200, ex.body())); });
+    ts.router.Add(
+        "PUT", "/in-place",
+        [](Exchange& ex) { ex.ReadBody(std::make_unique<InPlaceConsumer>(ex, 100'000), 1u << 30); },
+        http::BodyMode::stream);
     ts.Start();
     const std::string url = "https://127.0.0.1:" + std::to_string(ts.port());
 
@@ -65,6 +69,17 @@ TEST_CASE("HTTPS with TLS 1.2+/AEAD, ALPN http/1.1 and certificate reload") {
     out = Run("curl -sS --cacert " + first + " --data-binary @" + (dir.path / "body.bin").string() +
               " " + url + "/echo | sha256sum");
     CHECK(out == Run("sha256sum < " + (dir.path / "body.bin").string()));
+
+    // A streamed body is decrypted straight into the consumer's memory, in
+    // order and complete (its third field: the bytes that arrived in place).
+    {
+        std::ifstream in(dir.path / "body.bin", std::ios::binary);
+        const std::string sent((std::istreambuf_iterator<char>(in)), {});
+        out = Run("curl -sS --cacert " + first + " -H 'Expect:' -T " +
+                  (dir.path / "body.bin").string() + " " + url + "/in-place");
+        CHECK(out.starts_with(InPlaceConsumer::Expected(sent) + " "));
+        CHECK(out != InPlaceConsumer::Expected(sent) + " 0");
+    }
 
     out = Run("openssl s_client -connect 127.0.0.1:" + std::to_string(ts.port()) +
               " -alpn http/1.1 < /dev/null");

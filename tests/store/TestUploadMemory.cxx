@@ -2,8 +2,8 @@
 // burst of parallel uploads through the real server with a pool far smaller
 // than the burst, which must all complete intact while the pool never hands
 // out more buffers than it has (backpressure instead of growth).
-#include "support/AppFixture.hxx"
 #include "store/SegmentPool.hxx"
+#include "support/AppFixture.hxx"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -20,6 +20,7 @@ TEST_CASE("segment pool: bounded, first come first served, cancel, overdraw") {
     REQUIRE(a);
     REQUIRE(b);
     CHECK(a.bytes().capacity() >= 1024);
+    CHECK(a.bytes().empty());
     CHECK_FALSE(pool->TryAcquire());
     CHECK(pool->outstanding() == 2);
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <algorithm>
+#include <limits>
 
 namespace sealpost::uv {
 
@@ -34,8 +35,17 @@ struct SocketCallbacks {
         // The handler may want less than the whole buffer: bytes it cannot
         // take would otherwise have to be copied aside per connection.
         std::size_t size = kReadBufferSize;
-        if (const Socket* socket = Socket::Handle::StateOf(reinterpret_cast<uv_tcp_t*>(h)))
+        if (const Socket* socket = Socket::Handle::StateOf(reinterpret_cast<uv_tcp_t*>(h))) {
             size = std::clamp(socket->handler_.ReadLimit(), kMinReadSize, kReadBufferSize);
+            // Straight into the handler's memory (an upload segment): no copy.
+            const std::span<char> target = socket->handler_.ReadBuffer();
+            if (!target.empty()) {
+                *buf = uv_buf_init(target.data(),
+                                   static_cast<unsigned>(std::min<std::size_t>(
+                                       target.size(), std::numeric_limits<unsigned>::max())));
+                return;
+            }
+        }
         *buf = uv_buf_init(g_read_buffer, static_cast<unsigned>(size));
     }
 

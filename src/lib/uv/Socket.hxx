@@ -3,8 +3,9 @@
 // graceful shutdown and a close. The uv handle (uv::Handle, Handle.hxx) is freed
 // in its close callback;
 // the handler is told OnSocketClosed() from there and may then delete the owner.
-// Incoming bytes are delivered from one loop-wide buffer: a handler that cannot
-// consume everything must copy what it keeps.
+// Incoming bytes are delivered from one loop-wide buffer (a handler that cannot
+// consume everything must copy what it keeps), or read straight into memory
+// the handler names (ReadBuffer: a request body into its upload buffer).
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,11 @@ public:
     /// At most how many bytes the next read may deliver (at least 4 KiB are
     /// read, at most the loop's read buffer).
     virtual std::size_t ReadLimit() noexcept { return SIZE_MAX; }
+    /// Where the next read should land instead of the loop's buffer (asked
+    /// after ReadLimit(), which then no longer applies): the bytes read are
+    /// delivered there, so the handler need not copy them. Empty: the loop's
+    /// buffer.
+    virtual std::span<char> ReadBuffer() noexcept { return {}; }
 
 protected:
     ~SocketHandler() = default;
