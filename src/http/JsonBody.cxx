@@ -3,11 +3,44 @@
 #include "http/Exchange.hxx"
 #include "http/Response.hxx"
 
+#include <algorithm>
+
 namespace sealpost::http {
 
 Response JsonProblem::ToResponse() const {
     return Response::Problem(status, detail, extra);
 }
+
+namespace {
+
+/// Deepest nesting of arrays and objects in `text` (brackets inside strings
+/// do not count). Request bodies are refused beyond kMaxJsonDepth before they
+/// are parsed: copying or walking a value recurses once per level, and a
+/// body of a few hundred kilobytes can nest deep enough to exhaust a stack.
+std::size_t NestingDepth(std::string_view text) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"')
+            in_string = true;
+        else if (c == '[' || c == '{')
+            deepest = std::max(deepest, ++depth);
+        else if ((c == ']' || c == '}') && depth > 0)
+            --depth;
+    }
+    return deepest;
+}
+
+} // namespace
 
 std::optional<nlohmann::json> ParseJsonObject(std::string_view body, std::size_t max_size,
                                               JsonProblem* problem) {
@@ -20,6 +53,9 @@ std::optional<nlohmann::json> ParseJsonObject(std::string_view body, std::size_t
         return fail(400, "a JSON object is required");
     if (body.size() > max_size)
         return fail(413, "the JSON body is larger than " + std::to_string(max_size) + " bytes");
+    if (NestingDepth(body) > kMaxJsonDepth)
+        return fail(400, "the JSON body is nested more than " + std::to_string(kMaxJsonDepth) +
+                             " levels deep");
     auto value = nlohmann::json::parse(body, nullptr, false);
     if (value.is_discarded() || !value.is_object())
         return fail(400, "the body is not a JSON object");

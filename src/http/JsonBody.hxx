@@ -34,6 +34,9 @@ inline constexpr std::size_t kMaxJsonBody = 256 * 1024;
 
 /// The body as a JSON object; nullopt with *problem set when it is empty, larger
 /// than max_size (413), not JSON or not an object.
+/// Deepest nesting of arrays and objects a request body may have.
+inline constexpr std::size_t kMaxJsonDepth = 32;
+
 std::optional<nlohmann::json> ParseJsonObject(std::string_view body, std::size_t max_size,
                                               JsonProblem* problem);
 

@@ -362,6 +362,16 @@ def json_everywhere(base, port, anna, rec, tid, download_id, unlocked, created):
             if status >= 400 and status != 429:
                 check("content-type: application/problem+json" in answer_head.lower(),
                       f"{method} {path} with {what}: {status} not problem+json {answer_head!r}")
+    # Nesting is refused before parsing: copying or walking a deep value
+    # recurses per level, and 300,000 levels fit in a body of 600 kB.
+    for what, body in (("deep member", b'{"recipients":' + b"[" * 300000 + b"]" * 300000 + b"}"),
+                       ("33 levels", b'{"a":' * 33 + b"1" + b"}" * 33)):
+        head = (f"POST /api/v1/transfers HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Origin: {base}\r\nCookie: {cookies}\r\nConnection: close\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        out, closed = raw_exchange(port, head.encode() + body, timeout=60)
+        check(out.startswith(b"HTTP/1.1 400") and b"nested more than 32 levels" in out,
+              f"{what}: 400 nested too deep, got {out[:200]!r}")
     out, closed = raw_exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     check(out.startswith(b"HTTP/1.1 200"), "the server still answers")
 
