@@ -1,4 +1,4 @@
-// The administration API (api.md, "Administration"): session login/logout with the
+// The administration API (the OpenAPI document, Administration): session login/logout with the
 // cookie sp_admin, transfers list/search, unlock, delete, the audit log (query with
 // filters and cursor paging, JSON or CSV export, chain verification) and statistics.
 // Role admin may do everything; role auditor only reads the audit log and verifies it

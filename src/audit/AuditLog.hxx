@@ -49,7 +49,7 @@ public:
     AuditLog& operator=(const AuditLog&) = delete;
 
     /// Records the event with the current time; returns at once. Throws
-    /// std::invalid_argument when the event name is not one of api.md's or detail
+    /// std::invalid_argument when the event name is not one of the OpenAPI document's or detail
     /// is not a JSON object of strings, integers, booleans, arrays and objects.
     void Append(AuditEvent event);
 

@@ -38,7 +38,7 @@ constexpr std::array<std::string_view, 29> kNames{
     "admin_login",
     "admin_login_failed",
     "admin_deleted",
-    // Beyond api.md's list: administrators added and removed (command line).
+    // Beyond the OpenAPI document's list: administrators added and removed (command line).
     "admin_user_added",
     "admin_user_removed",
     // A transfer's age identity exported on the command line for recovery.

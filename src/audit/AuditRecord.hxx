@@ -1,5 +1,5 @@
-// The audit log's records and their canonical encoding (spec api.md, "Audit event
-// names"; product.md §5). Plain values and pure functions; any thread.
+// The audit log's records and their canonical encoding (the OpenAPI document's AuditEventName,
+// README "Administration and audit"). Plain values and pure functions; any thread.
 //
 // Canonical encoding. A record is stored, exported as a JSON line and hashed as the
 // UTF-8 text of one JSON object with
@@ -49,8 +49,8 @@ struct AuditRecord {
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The event names of api.md, in the order listed there, then admin_user_added and
-/// admin_user_removed (user administration, which api.md does not name).
+/// The event names of the OpenAPI document, in the order listed there, then admin_user_added and
+/// admin_user_removed (user administration, which the API contract does not name).
 std::span<const std::string_view> AuditEventNames() noexcept;
 bool IsAuditEventName(std::string_view name) noexcept;
 

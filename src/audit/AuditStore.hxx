@@ -10,7 +10,7 @@
 // that steps back repeats the last time). The head record is written in the same
 // transaction as the events, so Verify() also notices events cut from the end.
 //
-// Retention (product.md §5: kept audit.retention_days after the transfer is gone):
+// Retention (README: kept audit.retention_days after the transfer is gone):
 // Prune() removes records from the old end of the chain only, oldest first, and stops
 // at the first record that must be kept, so what remains is one unbroken chain. The
 // last removed record's {seq, hash} is stored as the anchor: Verify() then expects

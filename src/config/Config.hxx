@@ -1,5 +1,5 @@
 // The validated configuration of a sealpost server: every key of the TOML file
-// (spec product.md §9 plus the server, limits, tls, log and mail keys), already parsed
+// (the README's Configuration plus the server, limits, tls, log and mail keys), already parsed
 // into typed values. A default-constructed Config is the embedded default that
 // `sealpost serve` runs with when no --config is given: HTTP on 127.0.0.1:8080, data in
 // ./data, mail written to the spool folder.

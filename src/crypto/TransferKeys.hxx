@@ -1,5 +1,5 @@
 // TransferKeys: a transfer's X25519 key pair (sk_T, pk_T) as an age identity, and
-// the wraps under which sk_T is stored (crypto.md, "Key hierarchy"):
+// the wraps under which sk_T is stored (README, "Storage"):
 //
 //   W_pw    PasswordKek record, purpose kTransferKeyPassword, ids {transfer id}
 //   W_up    KeyWrap under the ServerKey, purpose kTransferKeyServer, ids {transfer id}

@@ -16,7 +16,7 @@
 
 namespace sealpost::crypto {
 
-/// Purposes used by sealpost's key hierarchy (crypto.md).
+/// Purposes used by sealpost's key hierarchy (README, "Storage" and "Security").
 namespace purpose {
 /// W_pw: sk_T under the password KEK. ids: transfer id.
 inline constexpr std::string_view kTransferKeyPassword = "sealpost/transfer-key/password";

@@ -1,5 +1,5 @@
 // Cookies (RFC 6265): reading one from a request's Cookie header(s) and
-// building a Set-Cookie value with the attributes api.md requires (HttpOnly,
+// building a Set-Cookie value with the attributes the README's Security section requires (HttpOnly,
 // SameSite=Strict, Secure under TLS). Pure functions; any thread.
 #pragma once
 

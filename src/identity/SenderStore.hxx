@@ -1,4 +1,4 @@
-// The sender side of the index (product.md §2): browsers that verified one or
+// The sender side of the index (README): browsers that verified one or
 // more sender addresses, the pending e-mailed verification codes, and the API
 // tokens an administrator issues for automation. Kept in the transfer index's
 // LMDB environment (named databases "clients", "verifications", "tokens";

@@ -13,7 +13,7 @@
 namespace sealpost {
 
 /// One broken rule. `rule` is one of "min_length", "upper", "lower",
-/// "sequence" (the names api.md fixes); `message` is an English sentence.
+/// "sequence" (the names the OpenAPI document fixes); `message` is an English sentence.
 struct PasswordViolation {
     std::string rule;
     std::string message;

@@ -1,4 +1,4 @@
-// JSON forms of the policy module's results, exactly as api.md fixes them,
+// JSON forms of the policy module's results, exactly as the OpenAPI document fixes them,
 // and the reading of a "recipients" value that may be one string or an array
 // of strings. Pure functions; safe from any thread.
 #pragma once

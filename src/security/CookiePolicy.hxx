@@ -1,4 +1,4 @@
-// How sealpost's cookies are named and flagged (api.md "Cookies"): every cookie
+// How sealpost's cookies are named and flagged (the OpenAPI document, Cookies): every cookie
 // is HttpOnly and SameSite=Strict; when the service is reached over HTTPS
 // (server.public_url is https, or TLS ends in sealpost) it is also Secure, and the
 // cookies with Path=/ (sp_client, sp_admin) take the `__Host-` prefix, which a

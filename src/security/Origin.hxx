@@ -1,4 +1,4 @@
-// Same-origin checks for state-changing requests (product.md §5: "state-changing
+// Same-origin checks for state-changing requests (README: "state-changing
 // requests check Origin"), shared by the transfer API and the admin API. A browser
 // sends Origin with every POST, PATCH, PUT and DELETE, so a request that sets or
 // uses a cookie must carry this service's own Origin; a script authenticated by a

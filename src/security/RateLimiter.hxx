@@ -1,5 +1,5 @@
 // Rate limits per key (an IP, "user:NAME", a transfer id…) for brute-force protection
-// (product.md §5): a token bucket of `limit` tokens per key, refilled evenly over
+// (README): a token bucket of `limit` tokens per key, refilled evenly over
 // `window`, so at most `limit` hits pass in a burst and `limit` per window on average.
 // A refused hit learns how many seconds to wait (the Retry-After value). Memory is
 // bounded: at most `max_keys` buckets; when full, buckets that have refilled (which

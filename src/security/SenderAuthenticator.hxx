@@ -1,4 +1,4 @@
-// Who is calling a sender-side route (api.md "Senders"): a bearer API token, or a
+// Who is calling a sender-side route (the OpenAPI document, Senders): a bearer API token, or a
 // browser's sp_client cookie holding a verified identity. Also builds and reads
 // that cookie (under the name and flags of the CookiePolicy) and applies the Origin
 // rule: a cookie-authenticated state-changing request must carry this service's

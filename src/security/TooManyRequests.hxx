@@ -1,4 +1,4 @@
-// The 429 answer of every rate limit (api.md conventions): problem+json with a
+// The 429 answer of every rate limit (the OpenAPI document's conventions): problem+json with a
 // Retry-After header in seconds and the same number as `retry_after`. Pure function;
 // any thread.
 #pragma once

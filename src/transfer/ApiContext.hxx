@@ -81,7 +81,7 @@ public:
     /// The same for events without a request (expiry, mail delivery).
     void Audit(audit::AuditEvent event);
 
-    /// Counts one hit against a rate limit (product.md §5); true when the
+    /// Counts one hit against a rate limit (README); true when the
     /// request may go ahead, otherwise 429 with Retry-After was sent. Limits:
     ///   verification_ip     20 code requests per hour per client IP
     ///   verification_email   5 code requests per hour per address

@@ -1,4 +1,4 @@
-// The QUICK routes of api.md (the keys themselves are store::QuickKeys):
+// The QUICK routes of the OpenAPI document (the keys themselves are store::QuickKeys):
 //   GET    /api/v1/quick                          this browser's connections
 //   POST   /api/v1/quick/activation-codes         {"email"} → one-time code (24 h)
 //   POST   /api/v1/quick/reactivate               {"email","code"} → {"restored"}

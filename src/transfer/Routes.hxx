@@ -1,4 +1,4 @@
-// The sender-side API of api.md: sender verification and identities,
+// The sender-side API of the OpenAPI document: sender verification and identities,
 // passwords, the policy check, and transfers (create, submit, status,
 // revoke). Handlers run on the loop thread; index writes and Argon2id go to
 // the threadpool.

@@ -1,5 +1,5 @@
 // `sealpost admin token …`: API tokens bound to a sender address, the
-// automation alternative to the e-mailed verification (product.md §2):
+// automation alternative to the e-mailed verification (README):
 //
 //   sealpost admin token create --email ADDR [--label TEXT] [--config FILE] [--data DIR]
 //   sealpost admin token list [--config FILE] [--data DIR]

@@ -1,4 +1,4 @@
-// The body of POST /api/v1/transfers (api.md "Transfers") as typed values: every
+// The body of POST /api/v1/transfers (the OpenAPI document, Transfers) as typed values: every
 // member checked for its type and limits, with a problem+json answer naming the
 // first one that is wrong. Only the syntax: who the sender is, what the policy
 // allows, whether a password follows the rules and the generation of one are the

@@ -13,7 +13,7 @@ using namespace sealpost;
 using namespace std::chrono_literals;
 using sealpost::test::kReadableFile;
 
-TEST_CASE("The embedded default equals product.md section 9", "[config]") {
+TEST_CASE("The embedded default equals the README's configuration defaults", "[config]") {
     const Config c;
     CHECK(c.server.listen.ToString() == "127.0.0.1:8080");
     CHECK(c.server.public_url == "http://127.0.0.1:8080");

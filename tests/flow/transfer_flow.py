@@ -1,5 +1,5 @@
-"""End-to-end test of the Provide and Retrieve workflow (product.md §2-4,
-api.md) against the real `sealpost serve` binary, a real SMTP server on
+"""End-to-end test of the Provide and Retrieve workflow (README,
+the OpenAPI document) against the real `sealpost serve` binary, a real SMTP server on
 loopback (aiosmtpd, tests/mail/smtp_server.py) and tus-js-client (Node.js).
 
 Everything a person would do is done over real sockets: the verification

@@ -6,7 +6,7 @@
 using namespace sealpost;
 using nlohmann::json;
 
-TEST_CASE("password check JSON has the api.md shape") {
+TEST_CASE("password check JSON has the shape of the OpenAPI document") {
     const PasswordPolicy policy;
     CHECK(PasswordCheckToJson(policy.Check("Gx7#mPq2vLz!")) ==
           json{{"ok", true}, {"violations", json::array()}});
@@ -16,7 +16,7 @@ TEST_CASE("password check JSON has the api.md shape") {
         {"rule": "min_length", "message": "must be at least 12 characters long (it is 6)"}]})J"));
 }
 
-TEST_CASE("policy check JSON has the api.md shape") {
+TEST_CASE("policy check JSON has the shape of the OpenAPI document") {
     const std::vector<std::string> internal{"regionuppsala.se"};
     const SenderPolicy policy{internal};
 

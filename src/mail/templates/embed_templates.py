@@ -1,5 +1,5 @@
 """Compiles the notification templates into a C++ source file, so the binary
-carries them (product.md §8: templates and translations are embedded).
+carries them (README: templates and translations are embedded).
 
 Usage: embed_templates.py OUTPUT.cxx TEMPLATE...
 Each TEMPLATE is <language>/<name> under this folder, e.g. sv/expiry_notice.txt;
