@@ -418,12 +418,12 @@ std::size_t QuickKeys::DeletePair(std::string_view a, std::string_view b) {
 
 std::size_t QuickKeys::Rewrap(const QuickBrowser& from, const QuickBrowser& to, std::int64_t now) {
     std::size_t moved = 0;
-    for (const auto& c : OfBrowser(from.handle))
+    std::set<std::string> emails;
+    for (const auto& c : OfBrowser(from.handle)) {
+        emails.insert(c.email);
         if (const auto key = Open(from, c.email, c.partner, c.key_id))
             moved += Hold(to, c.email, c.partner, c.key_id, *key, now) ? 1 : 0;
-    std::set<std::string> emails;
-    for (const auto& c : OfBrowser(from.handle))
-        emails.insert(c.email);
+    }
     for (const auto& email : emails)
         Forget(from.handle, email);
     return moved;
