@@ -252,6 +252,7 @@ int Delete(const Arguments& args, const Config& config, std::ostream& out, std::
             rc = kExitNotFound;
         } else {
             RecordCli(config, "admin_deleted", id, transfer->sender);
+            storage.ReportedNow(id, store::ToString(store::DeletionReason::admin));
             out << "deleted " << id << "\n";
         }
     }

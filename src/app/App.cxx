@@ -5,6 +5,7 @@
 #include "app/ServiceMetrics.hxx"
 #include "app/ServiceRoutes.hxx"
 #include "audit/AuditLog.hxx"
+#include "audit/AuditStore.hxx"
 #include "crypto/ServerKey.hxx"
 #include "download/DownloadRoutes.hxx"
 #include "http/Exchange.hxx"
@@ -147,6 +148,19 @@ void App::Start() {
         api_->TransferDeleted(t, reason, actor);
     };
     storage_->on_file_complete = [this](const store::FileRecord& f) { api_->FileUploaded(f); };
+    // Reports a crash cut short are made again at start, without a second
+    // audit record when the first one was stored.
+    storage_->on_unreported = [this](const store::TransferRecord& t,
+                                     const store::PendingReport& report) {
+        api_->ResumeReport(t, report);
+    };
+    api_->audit_holds_hook = [this](std::string_view transfer_id, std::string_view event) {
+        audit::AuditQuery query;
+        query.transfer_id = std::string(transfer_id);
+        query.event = std::string(event);
+        query.limit = 1;
+        return !audit_->store().Query(query).events.empty();
+    };
     storage_->Start();
     // Audit records stay audit.retention_days, and that long after their transfer is gone.
     audit_->StartRetention(static_cast<std::int64_t>(config_.audit.retention_days) * 86400,

@@ -31,10 +31,6 @@ using store::TransferRecord;
 using store::TransferStatus;
 using transfer::ApiContext;
 
-MailTime ToMailTime(std::int64_t unix_seconds) {
-    return MailTime{std::chrono::seconds(unix_seconds)};
-}
-
 /// The transfer behind a download id, or a response already sent.
 std::optional<TransferRecord> FindTransfer(ApiContext& ctx, Exchange& ex) {
     // Guessing links: an address that named 30 unknown download ids in 10

@@ -28,6 +28,9 @@ namespace sealpost {
 struct Config;
 
 using MailTime = std::chrono::system_clock::time_point;
+inline MailTime ToMailTime(std::int64_t unix_seconds) {
+    return MailTime{std::chrono::seconds(unix_seconds)};
+}
 
 struct NotificationSettings {
     /// Base of every link, without a trailing slash (server.public_url).

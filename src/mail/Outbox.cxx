@@ -1,13 +1,16 @@
 #include "mail/Outbox.hxx"
 
+#include "lib/sodium/Blake2b.hxx"
 #include "lib/uv/Timer.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "mail/MailMessage.hxx"
 #include "mail/MessageTransport.hxx"
 #include "mail/OutboxStore.hxx"
+#include "util/Hex.hxx"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <limits>
 #include <stdexcept>
@@ -64,7 +67,25 @@ template <typename F, typename Arg> void Notify(const F& hook, const Arg& argume
     }
 }
 
+bool IsOutboxId(std::string_view id) {
+    return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
 } // namespace
+
+std::string OutboxIdFor(std::string_view reference, std::string_view event, unsigned n) {
+    std::string input = "sealpost/outbox/report";
+    const std::string number = std::to_string(n);
+    for (const std::string_view part : {reference, event, std::string_view(number)}) {
+        input += '\0';
+        input += part;
+    }
+    std::array<std::uint8_t, 16> digest{};
+    sodium::Blake2b(digest, {}, {reinterpret_cast<const std::uint8_t*>(input.data()), input.size()});
+    return HexEncode(digest);
+}
 
 Outbox::Outbox(uv_loop_s* loop, OutboxOptions options, std::unique_ptr<MessageTransport> transport,
                OutboxHooks hooks)
@@ -86,12 +107,14 @@ void Outbox::Start() {
 }
 
 std::string Outbox::Enqueue(const MailMessage& message, const OutboxLabel& label,
-                            StoredCallback stored) {
+                            StoredCallback stored, std::string id) {
     if (stopping_)
         throw std::logic_error("the outbox is stopped");
     CheckLabel(label);
+    if (!id.empty() && !IsOutboxId(id))
+        throw std::invalid_argument("unusable outbox id");
     OutboxEntry entry;
-    entry.id = OutboxStore::NewId();
+    entry.id = id.empty() ? OutboxStore::NewId() : std::move(id);
     entry.kind = label.kind;
     entry.reference = label.reference;
     entry.envelope = {message.from.address.ToString(), message.EnvelopeRecipients()};
@@ -103,7 +126,9 @@ std::string Outbox::Enqueue(const MailMessage& message, const OutboxLabel& label
     uv::QueueWork(
         loop_,
         [shared = shared_, entry, rendered = std::move(rendered)] {
-            shared->store.Add(entry, rendered);
+            if (!shared->store.Add(entry, rendered))
+                log::Write(log::Level::info, "mail_already_queued",
+                           {{"id", entry.id}, {"kind", entry.kind}});
         },
         [this, alive, id = entry.id, kind = entry.kind,
          stored = std::move(stored)](std::exception_ptr error) {

@@ -65,6 +65,10 @@ struct OutboxHooks {
     std::function<void(const OutboxReport&)> on_failed;
 };
 
+/// The outbox id of the n-th message reporting `event` of `reference` (e.g. a
+/// transfer id): the same whenever the report is made again.
+std::string OutboxIdFor(std::string_view reference, std::string_view event, unsigned n);
+
 class Outbox {
 public:
     /// Opens (creating it if needed) the outbox environment; blocking, call
@@ -85,11 +89,15 @@ public:
     using StoredCallback = std::function<void(std::exception_ptr)>;
 
     /// Renders and queues the message; returns its outbox id at once, before
-    /// it is stored. Throws std::invalid_argument when the message cannot be
-    /// rendered (no recipient, a bad header) or the label is unusable, and
+    /// it is stored. With an `id` (32 lower-case hex digits, OutboxIdFor) the
+    /// message is queued only if no message with that id is queued or was
+    /// sent within OutboxStore::kSentMemoryMs (`stored` then reports success
+    /// too): a message queued again after a restart is sent once. Throws
+    /// std::invalid_argument when the message cannot be rendered (no
+    /// recipient, a bad header), the label or the id is unusable, and
     /// std::logic_error after Stop().
     std::string Enqueue(const MailMessage& message, const OutboxLabel& label,
-                        StoredCallback stored = {});
+                        StoredCallback stored = {}, std::string id = {});
 
     /// Stops the timer, refuses new messages, and calls `stopped` once no
     /// store write or delivery is in flight (at once if none is). Messages

@@ -84,6 +84,7 @@ void RunOutboxPass(OutboxStore& store, MessageTransport& transport, const RetryP
     // with a far-future cutoff tries each message once: those rescheduled
     // are skipped by id.
     std::set<std::string> tried;
+    store.PruneSent(OutboxNowMs() - OutboxStore::kSentMemoryMs);
     for (;;) {
         std::vector<OutboxDue> due = store.Due(cutoff_ms, kBatch + tried.size());
         std::erase_if(due, [&](const OutboxDue& d) { return tried.contains(d.id); });

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <chrono>
 #include <stdexcept>
 
 namespace sealpost {
@@ -22,6 +23,8 @@ namespace {
 constexpr const char* kMessages = "messages";
 constexpr const char* kBodies = "bodies";
 constexpr const char* kDue = "due";
+constexpr const char* kSent = "sent";
+constexpr const char* kSentByTime = "sent_by_time";
 
 lmdb::EnvOptions StoreOptions() {
     lmdb::EnvOptions options;
@@ -38,6 +41,25 @@ lmdb::Migration CreateDatabases() {
         for (const char* name : {kMessages, kBodies, kDue})
             lmdb::Dbi::Open(txn, name, lmdb::kDbCreate);
     };
+}
+
+/// Version 2: the ids of messages that left the outbox.
+lmdb::Migration CreateSentDatabases() {
+    return [](lmdb::Txn& txn) {
+        for (const char* name : {kSent, kSentByTime})
+            lmdb::Dbi::Open(txn, name, lmdb::kDbCreate);
+    };
+}
+
+std::int64_t NowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void RememberSent(lmdb::Txn& txn, std::string_view id) {
+    const std::string time = lmdb::EncodeU64(static_cast<std::uint64_t>(std::max<std::int64_t>(NowMs(), 0)));
+    lmdb::Dbi::Open(txn, kSent).Put(txn, id, time);
+    lmdb::Dbi::Open(txn, kSentByTime).Put(txn, time + std::string(id), {});
 }
 
 std::string DueKey(std::int64_t time_ms, std::string_view id) {
@@ -132,7 +154,8 @@ OutboxStore::OutboxStore(const std::filesystem::path& dir, BodyKey body_key)
           std::filesystem::create_directories(dir);
           std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
                                        std::filesystem::perm_options::replace);
-          const std::array<lmdb::Migration, 1> migrations{CreateDatabases()};
+          const std::array<lmdb::Migration, 2> migrations{CreateDatabases(),
+                                                          CreateSentDatabases()};
           return lmdb::OpenIndex(dir, kSchemaVersion, migrations, StoreOptions());
       }()) {}
 
@@ -142,15 +165,20 @@ std::string OutboxStore::NewId() {
     return HexEncode(random);
 }
 
-void OutboxStore::Add(const OutboxEntry& entry, std::string_view message) {
+bool OutboxStore::Add(const OutboxEntry& entry, std::string_view message) {
+    bool added = false;
     Write(env_, [&](lmdb::Txn& txn) {
+        if (lmdb::Dbi::Open(txn, kSent).Get(txn, entry.id))
+            return;
         if (!lmdb::Dbi::Open(txn, kMessages)
                  .Put(txn, entry.id, Serialize(entry), lmdb::kPutNoOverwrite))
-            throw std::invalid_argument("outbox id already in use");
+            return;
         lmdb::Dbi::Open(txn, kBodies)
             .Put(txn, entry.id, SealBody(body_key_.get(), entry.id, message));
         lmdb::Dbi::Open(txn, kDue).Put(txn, DueKey(entry.next_attempt_ms, entry.id), {});
+        added = true;
     });
+    return added;
 }
 
 std::vector<OutboxDue> OutboxStore::Due(std::int64_t time_ms, std::size_t limit) {
@@ -205,6 +233,32 @@ void OutboxStore::Remove(std::string_view id, std::int64_t next_attempt_ms) {
         lmdb::Dbi::Open(txn, kMessages).Del(txn, id);
         lmdb::Dbi::Open(txn, kBodies).Del(txn, id);
         lmdb::Dbi::Open(txn, kDue).Del(txn, DueKey(next_attempt_ms, id));
+        RememberSent(txn, id);
+    });
+}
+
+void OutboxStore::PruneSent(std::int64_t time_ms) {
+    const std::string cutoff =
+        lmdb::EncodeU64(static_cast<std::uint64_t>(std::max<std::int64_t>(time_ms, 0)));
+    {
+        // Most passes have nothing to forget: no write transaction for them.
+        auto txn = lmdb::Txn::BeginRead(env_);
+        const auto by_time = lmdb::Dbi::Open(txn, kSentByTime);
+        lmdb::Cursor cursor(txn, by_time);
+        const auto first = cursor.First();
+        if (!first || first->key.substr(0, 8) >= cutoff)
+            return;
+    }
+    Write(env_, [&](lmdb::Txn& txn) {
+        const auto sent = lmdb::Dbi::Open(txn, kSent);
+        const auto by_time = lmdb::Dbi::Open(txn, kSentByTime);
+        lmdb::Cursor cursor(txn, by_time);
+        for (auto e = cursor.First(); e && e->key.substr(0, 8) < cutoff; e = cursor.First()) {
+            const std::string key(e->key);
+            cursor.DelCurrent();
+            if (key.size() > 8)
+                sent.Del(txn, std::string_view(key).substr(8));
+        }
     });
 }
 
@@ -219,6 +273,7 @@ void OutboxStore::Discard(std::string_view id) {
             if (!parsed || parsed->id == id)
                 cursor.DelCurrent();
         }
+        RememberSent(txn, id);
     });
 }
 

@@ -1,6 +1,6 @@
 // The outbox's durable state: an LMDB environment of its own (data_dir/outbox/)
 // holding every message that has not yet been accepted by the transport, so
-// nothing is lost across restarts. Schema version 1, three named databases:
+// nothing is lost across restarts. Schema version 2, five named databases:
 //
 //   messages  id → JSON {kind, reference, sender, recipients[], attempts,
 //                        created_at, next_attempt, last_error}   (times in ms
@@ -16,8 +16,13 @@
 //             overwriting them, so until they are reused its sealed bytes may
 //             remain in the file (opened the same way, with the server key).
 //   due       big-endian u64 next_attempt ‖ id → "" (the schedule, in time order)
+//   sent      id → big-endian u64 time it left the outbox (sent or given up)
+//   sent_by_time  big-endian u64 time ‖ id → "" (for pruning, oldest first)
 //
-// Ids are 32 lower-case hex digits from the CSPRNG. A record never holds a
+// Ids are 32 lower-case hex digits, from the CSPRNG or, for a message that a
+// restart may queue again (the notices of a state change whose report a crash
+// cut short), derived from what it reports; `sent` remembers the ids that left
+// the outbox for kSentMemory, so such a message is queued once and sent once. A record never holds a
 // secret: kind and reference are labels for logs (e.g. "recipient_notification"
 // and a transfer id); no subject or body text outside `bodies`.
 //
@@ -59,7 +64,9 @@ struct OutboxDue {
 
 class OutboxStore {
 public:
-    static constexpr std::uint64_t kSchemaVersion = 1;
+    static constexpr std::uint64_t kSchemaVersion = 2;
+    /// How long the id of a message that left the outbox is remembered.
+    static constexpr std::int64_t kSentMemoryMs = std::int64_t{30} * 24 * 3600 * 1000;
 
     /// Opens (creating and migrating) the environment in dir. Throws
     /// lmdb::Error, lmdb::SchemaError or std::filesystem::filesystem_error.
@@ -70,8 +77,10 @@ public:
     /// A fresh id: 32 lower-case hex digits.
     static std::string NewId();
 
-    /// Stores a new message and schedules it at entry.next_attempt_ms.
-    void Add(const OutboxEntry& entry, std::string_view message);
+    /// Stores a new message and schedules it at entry.next_attempt_ms; false
+    /// (nothing stored) when a message with this id is queued or left the
+    /// outbox within kSentMemoryMs.
+    bool Add(const OutboxEntry& entry, std::string_view message);
 
     /// Up to `limit` scheduled messages due at or before time_ms, earliest first.
     std::vector<OutboxDue> Due(std::int64_t time_ms, std::size_t limit);
@@ -91,12 +100,15 @@ public:
     /// its schedule entry from previous_next_attempt_ms.
     void Reschedule(const OutboxEntry& entry, std::int64_t previous_next_attempt_ms);
 
-    /// Removes the message, its body and its schedule entry.
+    /// Removes the message, its body and its schedule entry, remembering its id.
     void Remove(std::string_view id, std::int64_t next_attempt_ms);
 
     /// Removes whatever is stored under id, whatever its schedule (a damaged
-    /// record).
+    /// record), remembering its id.
     void Discard(std::string_view id);
+
+    /// Forgets the ids of messages that left the outbox before time_ms.
+    void PruneSent(std::int64_t time_ms);
 
     /// Every message in the outbox, by id.
     std::vector<OutboxEntry> List();

@@ -3,8 +3,9 @@
 // (their W_up would otherwise stay for the whole retention) and abandoned
 // incomplete files go on the timer, and at start for whatever fell due while
 // the service was down. The sweep also finishes what a crash interrupted:
-// password attempts left reserved (counted as failures), teardowns half done,
-// W_up left behind by a submit, and blob and wrap files no record refers to.
+// reports of state changes not yet stored (audit records, notices), password
+// attempts left reserved (counted as failures), teardowns half done, W_up left
+// behind by a submit, and blob and wrap files no record refers to.
 #include "lib/uv/Timer.hxx"
 #include "log/Log.hxx"
 #include "store/Ids.hxx"
@@ -24,6 +25,19 @@ DeletionReason ReasonFor(ExpiryKind kind) {
 
 void Storage::Start() {
     const std::int64_t now = UnixNow();
+    // First what a crash left unreported (before this start adds reports of its own).
+    std::vector<TransferRecord> unreported;
+    index_->ForEachTransfer([&](const TransferRecord& t) {
+        if (!t.unreported.empty())
+            unreported.push_back(t);
+    });
+    for (const auto& t : unreported)
+        for (const auto& report : t.unreported) {
+            log::Write(log::Level::info, "report_resumed",
+                       {{"transfer_id", t.id}, {"event", report.event}});
+            if (on_unreported)
+                on_unreported(t, report);
+        }
     for (const auto& t : index_->SettleStaleAttempts(now, options_.attempts)) {
         Teardown(t);
         if (on_deleted)
@@ -42,11 +56,14 @@ void Storage::Start() {
     }
 
     // What a crash left behind.
-    std::set<std::string> live, open, live_downloads;
+    std::set<std::string> live, open, live_downloads, unreported_submits;
     std::set<std::string> known_complete, known_partial;
     index_->ForEachTransfer([&](const TransferRecord& t) {
         if (t.status == TransferStatus::open)
             open.insert(t.id);
+        for (const auto& report : t.unreported)
+            if (report.event == "provided" && IsLive(t.status))
+                unreported_submits.insert(t.id); // W_up until the notices are stored
         if (IsLive(t.status)) {
             live.insert(t.id);
             for (const auto& r : t.recipients)
@@ -67,7 +84,7 @@ void Storage::Start() {
         }
     });
     for (const auto& [id, kind] : wraps_.List()) {
-        const bool keep = (kind == WrapKind::upload && open.count(id)) ||
+        const bool keep = (kind == WrapKind::upload && (open.count(id) || unreported_submits.count(id))) ||
                           (kind == WrapKind::password && live.count(id)) ||
                           ((kind == WrapKind::quick || kind == WrapKind::invitation) &&
                            live_downloads.count(id)) ||

@@ -97,15 +97,21 @@ public:
 
     enum class SubmitResult { submitted, not_found, not_open, incomplete, empty };
     /// open → provided when every file is complete and there is a file or a
-    /// message. `out` is the record after the transition.
+    /// message, with the pending report "provided". `out` is the record after
+    /// the transition.
     virtual SubmitResult Submit(std::string_view transfer_id, TransferRecord& out) = 0;
 
-    /// open/provided → `status` (revoked, expired or deleted); with
-    /// `only_if_open`, open → `status` only (an abandoned upload). The record
-    /// as it was before, or nullopt when nothing changed (unknown, already
-    /// gone, or not open when that was required).
+    /// open/provided → `status` (revoked, expired or deleted) with the pending
+    /// report `report` (the deletion reason); with `only_if_open`, open →
+    /// `status` only (an abandoned upload). The record as it was before, or
+    /// nullopt when nothing changed (unknown, already gone, or not open when
+    /// that was required). A deletion by password attempts is reported as
+    /// "attempts" (FinishAttempt, SettleStaleAttempts).
     virtual std::optional<TransferRecord> MarkGone(std::string_view transfer_id, TransferStatus status,
-                                           bool only_if_open = false) = 0;
+                                           std::string_view report, bool only_if_open = false) = 0;
+    /// The report of `event` is durable (audit record and notices stored):
+    /// removes the oldest pending report of that event. False when there was none.
+    virtual bool Reported(std::string_view transfer_id, std::string_view event) = 0;
     /// Deletes the file records of a gone transfer (its blobs are unlinked first).
     virtual void DropFiles(const TransferRecord& gone) = 0;
 

@@ -114,6 +114,7 @@ void DeleteFileIn(lmdb::Txn& txn, std::string_view id) {
 }
 
 void MarkDeletedIn(lmdb::Txn& txn, TransferRecord& transfer) {
+    transfer.unreported.push_back({"attempts", transfer.status});
     transfer.status = TransferStatus::deleted;
     transfer.pending_attempts = 0;
     PutTransferIn(txn, transfer);
@@ -362,6 +363,7 @@ Index::SubmitResult LmdbIndex::Submit(std::string_view transfer_id, TransferReco
             result = SubmitResult::empty;
             return;
         }
+        transfer->unreported.push_back({"provided", transfer->status});
         transfer->status = TransferStatus::provided;
         transfer->upload_deadline = 0;
         PutTransferIn(txn, *transfer);
@@ -371,7 +373,8 @@ Index::SubmitResult LmdbIndex::Submit(std::string_view transfer_id, TransferReco
 }
 
 std::optional<TransferRecord> LmdbIndex::MarkGone(std::string_view transfer_id,
-                                              TransferStatus status, bool only_if_open) {
+                                                  TransferStatus status, std::string_view report,
+                                                  bool only_if_open) {
     std::optional<TransferRecord> before;
     Write([&](lmdb::Txn& txn) {
         auto transfer = ReadTransfer(txn, transfer_id);
@@ -379,11 +382,30 @@ std::optional<TransferRecord> LmdbIndex::MarkGone(std::string_view transfer_id,
             (only_if_open && transfer->status != TransferStatus::open))
             return;
         before = *transfer;
+        transfer->unreported.push_back({std::string(report), transfer->status});
         transfer->status = status;
         transfer->pending_attempts = 0;
         PutTransferIn(txn, *transfer);
     });
     return before;
+}
+
+bool LmdbIndex::Reported(std::string_view transfer_id, std::string_view event) {
+    bool found = false;
+    Write([&](lmdb::Txn& txn) {
+        auto transfer = ReadTransfer(txn, transfer_id);
+        if (!transfer)
+            return;
+        auto& pending = transfer->unreported;
+        const auto it = std::find_if(pending.begin(), pending.end(),
+                                     [event](const PendingReport& r) { return r.event == event; });
+        if (it == pending.end())
+            return;
+        pending.erase(it);
+        PutTransferIn(txn, *transfer);
+        found = true;
+    });
+    return found;
 }
 
 void LmdbIndex::DropFiles(const TransferRecord& gone) {

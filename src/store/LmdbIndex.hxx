@@ -49,7 +49,9 @@ public:
     void UpdateFileLayout(const FileRecord& file) override;
     void RemoveFile(const FileRecord& file) override;
     SubmitResult Submit(std::string_view transfer_id, TransferRecord& out) override;
-    std::optional<TransferRecord> MarkGone(std::string_view transfer_id, TransferStatus status, bool only_if_open = false) override;
+    std::optional<TransferRecord> MarkGone(std::string_view transfer_id, TransferStatus status,
+                                           std::string_view report, bool only_if_open = false) override;
+    bool Reported(std::string_view transfer_id, std::string_view event) override;
     void DropFiles(const TransferRecord& gone) override;
     AttemptOutcome ReserveAttempt(std::string_view transfer_id, std::int64_t now, const AttemptPolicy& policy, TransferRecord& out) override;
     void CancelAttempt(std::string_view transfer_id) override;

@@ -68,7 +68,7 @@ std::string Serialize(const TransferRecord& r) {
         }
         recipients.push_back(std::move(entry));
     }
-    const json j = {
+    json j = {
         {"id", r.id},
         {"status", ToString(r.status)},
         {"sender", r.sender},
@@ -87,6 +87,11 @@ std::string Serialize(const TransferRecord& r) {
         {"upload_deadline", r.upload_deadline},
         {"options", r.options},
     };
+    if (!r.unreported.empty()) {
+        json& pending = j["unreported"] = json::array();
+        for (const auto& report : r.unreported)
+            pending.push_back({{"event", report.event}, {"was", ToString(report.was)}});
+    }
     return j.dump();
 }
 
@@ -133,6 +138,10 @@ std::optional<TransferRecord> ParseTransfer(std::string_view data) {
         r.pending_attempts = j.value("pending_attempts", std::uint32_t{0});
         r.upload_deadline = j.value("upload_deadline", std::int64_t{0});
         r.options = j.value("options", json::object());
+        if (j.contains("unreported"))
+            for (const auto& report : j.at("unreported"))
+                r.unreported.push_back({report.at("event").get<std::string>(),
+                                        StatusFrom(report.at("was").get<std::string>())});
         return r;
     } catch (const json::exception&) {
         return std::nullopt;

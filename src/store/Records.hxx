@@ -40,6 +40,17 @@ struct RecipientRecord {
     bool QuickReception() const noexcept { return !quick_key_id.empty() && !quick_invitation; }
 };
 
+/// A state change whose report (audit record, notices) is not yet durable:
+/// written in the transaction of the change, removed once the audit record and
+/// every notice are stored, so that a restart finishes what a crash cut short.
+struct PendingReport {
+    /// "provided" (a submit) or a deletion reason (revoked, expired, abandoned,
+    /// attempts, admin).
+    std::string event;
+    /// The status before the change (what the notices depend on).
+    TransferStatus was = TransferStatus::open;
+};
+
 struct TransferRecord {
     std::string id;
     TransferStatus status = TransferStatus::open;
@@ -60,6 +71,8 @@ struct TransferRecord {
     /// While open: an abandoned transfer (no upload progress) goes after this.
     std::int64_t upload_deadline = 0;
     nlohmann::json options = nlohmann::json::object(); ///< workflow options (language, …)
+    /// State changes still to be reported, oldest first.
+    std::vector<PendingReport> unreported = {};
 
     /// The recipient whose link carries download_id, or nullptr.
     RecipientRecord* FindRecipient(std::string_view download_id) noexcept;

@@ -88,6 +88,28 @@ TransferStatus StatusAfter(DeletionReason reason) noexcept {
     return TransferStatus::deleted;
 }
 
+namespace {
+constexpr std::pair<DeletionReason, std::string_view> kReasonNames[] = {
+    {DeletionReason::revoked, "revoked"},   {DeletionReason::expired, "expired"},
+    {DeletionReason::abandoned, "abandoned"}, {DeletionReason::attempts, "attempts"},
+    {DeletionReason::admin, "admin"},
+};
+} // namespace
+
+std::string_view ToString(DeletionReason reason) noexcept {
+    for (const auto& [r, name] : kReasonNames)
+        if (r == reason)
+            return name;
+    return "admin";
+}
+
+std::optional<DeletionReason> DeletionReasonFrom(std::string_view name) noexcept {
+    for (const auto& [r, text] : kReasonNames)
+        if (text == name)
+            return r;
+    return std::nullopt;
+}
+
 Storage::Storage(uv_loop_s* loop, StorageOptions options)
     : loop_(loop), options_(std::move(options)),
       server_key_(std::make_unique<crypto::ServerKey>(
@@ -177,13 +199,20 @@ Identity Storage::OpenWithQuick(const TransferRecord& t, const RecipientRecord& 
     return std::make_shared<const age::AgeIdentity>(keys->Identity().Clone());
 }
 
-Storage::Submitted Storage::SubmitTransferNow(const std::string& transfer_id) {
-    Submitted result;
-    // sk_T through W_up, for the names in the notification: the last time
-    // anything on the server can open it without a password.
+Identity Storage::UploadIdentity(const std::string& transfer_id) const {
     if (const auto w_up = wraps_.Get(transfer_id, WrapKind::upload))
         if (auto keys = crypto::TransferKeys::OpenWithServerKey(*server_key_, transfer_id, *w_up))
-            result.identity = std::make_shared<const age::AgeIdentity>(keys->Identity().Clone());
+            return std::make_shared<const age::AgeIdentity>(keys->Identity().Clone());
+    return nullptr;
+}
+
+Storage::Submitted Storage::SubmitTransferNow(const std::string& transfer_id,
+                                              bool keep_upload_wrap) {
+    Submitted result;
+    // sk_T through W_up, for the names in the notification: W_up goes once
+    // the notices are stored (Reported), the last time anything on the server
+    // can open sk_T without a password.
+    result.identity = UploadIdentity(transfer_id);
     switch (index_->Submit(transfer_id, result.transfer)) {
     case Index::SubmitResult::submitted:
         result.outcome = Outcome::ok;
@@ -205,14 +234,36 @@ Storage::Submitted Storage::SubmitTransferNow(const std::string& transfer_id) {
         result.identity.reset();
         return result;
     }
-    wraps_.Destroy(transfer_id, WrapKind::upload);
+    if (!keep_upload_wrap) {
+        index_->Reported(transfer_id, "provided");
+        wraps_.Destroy(transfer_id, WrapKind::upload);
+    }
     return result;
+}
+
+void Storage::ReportedNow(const std::string& transfer_id, std::string_view event) {
+    index_->Reported(transfer_id, event);
+    if (event == "provided")
+        wraps_.Destroy(transfer_id, WrapKind::upload);
+}
+
+void Storage::Reported(const std::string& transfer_id, std::string event,
+                       std::function<void(bool)> done) {
+    uv::QueueWork(
+        loop_, [this, transfer_id, event] { ReportedNow(transfer_id, event); },
+        [transfer_id, event, done = std::move(done)](std::exception_ptr error) {
+            if (error)
+                log::Write(log::Level::error, "report_not_recorded",
+                           {{"transfer_id", transfer_id}, {"event", event}});
+            if (done)
+                done(!error);
+        });
 }
 
 void Storage::SubmitTransfer(const std::string& transfer_id, std::function<void(Submitted)> done) {
     auto result = std::make_shared<Submitted>();
     uv::QueueWork(
-        loop_, [this, result, transfer_id] { *result = SubmitTransferNow(transfer_id); },
+        loop_, [this, result, transfer_id] { *result = SubmitTransferNow(transfer_id, true); },
         [this, result, transfer_id, done = std::move(done)](std::exception_ptr error) {
             if (error) {
                 log::Write(log::Level::error, "transfer_submit_failed", {{"transfer_id", transfer_id}});

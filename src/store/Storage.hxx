@@ -98,6 +98,10 @@ enum class DeletionReason {
     admin,     ///< by an administrator → deleted
 };
 TransferStatus StatusAfter(DeletionReason reason) noexcept;
+/// The reason's name as a pending report ("revoked", "expired", …).
+std::string_view ToString(DeletionReason reason) noexcept;
+/// The reason named by a pending report; nullopt for "provided" or an unknown name.
+std::optional<DeletionReason> DeletionReasonFrom(std::string_view name) noexcept;
 
 /// Who caused a deletion, for the audit event (empty for the timer).
 struct Actor {
@@ -139,7 +143,8 @@ public:
     /// Argon2id runs running and waiting (for /metrics).
     std::size_t KdfDepth() const noexcept { return kdf_.Depth(); }
 
-    /// Finishes deletions a crash interrupted, removes overdue transfers and
+    /// Reports again what a crash left unreported (on_unreported), finishes
+    /// deletions a crash interrupted, removes overdue transfers and
     /// uploads, sweeps orphaned blob and wrap files, and arms the expiry
     /// timer. Blocking; call once at start, after the hooks are set.
     void Start();
@@ -156,10 +161,31 @@ public:
         /// that the notification can name the files; null when refused.
         Identity identity;
     };
-    /// open → provided (every file complete), then W_up is destroyed.
+    /// open → provided (every file complete), with the pending report
+    /// "provided": W_up stays until Reported() (the notices name the files, and
+    /// a restart after a crash renders them again from it).
     void SubmitTransfer(const std::string& transfer_id, std::function<void(Submitted)> done);
-    /// The blocking form (tests, bench tools).
-    Submitted SubmitTransferNow(const std::string& transfer_id);
+    /// The blocking form (tests, bench tools, nobody notified): destroys W_up
+    /// at once and clears the report unless `keep_upload_wrap`.
+    Submitted SubmitTransferNow(const std::string& transfer_id, bool keep_upload_wrap = false);
+
+    // --- reports of state changes (Storage.cxx) ----------------------------------------
+    /// The audit record and every notice of `event` (a PendingReport) are
+    /// durable: the pending report is removed and, for "provided", W_up is
+    /// destroyed. `done` on the loop thread (false: the index write failed; the
+    /// report stays pending and is made again at the next start).
+    void Reported(const std::string& transfer_id, std::string event,
+                  std::function<void(bool)> done = {});
+    /// The blocking form (command line).
+    void ReportedNow(const std::string& transfer_id, std::string_view event);
+    /// sk_T through W_up (the server key), while the upload wrap exists;
+    /// null otherwise. Blocking.
+    Identity UploadIdentity(const std::string& transfer_id) const;
+    /// Called by Start(), before anything else, for each report a crash left
+    /// pending (oldest first), with the record as it is now; the callee
+    /// reports it again (without repeating what is already stored) and calls
+    /// Reported().
+    std::function<void(const TransferRecord&, const PendingReport&)> on_unreported;
 
     /// Counts one retrieval by the recipient with this download id. Blocking
     /// (threadpool); nullopt when the transfer is gone.

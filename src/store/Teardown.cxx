@@ -2,13 +2,16 @@
 // sender, expired, abandoned, too many wrong passwords, an administrator).
 // Always in this order:
 //   1. the state change, in one index transaction (nothing more happens when
-//      the transfer is already gone, so two deletions never both run);
+//      the transfer is already gone, so two deletions never both run), with
+//      the pending report of the reason;
 //   2. its wraps (W_up, W_pw, each recipient's W_q and W_inv) are destroyed: from here on nothing opens sk_T;
 //   3. its recipients' access grants (their wraps first);
 //   4. its blob files;
 //   5. its file records;
-//   6. on_deleted: the audit event and the notices.
-// A crash between the steps is finished by the start-up sweep (Expiry.cxx).
+//   6. on_deleted: the audit event and the notices; once both are stored the
+//      caller clears the pending report (Reported).
+// A crash between the steps is finished by the start-up sweep (Expiry.cxx),
+// and a report still pending is made again at start (on_unreported).
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "store/Ids.hxx"
@@ -41,7 +44,7 @@ void Storage::DeleteTransfer(const std::string& transfer_id, DeletionReason reas
     uv::QueueWork(
         loop_,
         [this, before, transfer_id, reason] {
-            *before = index_->MarkGone(transfer_id, StatusAfter(reason),
+            *before = index_->MarkGone(transfer_id, StatusAfter(reason), ToString(reason),
                                        reason == DeletionReason::abandoned);
             if (*before)
                 Teardown(**before);
@@ -62,7 +65,7 @@ void Storage::DeleteTransfer(const std::string& transfer_id, DeletionReason reas
 
 bool Storage::DeleteTransferNow(const std::string& transfer_id, DeletionReason reason,
                                 Actor actor) {
-    const auto before = index_->MarkGone(transfer_id, StatusAfter(reason),
+    const auto before = index_->MarkGone(transfer_id, StatusAfter(reason), ToString(reason),
                                          reason == DeletionReason::abandoned);
     if (!before)
         return false;

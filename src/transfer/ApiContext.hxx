@@ -26,10 +26,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct uv_loop_s;
 namespace sealpost {
 class Outbox;
+}
+namespace sealpost::age {
+class AgeIdentity;
 }
 namespace sealpost::http {
 class Exchange;
@@ -40,6 +44,7 @@ class Storage;
 struct TransferRecord;
 struct FileRecord;
 struct Actor;
+struct PendingReport;
 enum class DeletionReason;
 } // namespace sealpost::store
 
@@ -65,7 +70,36 @@ public:
     std::function<void(std::function<void(bool stored)>)> audit_barrier_hook;
 
     /// Queues a notification; failures to store it are logged (and audited).
-    void Send(Notification notification, std::string_view transfer_id = {});
+    /// `outbox_id`: see Outbox::Enqueue; `stored(true)` once it is durable.
+    void Send(Notification notification, std::string_view transfer_id = {},
+              std::string outbox_id = {}, std::function<void(bool stored)> stored = {});
+
+    /// Reports a state change of a transfer (a store::PendingReport named
+    /// `event`): its audit record and its notices are stored, and once every
+    /// one of them is durable the pending report is cleared
+    /// (Storage::Reported) and `done(true)`; when something could not be
+    /// stored it stays pending for the next start and `done(false)`. The
+    /// notices have outbox ids derived from the transfer, the event and their
+    /// order, so a report made again is queued and sent once. `resumed`: made
+    /// again after a crash; the audit record is skipped when the log already
+    /// holds that event for the transfer.
+    void Report(std::string transfer_id, std::string event, audit::AuditEvent record,
+                std::vector<Notification> notices, bool resumed,
+                std::function<void(bool)> done = {});
+    /// The audit event of a request (IP, user agent; none when ex is null).
+    audit::AuditEvent EventOf(const http::Exchange* ex, std::string event, std::string transfer_id,
+                              std::string email, nlohmann::json detail) const;
+    /// True when the audit log holds `event` for the transfer (start-up only:
+    /// blocking). Set by the application.
+    std::function<bool(std::string_view transfer_id, std::string_view event)> audit_holds_hook;
+
+    /// The notices of a submitted transfer: each recipient's notification
+    /// (naming the files when the sender chose so; `identity` is sk_T, null
+    /// when it can no longer be opened) and the sender's confirmation.
+    std::vector<Notification> ProvidedNotices(const store::TransferRecord& t,
+                                              const age::AgeIdentity* identity);
+    /// Storage::on_unreported: a report a crash left pending, made again.
+    void ResumeReport(const store::TransferRecord& now, const store::PendingReport& report);
 
     /// Reports an audit event with the request's IP and user agent; the request's
     /// answer is held until the record is durable (HoldForAudit).
@@ -105,7 +139,7 @@ public:
     /// download status; too many wrong passwords: the administrator and the
     /// sender).
     void TransferDeleted(const store::TransferRecord& before, store::DeletionReason reason,
-                         const store::Actor& actor);
+                         const store::Actor& actor, bool resumed = false);
 
     /// A file's upload completed (Storage::on_file_complete): audited with
     /// its size, never its name.

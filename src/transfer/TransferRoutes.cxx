@@ -27,10 +27,6 @@ using http::Response;
 using store::TransferRecord;
 using store::TransferStatus;
 
-MailTime ToMailTime(std::int64_t unix_seconds) {
-    return MailTime{std::chrono::seconds(unix_seconds)};
-}
-
 nlohmann::json FailedRecipients(const std::vector<RefusedRecipient>& refused) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : refused)
@@ -305,61 +301,6 @@ void CreateTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
         });
 }
 
-std::vector<std::string> FileNames(ApiContext& ctx, const TransferRecord& t,
-                                   const age::AgeIdentity& identity) {
-    std::vector<std::string> names;
-    for (const auto& id : t.file_ids)
-        if (const auto f = ctx.storage().index().GetFile(id))
-            if (const auto details = ctx.storage().OpenFile(*f, identity))
-                names.push_back(details->name);
-    return names;
-}
-
-void NotifyProvided(ApiContext& ctx, const TransferRecord& t,
-                    const std::vector<std::string>& names) {
-    const std::string language = t.options.value("language", "en");
-    const SenderIdentity sender{t.options.value("sender_name", ""), t.sender,
-                                t.options.value("sender_phone", "")};
-    const bool show = t.options.value("show_filenames", false);
-    const std::string subject = t.options.value("notification_subject", "");
-    const std::string body = t.options.value("notification_body", "");
-    for (const auto& r : t.recipients) {
-        RecipientNotificationMail mail{.language = language,
-                                       .to = Mailbox::Make("", r.email),
-                                       .transfer_id = t.id,
-                                       .download_id = r.download_id,
-                                       .sender = sender,
-                                       .expires_at = ToMailTime(t.expires_at),
-                                       .file_names = show ? names : std::vector<std::string>{},
-                                       .show_file_names = show,
-                                       .has_message = !t.message_file_id.empty(),
-                                       .password_required = !r.QuickReception()};
-        if (!subject.empty())
-            mail.custom_subject = subject;
-        if (!body.empty())
-            mail.custom_body = body;
-        ctx.Send(ctx.notifications().RecipientNotification(mail), t.id);
-    }
-    if (t.options.value("notify_on_provided", true)) {
-        std::vector<std::string> listed;
-        for (const auto& r : t.recipients)
-            if (r.kind != "bcc")
-                listed.push_back(r.email);
-        for (const auto& r : t.recipients)
-            if (r.kind == "bcc")
-                listed.push_back(r.email + " (bcc)");
-        const SenderConfirmationMail mail{.language = language,
-                                          .to = Mailbox::Make(sender.name, t.sender),
-                                          .transfer_id = t.id,
-                                          .revoke_token = ctx.RevokeToken(t.id),
-                                          .recipients = listed,
-                                          .file_count = t.file_ids.size(),
-                                          .has_message = !t.message_file_id.empty(),
-                                          .expires_at = ToMailTime(t.expires_at)};
-        ctx.Send(ctx.notifications().SenderConfirmation(mail), t.id);
-    }
-}
-
 void SubmitTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
     const auto t = OwnTransfer(ctx, authn, ex, false);
     if (!t)
@@ -387,24 +328,32 @@ void SubmitTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
             return;
         }
         const TransferRecord& done = submitted.transfer;
-        // The names for the notification need sk_T, which W_up opened just
-        // before the submit destroyed it.
-        const auto names = submitted.identity
-                               ? FileNames(ctx, done, *submitted.identity)
-                               : std::vector<std::string>{};
+        // The names for the notification need sk_T, which W_up opened; W_up
+        // goes once the notices and the audit record are durable (Report).
+        auto notices = ctx.ProvidedNotices(done, submitted.identity.get());
         submitted.identity.reset();
-        NotifyProvided(ctx, done, names);
         const nlohmann::json detail = {{"files", done.file_ids.size()},
                                        {"recipients", done.recipients.size()}};
-        ctx.Audit(e, "transfer_provided", done.id, done.sender, detail);
-        if (!e)
-            return;
-        e->Respond(Response::Json(
+        auto answer = Response::Json(
             200, {{"id", done.id},
                   {"status", "provided"},
                   {"expires_at", Rfc3339(done.expires_at)},
                   {"revoke_url",
-                   ctx.notifications().RevokeLink(done.id, ctx.RevokeToken(done.id))}}));
+                   ctx.notifications().RevokeLink(done.id, ctx.RevokeToken(done.id))}});
+        // Answered once the report is durable: a crash before it is finished at
+        // the next start (the report stays pending in the index), so the 200
+        // never precedes what it promises.
+        ctx.Report(done.id, "provided",
+                   ctx.EventOf(e, "transfer_provided", done.id, done.sender, detail),
+                   std::move(notices), false,
+                   [ref, answer = std::move(answer)](bool reported) mutable {
+                       if (Exchange* waiting = ref.get())
+                           waiting->Respond(reported ? std::move(answer)
+                                               : Response::Problem(
+                                                     503, "the transfer is provided, but its "
+                                                          "notifications could not be stored "
+                                                          "yet; they are sent after a restart"));
+                   });
     });
 }
 

@@ -9,6 +9,7 @@
 #include "lib/uv/Loop.hxx"
 #include "mail/MailMessage.hxx"
 #include "mail/Notifications.hxx"
+#include "mail/OutboxStore.hxx"
 #include "mail/SmtpTransport.hxx"
 
 #include <catch2/catch.hpp>
@@ -202,6 +203,67 @@ TEST_CASE("a new outbox on the same directory delivers what the old one left") {
     std::sort(subjects.begin(), subjects.end());
     CHECK(subjects == std::vector<std::string>{"first", "second"});
     StopAndClose(loop, outbox);
+}
+
+TEST_CASE("a message queued again under its derived id is sent once, also after a restart") {
+    TempDir tmp;
+    const auto received = tmp.Path() / "received";
+    std::filesystem::create_directories(received);
+    SmtpTestServer server({.dir = received});
+    const OutboxOptions options{tmp.Path() / "outbox", FastRetry()};
+    const std::string id = OutboxIdFor("sxy66egk7gin7t6bi7xeue23m4", "provided", 0);
+    CHECK(id.size() == 32);
+    CHECK(id == OutboxIdFor("sxy66egk7gin7t6bi7xeue23m4", "provided", 0));
+    CHECK(id != OutboxIdFor("sxy66egk7gin7t6bi7xeue23m4", "provided", 1));
+    CHECK(id != OutboxIdFor("sxy66egk7gin7t6bi7xeue23m4", "revoked", 0));
+    for (int run = 0; run < 2; ++run) {
+        // Each run is a process start that makes the same report again: the
+        // first queues and sends the message, the second finds its id sent.
+        uv::Loop loop;
+        Reports reports;
+        auto outbox = std::make_unique<Outbox>(
+            loop.get(), options, std::make_unique<SmtpTransport>(SmtpConfig(server.Port())),
+            reports.Hooks());
+        outbox->Start();
+        int stored = 0;
+        for (int again = 0; again < 3; ++again)
+            CHECK(outbox->Enqueue(SampleMessage("once"), {"recipient_notification", "t"},
+                                  [&](std::exception_ptr e) { stored += !e; }, id) == id);
+        REQUIRE(RunUntil(loop, [&] { return stored == 3; }));
+        RunUntil(
+            loop, [&] { return !reports.sent.empty(); }, run == 0 ? 5s : 1s);
+        CHECK(reports.sent.size() == (run == 0 ? 1u : 0u));
+        CHECK(outbox->Pending().empty());
+        StopAndClose(loop, outbox);
+    }
+    CHECK(ReadReceived(received).size() == 1);
+
+    uv::Loop loop;
+    auto outbox = std::make_unique<Outbox>(
+        loop.get(), options, std::make_unique<SmtpTransport>(SmtpConfig(server.Port())));
+    CHECK_THROWS_AS(outbox->Enqueue(SampleMessage(), {"recipient_notification", ""}, {},
+                                    "not-an-outbox-id"),
+                    std::invalid_argument);
+    StopAndClose(loop, outbox);
+}
+
+TEST_CASE("the ids of sent messages are forgotten after the memory period") {
+    TempDir tmp;
+    OutboxStore store(tmp.Path() / "outbox");
+    OutboxEntry entry;
+    entry.id = OutboxIdFor("t", "expired", 0);
+    entry.kind = "expiry_notice";
+    entry.envelope = {"noreply@files.example.se", {"bo@example.com"}};
+    entry.created_at_ms = entry.next_attempt_ms = OutboxNowMs();
+    REQUIRE(store.Add(entry, "Subject: x\r\n\r\nbody\r\n"));
+    CHECK_FALSE(store.Add(entry, "Subject: x\r\n\r\nbody\r\n")); // queued
+    store.Remove(entry.id, entry.next_attempt_ms);
+    CHECK_FALSE(store.Add(entry, "Subject: x\r\n\r\nbody\r\n")); // sent, remembered
+    store.PruneSent(OutboxNowMs() - OutboxStore::kSentMemoryMs);
+    CHECK_FALSE(store.Add(entry, "Subject: x\r\n\r\nbody\r\n")); // still within memory
+    store.PruneSent(OutboxNowMs() + 1000);                           // as if a month passed
+    CHECK(store.Add(entry, "Subject: x\r\n\r\nbody\r\n"));
+    CHECK(store.List().size() == 1);
 }
 
 TEST_CASE("a 5xx refusal is final and reported; a 4xx refusal is retried until too old") {

@@ -10,7 +10,7 @@
 //    hours and 5 wrong tries, counted exactly when entered in parallel;
 //  - deleting a transfer destroys its W_q and W_inv; forgetting, deleting a
 //    pair and rotating a cookie destroy the old holdings.
-#include "support/TempDir.hxx"
+#include "StorageFixture.hxx"
 #include "crypto/KeyWrap.hxx"
 #include "crypto/PasswordKek.hxx"
 #include "crypto/PersonalKey.hxx"
@@ -60,25 +60,7 @@ std::string FindIn(const std::filesystem::path& dir, const std::string& needle) 
     return {};
 }
 
-struct Fixture {
-    TempDir dir;
-    uv::Loop loop;
-    std::unique_ptr<store::Storage> storage;
-
-    Fixture() {
-        store::StorageOptions options;
-        options.data_dir = dir.path / "data";
-        options.kdf_opslimit = 1;
-        options.kdf_memlimit = 8 << 20;
-        storage = std::make_unique<store::Storage>(loop.get(), options);
-        storage->Start();
-    }
-    ~Fixture() {
-        storage->Stop();
-        storage.reset();
-        loop.Close();
-    }
-
+struct Fixture : StorageFixture {
     store::TransferRecord Send(const std::string& from, const std::string& to,
                                const store::QuickBrowser& browser, const std::string& password) {
         store::NewTransfer request;
