@@ -17,30 +17,17 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from sealtest import check, free_port, step, write_config  # noqa: E402,F401
+
 EXE = os.environ["SEALPOST_EXE"]
 SENDER = "robot@regionuppsala.se"
 PASSWORD = "Fault-Test-Wolf-73"
-
-
-def step(text):
-    print(f"--- {text}", flush=True)
-
-
-def check(condition, what):
-    if not condition:
-        raise AssertionError(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def sha256(data):
@@ -60,19 +47,7 @@ class Server:
         self.prefix = prefix or []
         self.proc = None
         self.starts = 0
-        with open(self.config, "w") as f:
-            f.write(f"""
-[server]
-listen = "127.0.0.1:{self.port}"
-public_url = "{self.base}"
-data_dir = "{self.data}"
-[policy]
-internal_domains = ["regionuppsala.se", "akademiska.se"]
-[kdf]
-opslimit = 1
-memlimit = "8MiB"
-{extra}
-""")
+        write_config(self.config, self.port, self.data, extra)
 
     def log_path(self):
         return os.path.join(self.work, f"server-{self.starts}.log")

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,22 +24,10 @@ import zipfile
 
 EXE = os.environ["SEALPOST_EXE"]
 SMTP_SCRIPT = os.environ["SEALPOST_SMTP_SERVER"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from sealtest import check, free_port, step, write_config  # noqa: E402,F401
+
 E2E_DIR = os.environ["SEALPOST_E2E_DIR"]
-
-
-def step(text):
-    print(f"--- {text}", flush=True)
-
-
-def check(condition, what):
-    if not condition:
-        raise AssertionError(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def sha256(path):
@@ -152,9 +139,10 @@ def tus_upload(endpoint, path, name, headers):
           f"tus upload of {name} failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")
 
 
-def start_server(work, port, smtp_port=None):
+def start_server(work, port, smtp_port=None, extra_config=""):
     """`sealpost serve` on `port` with data in work/data: mail to the SMTP
-    server on smtp_port, or the embedded default's spool when None."""
+    server on smtp_port, or the embedded default's spool when None;
+    `extra_config` (TOML sections) is appended to the configuration."""
     config = os.path.join(work, "sealpost.toml")
     mail = f"""
 [mail]
@@ -166,18 +154,7 @@ smtp_starttls = false
 smtp_timeout = "5s"
 retry_first_delay = "1s"
 """ if smtp_port else ""
-    with open(config, "w") as f:
-        f.write(f"""
-[server]
-listen = "127.0.0.1:{port}"
-public_url = "http://127.0.0.1:{port}"
-data_dir = "{work}/data"
-[policy]
-internal_domains = ["regionuppsala.se", "akademiska.se"]
-[kdf]
-opslimit = 1
-memlimit = "8MiB"
-{mail}""")
+    write_config(config, port, f"{work}/data", mail + extra_config)
     log = open(os.path.join(work, "server.log"), "w")
     proc = subprocess.Popen([EXE, "serve", "--config", config], stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -193,11 +170,15 @@ memlimit = "8MiB"
 
 
 def verify(browser, mailbox, address, name, phone):
+    """Verifies `address` in `browser` with the code of the mail this request
+    caused (counted first: an earlier code mail to the same address is stale)."""
+    def is_code(meta, msg, raw):
+        return address in meta["rcpt_tos"] and "verification code" in msg["Subject"].lower()
+    before = len([m for m in mailbox.all() if is_code(*m)])
     status, body = browser.call("POST", "/api/v1/verifications",
                                 {"email": address, "name": name, "phone": phone})
     check(status == 202, f"verification request {status} {body}")
-    mails = mailbox.wait(lambda meta, msg, raw: address in meta["rcpt_tos"]
-                         and "verification code" in msg["Subject"].lower())
+    mails = mailbox.wait(is_code, count=before + 1)
     code = re.search(r"\b(\d{8})\b", text_of(mails[-1][1])).group(1)
     status, body = browser.call("POST", f"/api/v1/verifications/{body['verification_id']}",
                                 {"code": code})

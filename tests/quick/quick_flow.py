@@ -30,8 +30,9 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "flow"))
+import transfer_flow  # noqa: E402
 from transfer_flow import (EXE, Client, Mailbox, SmtpServer, check, free_port,  # noqa: E402
-                           step, text_of)
+                           step, text_of, verify)
 
 ANNA = "anna@regionuppsala.se"
 BO = "bo@akademiska.se"
@@ -39,57 +40,13 @@ EVE = "eve@akademiska.se"
 
 
 def start_server(work, port, smtp_port):
-    config = os.path.join(work, "sealpost.toml")
-    with open(config, "w") as f:
-        f.write(f"""
-[server]
-listen = "127.0.0.1:{port}"
-public_url = "http://127.0.0.1:{port}"
-data_dir = "{work}/data"
-[policy]
-internal_domains = ["regionuppsala.se", "akademiska.se"]
+    # Behind a trusted proxy (the concurrency checks send X-Forwarded-For from
+    # many addresses), with a short lock.
+    return transfer_flow.start_server(work, port, smtp_port, extra_config="""
 [security]
 trusted_proxies = ["127.0.0.1"]
 lock_after = 3
-[kdf]
-opslimit = 1
-memlimit = "8MiB"
-[mail]
-transport = "smtp"
-from = "sealpost <noreply@regionuppsala.se>"
-admin_address = "security@regionuppsala.se"
-smtp_url = "smtp://127.0.0.1:{smtp_port}"
-smtp_starttls = false
-smtp_timeout = "5s"
-retry_first_delay = "1s"
 """)
-    log = open(os.path.join(work, "server.log"), "w")
-    proc = subprocess.Popen([EXE, "serve", "--config", config], stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("sealpost serve did not answer /healthz")
-
-
-def verify(browser, mailbox, address, name, phone):
-    """Verifies `address` in `browser` with the code of the newest mail."""
-    def is_code(meta, msg, raw):
-        return address in meta["rcpt_tos"] and "verification code" in msg["Subject"].lower()
-    before = len([m for m in mailbox.all() if is_code(*m)])
-    status, body = browser.call("POST", "/api/v1/verifications",
-                                {"email": address, "name": name, "phone": phone})
-    check(status == 202, f"verification request {status} {body}")
-    mails = mailbox.wait(is_code, count=before + 1)
-    code = re.search(r"\b(\d{8})\b", text_of(mails[-1][1])).group(1)
-    status, body = browser.call("POST", f"/api/v1/verifications/{body['verification_id']}",
-                                {"code": code})
-    check(status == 200 and body["sender"]["email"] == address, f"confirm {status} {body}")
 
 
 def put_file(client, upload_url, name, data):
