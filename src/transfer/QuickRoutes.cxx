@@ -97,30 +97,58 @@ void ListConnections(ApiContext& ctx, security::SenderAuthenticator& authn, Exch
     ex.Respond(std::move(r));
 }
 
-void CreateCode(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+/// What both activation-code routes start with: QUICK enabled, a same-origin
+/// request, the address in the body (and with `with_code` the code), a browser
+/// verified for that address, and the quick_code_ip rate limit; nullopt when
+/// one of them already answered.
+struct CodeRequest {
+    std::string email;
+    std::string code;
+    std::shared_ptr<store::QuickBrowser> browser;
+};
+std::optional<CodeRequest> CodeRequestOf(ApiContext& ctx, security::SenderAuthenticator& authn,
+                                         Exchange& ex, bool with_code) {
     if (!QuickEnabled(ctx, ex) ||
         !security::CheckOrigin(ex, ctx.config().server.public_url, security::OriginRule::required))
-        return;
+        return std::nullopt;
     const auto body = EmailBody(ex);
     if (!body)
-        return;
-    auto browser = QuickBrowserOf(ctx, authn, ex, body->second);
+        return std::nullopt;
+    CodeRequest request{.email = body->second};
+    if (with_code) {
+        http::JsonFields fields(body->first);
+        const auto code = fields.String("code", 64);
+        if (!code || code->empty()) {
+            ex.Respond(fields.problem() ? fields.problem()->ToResponse()
+                                        : Response::Problem(400, "code is required"));
+            return std::nullopt;
+        }
+        request.code = *code;
+    }
+    auto browser = QuickBrowserOf(ctx, authn, ex, request.email);
     if (!browser) {
-        ex.Respond(QuickIdentityRequired(body->second));
-        return;
+        ex.Respond(QuickIdentityRequired(request.email));
+        return std::nullopt;
     }
     if (!ctx.CheckRate(ex, "quick_code_ip", ctx.ClientIp(ex)))
+        return std::nullopt;
+    request.browser = std::make_shared<store::QuickBrowser>(std::move(*browser));
+    return request;
+}
+
+void CreateCode(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
+    auto request = CodeRequestOf(ctx, authn, ex, false);
+    if (!request)
         return;
     auto made = std::make_shared<std::optional<store::QuickKeys::NewCode>>();
-    auto shared_browser = std::make_shared<store::QuickBrowser>(std::move(*browser));
     store::QuickKeys* quick = &ctx.storage().quick();
     const http::ExchangeRef ref = ex.Ref();
     uv::QueueWork(
         ex.loop(),
-        [quick, shared_browser, email = body->second, made] {
-            *made = quick->CreateCode(*shared_browser, email, UnixNow());
+        [quick, browser = request->browser, email = request->email, made] {
+            *made = quick->CreateCode(*browser, email, UnixNow());
         },
-        [&ctx, ref, made, email = body->second](std::exception_ptr error) {
+        [&ctx, ref, made, email = request->email](std::exception_ptr error) {
             Exchange* e = ref.get();
             if (!e)
                 return;
@@ -142,36 +170,19 @@ void CreateCode(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange&
 }
 
 void Reactivate(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
-    if (!QuickEnabled(ctx, ex) ||
-        !security::CheckOrigin(ex, ctx.config().server.public_url, security::OriginRule::required))
-        return;
-    const auto body = EmailBody(ex);
-    if (!body)
-        return;
-    http::JsonFields fields(body->first);
-    const auto code = fields.String("code", 64);
-    if (!code || code->empty()) {
-        ex.Respond(fields.problem() ? fields.problem()->ToResponse()
-                                    : Response::Problem(400, "code is required"));
-        return;
-    }
-    auto browser = QuickBrowserOf(ctx, authn, ex, body->second);
-    if (!browser) {
-        ex.Respond(QuickIdentityRequired(body->second));
-        return;
-    }
-    if (!ctx.CheckRate(ex, "quick_code_ip", ctx.ClientIp(ex)))
+    auto request = CodeRequestOf(ctx, authn, ex, true);
+    if (!request)
         return;
     auto outcome = std::make_shared<store::QuickKeys::Redemption>();
-    auto shared_browser = std::make_shared<store::QuickBrowser>(std::move(*browser));
     store::QuickKeys* quick = &ctx.storage().quick();
     const http::ExchangeRef ref = ex.Ref();
     uv::QueueWork(
         ex.loop(),
-        [quick, shared_browser, email = body->second, code = *code, outcome] {
-            *outcome = quick->RedeemCode(*shared_browser, email, code, UnixNow());
+        [quick, browser = request->browser, email = request->email, code = request->code,
+         outcome] {
+            *outcome = quick->RedeemCode(*browser, email, code, UnixNow());
         },
-        [&ctx, ref, outcome, email = body->second](std::exception_ptr error) {
+        [&ctx, ref, outcome, email = request->email](std::exception_ptr error) {
             Exchange* e = ref.get();
             if (!e)
                 return;
