@@ -181,12 +181,16 @@ memlimit = "8MiB"
     return result
   }
 
-  /// Every spooled e-mail to `address`, decoded (text/plain part), oldest first.
+  /// Every spooled e-mail to `address`, decoded (text/plain part), oldest
+  /// first: in the order the spool wrote them (the names are random; the
+  /// outbox writes one file at a time, so modification times order them).
   mails(address) {
     const dir = path.join(this.dataDir, 'mail')
     if (!fs.existsSync(dir)) return []
-    return fs.readdirSync(dir).filter((name) => name.endsWith('.eml')).sort()
-      .map((name) => parseMail(fs.readFileSync(path.join(dir, name), 'latin1')))
+    return fs.readdirSync(dir).filter((name) => name.endsWith('.eml'))
+      .map((name) => ({ name, written: fs.statSync(path.join(dir, name), { bigint: true }).mtimeNs }))
+      .sort((a, b) => (a.written < b.written ? -1 : a.written > b.written ? 1 : a.name.localeCompare(b.name)))
+      .map(({ name }) => parseMail(fs.readFileSync(path.join(dir, name), 'latin1')))
       .filter((mail) => (mail.headers.to || '').toLowerCase().includes(address.toLowerCase()))
   }
 
