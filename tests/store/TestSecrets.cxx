@@ -6,6 +6,7 @@
 //    locked, and exactly security.delete_after failures delete.
 // Bursts come from many client addresses (X-Forwarded-For from a trusted
 // proxy), like an attack spread over a botnet.
+#include "StorageFixture.hxx"
 #include "support/AppFixture.hxx"
 #include "config/IpNetwork.hxx"
 #include "lib/uv/Loop.hxx"
@@ -362,16 +363,12 @@ TEST_CASE("an upload racing a revoke never brings a file of the revoked transfer
 }
 
 TEST_CASE("the storage alone: 25 attempts at once count 3, the lock holds until it has passed") {
-    TempDir dir;
-    uv::Loop loop;
-    {
-        store::StorageOptions options;
-        options.data_dir = dir.path / "data";
-        options.kdf_opslimit = 1;
-        options.kdf_memlimit = 8 << 20;
+    StorageFixture f([](store::StorageOptions& options) {
         options.attempts.lock_seconds = 2; // security.lock_minutes, shortened for the test
-        store::Storage storage(loop.get(), options);
-        storage.Start();
+    });
+    store::Storage& storage = *f.storage;
+    uv::Loop& loop = f.loop;
+    {
         store::NewTransfer request;
         request.sender = kSender;
         request.recipients = {{"bo@example.com", "to"}};
@@ -407,9 +404,7 @@ TEST_CASE("the storage alone: 25 attempts at once count 3, the lock holds until 
         const auto opened = attempt(kPassword);
         CHECK(opened.outcome == Attempt::unlocked);
         CHECK(opened.identity != nullptr);
-        storage.Stop();
     }
-    CHECK(loop.Close() == 0);
 }
 
 TEST_CASE("the storage alone: 12 right passwords at once all unlock; nothing is locked") {
@@ -417,15 +412,10 @@ TEST_CASE("the storage alone: 12 right passwords at once all unlock; nothing is 
     // "locked" when no lock is set; with the right password each one opens,
     // and at most lock_after are evaluated at a time (the counter of
     // consecutive failures never moves).
-    TempDir dir;
-    uv::Loop loop;
+    StorageFixture f;
+    store::Storage& storage = *f.storage;
+    uv::Loop& loop = f.loop;
     {
-        store::StorageOptions options;
-        options.data_dir = dir.path / "data";
-        options.kdf_opslimit = 1;
-        options.kdf_memlimit = 8 << 20;
-        store::Storage storage(loop.get(), options);
-        storage.Start();
         store::NewTransfer request;
         request.sender = kSender;
         request.recipients = {{"bo@example.com", "to"}, {"carl@example.com", "to"}};
@@ -461,25 +451,19 @@ TEST_CASE("the storage alone: 12 right passwords at once all unlock; nothing is 
         CHECK(outcomes[Attempt::locked] == 18);
         CHECK(storage.index().GetTransfer(t.id)->failed_attempts == 3);
         CHECK(storage.index().GetTransfer(t.id)->pending_attempts == 0);
-        storage.Stop();
     }
-    CHECK(loop.Close() == 0);
 }
 
 TEST_CASE("the Argon2id queue is bounded: beyond it an attempt is refused, uncounted") {
-    TempDir dir;
-    uv::Loop loop;
-    {
-        store::StorageOptions options;
-        options.data_dir = dir.path / "data";
-        options.kdf_opslimit = 1;
-        options.kdf_memlimit = 8 << 20;
+    StorageFixture f([](store::StorageOptions& options) {
         options.max_parallel_kdf = 1;
         options.max_queued_kdf = 2;
         options.attempts.lock_after = 100;
         options.attempts.delete_after = 200;
-        store::Storage storage(loop.get(), options);
-        storage.Start();
+    });
+    store::Storage& storage = *f.storage;
+    uv::Loop& loop = f.loop;
+    {
         store::NewTransfer request;
         request.sender = kSender;
         request.recipients = {{"bo@example.com", "to"}};
@@ -502,21 +486,15 @@ TEST_CASE("the Argon2id queue is bounded: beyond it an attempt is refused, uncou
         const auto record = storage.index().GetTransfer(t.id);
         CHECK(record->failed_attempts == static_cast<std::uint32_t>(evaluated));
         CHECK(record->pending_attempts == 0);
-        storage.Stop();
     }
-    CHECK(loop.Close() == 0);
 }
 
 TEST_CASE("an abandoned open transfer goes with the upload expiry, and its W_up with it") {
-    TempDir dir;
-    uv::Loop loop;
-    {
-        store::StorageOptions options;
-        options.data_dir = dir.path / "data";
-        options.kdf_opslimit = 1;
-        options.kdf_memlimit = 8 << 20;
+    StorageFixture f([](store::StorageOptions& options) {
         options.upload_expiry_seconds = 1;
-        store::Storage storage(loop.get(), options);
+    });
+    store::Storage& storage = *f.storage; // until the restart below
+    {
         store::NewTransfer request;
         request.sender = kSender;
         request.recipients = {{"bo@example.com", "to"}};
@@ -530,18 +508,16 @@ TEST_CASE("an abandoned open transfer goes with the upload expiry, and its W_up 
         const auto w_up = storage.wraps().Get(abandoned.id, store::WrapKind::upload);
         REQUIRE(w_up);
         std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-        storage.Start(); // overdue at start, as after a restart
-        CHECK(storage.index().GetTransfer(abandoned.id)->status == store::TransferStatus::expired);
-        CHECK(storage.index().GetTransfer(also_open.id)->status == store::TransferStatus::expired);
-        CHECK_FALSE(storage.wraps().Get(abandoned.id, store::WrapKind::upload));
-        CHECK_FALSE(storage.wraps().Get(abandoned.id, store::WrapKind::password));
+        f.Restart(); // overdue at start, as after a restart
+        CHECK(f.storage->index().GetTransfer(abandoned.id)->status == store::TransferStatus::expired);
+        CHECK(f.storage->index().GetTransfer(also_open.id)->status == store::TransferStatus::expired);
+        CHECK_FALSE(f.storage->wraps().Get(abandoned.id, store::WrapKind::upload));
+        CHECK_FALSE(f.storage->wraps().Get(abandoned.id, store::WrapKind::password));
         // A provided transfer is not abandoned: it stays until its retention.
-        CHECK(storage.index().GetTransfer(with_message.id)->status ==
+        CHECK(f.storage->index().GetTransfer(with_message.id)->status ==
               store::TransferStatus::provided);
-        CHECK(FindIn(dir.path / "data",
+        CHECK(FindIn(f.dir.path / "data",
                      std::string(reinterpret_cast<const char*>(w_up->data()), w_up->size())) ==
               "");
-        storage.Stop();
     }
-    CHECK(loop.Close() == 0);
 }
