@@ -80,7 +80,9 @@ def kill_during_submit(server, api, rounds):
         s.sendall((f"POST /api/v1/transfers/{created['id']}/submit HTTP/1.1\r\n"
                    f"Host: 127.0.0.1\r\n{list(api.auth)[0]}: {list(api.auth.values())[0]}\r\n"
                    "Content-Length: 0\r\n\r\n").encode())
-        time.sleep(random.uniform(0, 0.03))
+        # Before the request is read, around the commit, or while the report
+        # is being stored.
+        time.sleep(random.choice([0.0, random.uniform(0, 0.004), random.uniform(0, 0.03)]))
         server.kill9()
         s.settimeout(0.5)
         try:
