@@ -7,6 +7,7 @@
 #include "log/Log.hxx"
 
 #include <chrono>
+#include <utility>
 
 namespace sealpost::http {
 namespace {
@@ -83,7 +84,8 @@ void Connection::Progress() {
         parser_paused_ = false;
         std::string input = std::move(pending_input_);
         pending_input_.clear();
-        Process(input);
+        const std::size_t scanned = std::exchange(pending_scanned_, 0);
+        Process(input, scanned);
         if (closing_)
             return;
     }

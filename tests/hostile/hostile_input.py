@@ -4,8 +4,9 @@ sockets and urllib), with mail to the spool folder of the embedded default.
 What is checked, each as a `step`:
 - request smuggling and malformed framing (Content-Length with
   Transfer-Encoding, two Content-Lengths, obs-fold, bare LF, a signed length,
-  an unknown transfer coding): one 400 problem answer, then the connection
-  is closed, so nothing after it is read as a second request;
+  an unknown transfer coding, bare LF or other bytes where chunked framing
+  needs CRLF): one 400 problem answer, then the connection is closed, so
+  nothing after it is read as a second request;
 - file names with path traversal, CR/LF and other control characters in the
   tus Upload-Metadata: the recipient sees them only sanitised — in the ZIP
   entry names, the Content-Disposition header, the checksums file and the
@@ -139,6 +140,21 @@ def smuggling(port):
         "space before the colon":
             b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nContent-Length : 2\r\n\r\n{}"
             + follow,
+        "bare LF after a chunk size":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\n{}\r\n0\r\n\r\n" + follow,
+        "bare LF after chunk data":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}\n0\r\n\r\n" + follow,
+        "other bytes instead of CRLF after chunk data":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}XX0\r\n\r\n" + follow,
+        "bare LF in the trailer section":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}\r\n0\r\nX-T: 1\n\r\n" + follow,
+        "bare LF ending a chunked body":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}\r\n0\r\n\n" + follow,
         "chunk size overflow":
             b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
             b"\r\nfffffffffffffffff1\r\n{}\r\n0\r\n\r\n" + follow,
