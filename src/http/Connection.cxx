@@ -12,7 +12,8 @@ using llhttp::Step;
 Connection::Connection(Server& server, std::unique_ptr<ssl::TlsSession> tls)
     : server_(server), socket_(server.loop(), *this), tls_(std::move(tls)), parser_(*this),
       timer_(server.loop(), [this] { OnTimeout(); }),
-      deferred_(server.loop(), [this] { Progress(); }) {}
+      deferred_(server.loop(), [this] { Progress(); }),
+      rate_timer_(server.loop(), [this] { OnBodyRateTick(); }) {}
 
 Connection::~Connection() = default;
 
@@ -359,6 +360,7 @@ Step Connection::OnBody(std::string_view fragment) noexcept {
         return Step::fail;
     using State = Exchange::BodyState;
     ex->body_received_ += fragment.size();
+    body_rate_.bytes += fragment.size();
     switch (ex->body_state_) {
     case State::buffering:
         if (ex->body_received_ > ex->max_body_)

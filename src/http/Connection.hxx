@@ -14,6 +14,7 @@
 #include "lib/uv/Socket.hxx"
 #include "lib/uv/Timer.hxx"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -93,6 +94,12 @@ private:
     void CloseNow();
     void ArmTimer();
     void OnTimeout();
+    /// The minimum body rate (ServerLimits::min_body_rate): starts, stops and
+    /// pauses the measurement as the body phase and reading change; called
+    /// with every ArmTimer().
+    void TrackBodyRate();
+    /// Once per body_rate_window while a body is arriving: judges the rate.
+    void OnBodyRateTick();
 
     Server& server_;
     uv::Socket socket_;
@@ -100,6 +107,7 @@ private:
     llhttp::HttpParser parser_;
     uv::Timer timer_;
     uv::Timer deferred_;
+    uv::Timer rate_timer_;
     std::string client_ip_;
 
     // Parsing state of the current head.
@@ -138,6 +146,18 @@ private:
     bool lingering_ = false;
     bool closing_ = false;
     std::uint64_t requests_served_ = 0;
+    /// The body rate of the current request: body bytes and the time sealpost
+    /// was reading them since the last judgement. Time the socket is not read
+    /// (sealpost's own backpressure, a handler not ready yet) does not count,
+    /// so a client is only held to the rate while it is allowed to send.
+    struct BodyRate {
+        std::uint64_t request = 0; ///< requests_served_ when measuring began
+        std::uint64_t bytes = 0;
+        std::chrono::steady_clock::duration reading{};
+        std::chrono::steady_clock::time_point since{}; ///< when reading resumed
+        bool counting = false;
+        bool grace = true; ///< the first window is never judged
+    } body_rate_;
     enum class TimerKind { none, head, idle, body, write, linger } timer_kind_ = TimerKind::none;
 };
 
