@@ -126,11 +126,15 @@ bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::str
     return false;
 }
 
-bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+std::uint32_t ApiContext::FailureWait(std::string_view bucket, std::string_view key) {
     auto it = limiters_.find(bucket);
     if (it == limiters_.end())
         throw std::logic_error("unknown rate limit " + std::string(bucket));
-    const std::uint32_t wait = it->second.RetryAfter(key);
+    return it->second.RetryAfter(key);
+}
+
+bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+    const std::uint32_t wait = FailureWait(bucket, key);
     if (wait == 0)
         return true;
     ex.Respond(security::TooManyRequests(wait));

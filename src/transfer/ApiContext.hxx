@@ -94,6 +94,9 @@ public:
     /// For limits that count failures only: true when `key` still has a token
     /// in `bucket` (nothing is taken), otherwise 429 with Retry-After was sent.
     bool CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key);
+    /// 0 when `key` still has a token in `bucket`, else the seconds until it has
+    /// one; takes nothing and answers nothing.
+    std::uint32_t FailureWait(std::string_view bucket, std::string_view key);
     /// Counts one failure against `key` in `bucket`.
     void CountFailure(std::string_view bucket, std::string_view key);
     /// The client's address (X-Forwarded-For only from security.trusted_proxies).
