@@ -1,19 +1,10 @@
 #include "http/ChunkedFraming.hxx"
+#include "util/Hex.hxx"
 
 #include <algorithm>
 
 namespace sealpost::http {
 namespace {
-
-int HexValue(char c) noexcept {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 constexpr const char* kBareLf = "a bare LF in the chunked framing (lines end with CRLF)";
 constexpr const char* kBareCr = "a CR without LF in the chunked framing";
@@ -33,65 +24,51 @@ const char* ChunkedFraming::Scan(std::string_view data, std::size_t& used) noexc
             continue;
         }
         const char c = data[i++];
+        // Every CR must be followed by LF, and every LF preceded by CR.
+        if (state_ == State::lf) {
+            if (c != '\n')
+                return kBareCr;
+            state_ = after_lf_;
+            digits_ = 0;
+            continue;
+        }
+        if (c == '\n')
+            return kBareLf;
         switch (state_) {
         case State::size:
-            if (const int v = HexValue(c); v >= 0) {
+            if (const int v = HexDigitValue(c); v >= 0) {
                 if (++digits_ > 16)
                     return "a chunk size of more than 16 hex digits";
                 remaining_ = remaining_ * 16 + static_cast<unsigned>(v);
-            } else if (digits_ == 0) {
-                return c == '\n' ? kBareLf : "a chunk-size line without a size";
-            } else if (c == '\n') {
-                return kBareLf;
-            } else {
-                state_ = c == '\r' ? State::size_lf : State::extension;
+                break;
             }
-            break;
+            if (digits_ == 0)
+                return "a chunk-size line without a size";
+            [[fallthrough]];
         case State::extension:
-            if (c == '\n')
-                return kBareLf;
             if (c == '\r')
-                state_ = State::size_lf;
-            break;
-        case State::size_lf:
-            if (c != '\n')
-                return kBareCr;
-            state_ = remaining_ == 0 ? State::field_start : State::data;
+                ExpectLf(remaining_ == 0 ? State::field_start : State::data);
+            else
+                state_ = State::extension;
             break;
         case State::data_cr:
             if (c != '\r')
-                return c == '\n' ? kBareLf : "chunk data longer than its chunk size";
-            state_ = State::data_lf;
-            break;
-        case State::data_lf:
-            if (c != '\n')
-                return kBareCr;
-            state_ = State::size;
-            digits_ = 0;
+                return "chunk data longer than its chunk size";
+            ExpectLf(State::size);
             break;
         case State::field_start:
-            if (c == '\n')
-                return kBareLf;
             if (c == ' ' || c == '\t')
                 return "obsolete line folding in the trailer section of a chunked body";
-            state_ = c == '\r' ? State::end_lf : State::field;
+            if (c == '\r')
+                ExpectLf(State::done);
+            else
+                state_ = State::field;
             break;
         case State::field:
-            if (c == '\n')
-                return kBareLf;
             if (c == '\r')
-                state_ = State::field_lf;
+                ExpectLf(State::field_start);
             break;
-        case State::field_lf:
-            if (c != '\n')
-                return kBareCr;
-            state_ = State::field_start;
-            break;
-        case State::end_lf:
-            if (c != '\n')
-                return kBareCr;
-            state_ = State::done;
-            break;
+        case State::lf:
         case State::data:
         case State::done:
             break;

@@ -26,17 +26,19 @@ private:
     enum class State {
         size,        ///< hex digits of the chunk size
         extension,   ///< after the size, up to the CR of the line
-        size_lf,     ///< the LF of a chunk-size line
         data,        ///< `remaining_` bytes of chunk data
-        data_cr,     ///< the CRLF after chunk data
-        data_lf,
+        data_cr,     ///< the CR after chunk data
         field_start, ///< a trailer line, or the empty line that ends the body
         field,
-        field_lf,
-        end_lf,
+        lf,          ///< the LF after a CR, then after_lf_
         done,
     };
+    void ExpectLf(State next) noexcept {
+        state_ = State::lf;
+        after_lf_ = next;
+    }
     State state_ = State::size;
+    State after_lf_ = State::size;
     std::uint64_t remaining_ = 0;
     unsigned digits_ = 0;
 };

@@ -94,6 +94,9 @@ private:
     void CloseNow();
     void ArmTimer();
     void OnTimeout();
+    /// A body too slow or stalled: 408 if nothing was answered yet, and the
+    /// connection closes.
+    void CutBody(std::string_view detail);
     /// The minimum body rate (ServerLimits::min_body_rate): starts, stops and
     /// pauses the measurement as the body phase and reading change; called
     /// with every ArmTimer().

@@ -287,16 +287,20 @@ void Connection::OnBodyRateTick() {
                     {"ms", std::to_string(reading_ms)},
                     {"min_body_rate", std::to_string(limits.min_body_rate)}});
         rate_timer_.Stop();
-        if (exchange_ && !exchange_->responded_) {
-            Fail(408, "the request body arrived too slowly");
-            Progress();
-            return;
-        }
-        CloseNow();
+        CutBody("the request body arrived too slowly");
         return;
     }
     body_rate_.bytes = 0;
     body_rate_.reading = {};
+}
+
+void Connection::CutBody(std::string_view detail) {
+    if (exchange_ && !exchange_->responded_) {
+        Fail(408, detail);
+        Progress();
+        return;
+    }
+    CloseNow();
 }
 
 void Connection::OnTimeout() {
@@ -307,12 +311,7 @@ void Connection::OnTimeout() {
         Progress();
         return;
     case TimerKind::body:
-        if (exchange_ && !exchange_->responded_) {
-            Fail(408, "the request body stalled");
-            Progress();
-            return;
-        }
-        CloseNow();
+        CutBody("the request body stalled");
         return;
     case TimerKind::idle:
     case TimerKind::write:

@@ -213,12 +213,10 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 // Body rate limits: measured over windows of 200 ms (the first is grace), with
 // a silence limit far above the time any of these tests takes.
 http::ServerLimits RateLimits() {
-    http::ServerLimits limits;
-    limits.header_timeout_ms = 400;
-    limits.body_timeout_ms = 8000;
-    limits.min_body_rate = 1000;
-    limits.body_rate_window_ms = 200;
-    return limits;
+    return {.header_timeout_ms = 400,
+            .body_timeout_ms = 8000,
+            .min_body_rate = 1000,
+            .body_rate_window_ms = 200};
 }
 
 // Pauses on its first fragment until the test resumes it: sealpost itself

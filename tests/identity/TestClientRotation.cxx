@@ -38,15 +38,27 @@ SenderIdentity Identity(const std::string& email) {
     return {email, "", "", 2'000'000'000};
 }
 
+// A sender store in a temporary folder, and a browser that verified `email`
+// there at time 1.
+struct Senders {
+    test::TempDir dir;
+    lmdb::Env env = OpenSenderEnv(dir.Path());
+    SenderStore store{env};
+
+    ClientCookie BrowserOf(const std::string& email) {
+        auto cookie = ClientCookie::New();
+        store.AddIdentity(cookie, Identity(email), 1);
+        return cookie;
+    }
+};
+
 } // namespace
 
 TEST_CASE("rotation moves the identities to the fresh cookie and deletes the old record",
           "[identity]") {
-    test::TempDir dir;
-    auto env = OpenSenderEnv(dir.Path());
-    SenderStore store(env);
-    const auto planted = ClientCookie::New();
-    store.AddIdentity(planted, Identity("eve@example.org"), 1);
+    Senders senders;
+    SenderStore& store = senders.store;
+    const auto planted = senders.BrowserOf("eve@example.org");
 
     const auto fresh = ClientCookie::New();
     const auto record = RotateClient(store, &planted, fresh, Identity("anna@example.org"), 2);
@@ -76,11 +88,9 @@ TEST_CASE("rotation moves the identities to the fresh cookie and deletes the old
 }
 
 TEST_CASE("parallel rotations of one cookie: the old record ends up nowhere twice", "[identity]") {
-    test::TempDir dir;
-    auto env = OpenSenderEnv(dir.Path());
-    SenderStore store(env);
-    const auto planted = ClientCookie::New();
-    store.AddIdentity(planted, Identity("eve@example.org"), 1);
+    Senders senders;
+    SenderStore& store = senders.store;
+    const auto planted = senders.BrowserOf("eve@example.org");
     // The invariant: however the rotations interleave, the old record is gone and
     // its identity went to exactly one of the fresh records (one transaction each).
     constexpr int kThreads = 8;
@@ -107,11 +117,9 @@ TEST_CASE("parallel rotations of one cookie: the old record ends up nowhere twic
 
 TEST_CASE("a client record opens only for its own cookie: the right id with another key is nobody",
           "[identity]") {
-    test::TempDir dir;
-    auto env = OpenSenderEnv(dir.Path());
-    SenderStore store(env);
-    const auto genuine = ClientCookie::New();
-    store.AddIdentity(genuine, Identity("anna@example.org"), 1);
+    Senders senders;
+    SenderStore& store = senders.store;
+    const auto genuine = senders.BrowserOf("anna@example.org");
     REQUIRE(store.GetClient(genuine));
     CHECK(store.GetClient(genuine)->Find("anna@example.org", 3) != nullptr);
 
@@ -172,11 +180,9 @@ TEST_CASE("a client cookie is read only in its canonical spelling", "[identity]"
 
 TEST_CASE("parallel lookups with forged keys: none finds the record, the genuine one always does",
           "[identity]") {
-    test::TempDir dir;
-    auto env = OpenSenderEnv(dir.Path());
-    SenderStore store(env);
-    const auto genuine = ClientCookie::New();
-    store.AddIdentity(genuine, Identity("anna@example.org"), 1);
+    Senders senders;
+    SenderStore& store = senders.store;
+    const auto genuine = senders.BrowserOf("anna@example.org");
     // Invariant: whatever the interleaving, a lookup with the genuine client id
     // and any other key finds nothing, and the genuine cookie finds its record.
     std::atomic<int> forged_found{0}, genuine_missed{0};
