@@ -54,9 +54,9 @@ const Field kFields[] = {
     Bind<&Config::server, &ServerConfig::body_timeout, DurationCodec<100>>("server",
                                                                            "body_timeout"),
     Bind<&Config::server, &ServerConfig::min_body_rate, SizeCodec<0, kMiB>>("server",
-                                                                          "min_body_rate"),
-    Bind<&Config::server, &ServerConfig::body_rate_window, DurationCodec<1000>>(
-        "server", "body_rate_window"),
+                                                                            "min_body_rate"),
+    Bind<&Config::server, &ServerConfig::body_rate_window, DurationCodec<1000>>("server",
+                                                                                "body_rate_window"),
     Bind<&Config::server, &ServerConfig::shutdown_timeout, DurationCodec<0>>("server",
                                                                              "shutdown_timeout"),
     Bind<&Config::server, &ServerConfig::static_dir, PathCodec<false>>("server", "static_dir"),

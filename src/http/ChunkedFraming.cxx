@@ -15,8 +15,8 @@ const char* ChunkedFraming::Scan(std::string_view data, std::size_t& used) noexc
     std::size_t i = 0;
     while (i < data.size() && state_ != State::done) {
         if (state_ == State::data) {
-            const auto n = static_cast<std::size_t>(
-                std::min<std::uint64_t>(remaining_, data.size() - i));
+            const auto n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - i));
             i += n;
             remaining_ -= n;
             if (remaining_ == 0)

@@ -30,7 +30,7 @@ private:
         data_cr,     ///< the CR after chunk data
         field_start, ///< a trailer line, or the empty line that ends the body
         field,
-        lf,          ///< the LF after a CR, then after_lf_
+        lf, ///< the LF after a CR, then after_lf_
         done,
     };
     void ExpectLf(State next) noexcept {

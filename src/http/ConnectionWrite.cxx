@@ -250,9 +250,9 @@ void Connection::TrackBodyRate() {
     }
     // Only while sealpost reads the socket for this body does the clock run.
     const State state = exchange_->body_state_;
-    const bool reading = socket_.IsReading() && !parser_paused_ &&
-                         (state == State::buffering || state == State::streaming ||
-                          state == State::discarding);
+    const bool reading =
+        socket_.IsReading() && !parser_paused_ &&
+        (state == State::buffering || state == State::streaming || state == State::discarding);
     if (body_rate_.counting && !reading) {
         body_rate_.reading += now - body_rate_.since;
         body_rate_.counting = false;
@@ -270,8 +270,8 @@ void Connection::OnBodyRateTick() {
         body_rate_.since = now;
     }
     using std::chrono::milliseconds;
-    const auto reading_ms =
-        static_cast<std::uint64_t>(std::chrono::duration_cast<milliseconds>(body_rate_.reading).count());
+    const auto reading_ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<milliseconds>(body_rate_.reading).count());
     if (body_rate_.grace) {
         // The first window is grace (the client starting up, TCP slow start).
         body_rate_.grace = false;

@@ -514,8 +514,8 @@ def guessing_links_shared(port, rec, download_id, unlocked):
     # address, whose sp_access cookie opens that download, is served every time.
     jobs = []
     for a in range(12):
-        jobs += [("guess", f"127.0.0.{50 + a}", f"/api/v1/downloads/{guess_name(3000 + a * 40 + i)}",
-                  None) for i in range(40)]
+        jobs += [("guess", f"127.0.0.{50 + a}",
+                  f"/api/v1/downloads/{guess_name(3000 + a * 40 + i)}", None) for i in range(40)]
         jobs += [("fresh", f"127.0.0.{70 + a}", f"/api/v1/downloads/{download_id}", None)
                  for _ in range(2)]
     jobs += [("holder", "127.0.0.1", path, access)

@@ -322,7 +322,9 @@ TEST_CASE("slow but real bodies, and bodies sealpost itself holds back, are not 
         http::BodyMode::stream);
     ts.router.Add(
         "PUT", "/held",
-        [&held](Exchange& ex) { ex.ReadBody(std::make_unique<HoldingConsumer>(ex, held), 1 << 20); },
+        [&held](Exchange& ex) {
+            ex.ReadBody(std::make_unique<HoldingConsumer>(ex, held), 1 << 20);
+        },
         http::BodyMode::stream);
     ts.Start();
     {

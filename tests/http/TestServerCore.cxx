@@ -204,8 +204,7 @@ namespace {
 // left of a chunked body waits in the connection and is parsed again later.
 class PausingEcho final : public http::BodyConsumer {
 public:
-    explicit PausingEcho(Exchange& ex)
-        : ex_(ex), timer_(ex.loop(), [this] { ex_.ResumeBody(); }) {}
+    explicit PausingEcho(Exchange& ex) : ex_(ex), timer_(ex.loop(), [this] { ex_.ResumeBody(); }) {}
     bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
         body_.append(reinterpret_cast<const char*>(data.data()), data.size());
         timer_.Start(0);
@@ -277,8 +276,9 @@ TEST_CASE("chunked framing: every line end is CRLF, or one 400 and the connectio
     const std::string good = "5\r\nhello\r\n1;ext=\"q\";x\r\n \r\n6\r\nworld!\r\n0\r\n"
                              "X-Trailer: 1\r\n\r\n";
     for (const std::string path : {"POST /echo", "PUT /paused"}) {
-        const std::string request = path + " HTTP/1.1\r\nHost: x\r\n"
-                                           "Transfer-Encoding: chunked\r\n\r\n" +
+        const std::string request = path +
+                                    " HTTP/1.1\r\nHost: x\r\n"
+                                    "Transfer-Encoding: chunked\r\n\r\n" +
                                     good + "GET /hello/after HTTP/1.1\r\nHost: x\r\n\r\n";
         for (const std::size_t cut : {1u, 2u, 7u, 1000u}) {
             INFO(path << " cut " << cut);
