@@ -328,16 +328,17 @@ TEST_CASE("slow but real bodies, and bodies sealpost itself holds back, are not 
         http::BodyMode::stream);
     ts.Start();
     {
-        // About 2,500 B/s for 1.2 s (six windows) against a minimum of 1,000.
+        // About 5,000 B/s for 1.2 s (six windows) against a minimum of 1,000
+        // (at most 1,250 B/s should each sleep take four times as long).
         RawClient client(ts.port(), 5000);
-        REQUIRE(client.Send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n"));
+        REQUIRE(client.Send("PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 6000\r\n\r\n"));
         for (int i = 0; i < 60; ++i) {
-            REQUIRE(client.Send(std::string(50, 'b')));
+            REQUIRE(client.Send(std::string(100, 'b')));
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         const auto r = client.ReadResponse();
         CHECK(r.status == 200);
-        CHECK(r.body == "3000");
+        CHECK(r.body == "6000");
     }
     {
         // The handler stops reading for 1.5 s (seven windows) after the first
