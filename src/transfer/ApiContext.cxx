@@ -115,11 +115,15 @@ void ApiContext::Audit(audit::AuditEvent event) {
         audit_hook(std::move(event));
 }
 
-bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+security::RateLimiter& ApiContext::Limiter(std::string_view bucket) {
     auto it = limiters_.find(bucket);
     if (it == limiters_.end())
         throw std::logic_error("unknown rate limit " + std::string(bucket));
-    const std::uint32_t wait = it->second.Take(key);
+    return it->second;
+}
+
+bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+    const std::uint32_t wait = Limiter(bucket).Take(key);
     if (wait == 0)
         return true;
     ex.Respond(security::TooManyRequests(wait));
@@ -127,25 +131,11 @@ bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::str
 }
 
 std::uint32_t ApiContext::FailureWait(std::string_view bucket, std::string_view key) {
-    auto it = limiters_.find(bucket);
-    if (it == limiters_.end())
-        throw std::logic_error("unknown rate limit " + std::string(bucket));
-    return it->second.RetryAfter(key);
-}
-
-bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key) {
-    const std::uint32_t wait = FailureWait(bucket, key);
-    if (wait == 0)
-        return true;
-    ex.Respond(security::TooManyRequests(wait));
-    return false;
+    return Limiter(bucket).RetryAfter(key);
 }
 
 void ApiContext::CountFailure(std::string_view bucket, std::string_view key) {
-    auto it = limiters_.find(bucket);
-    if (it == limiters_.end())
-        throw std::logic_error("unknown rate limit " + std::string(bucket));
-    (void)it->second.Take(key);
+    (void)Limiter(bucket).Take(key);
 }
 
 std::string ApiContext::ClientIp(const http::Exchange& ex) const {
