@@ -43,6 +43,8 @@ http::ServerLimits LimitsFrom(const Config& config) {
     limits.header_timeout_ms = static_cast<std::uint64_t>(config.server.header_timeout.count());
     limits.idle_timeout_ms = static_cast<std::uint64_t>(config.server.idle_timeout.count());
     limits.body_timeout_ms = static_cast<std::uint64_t>(config.server.body_timeout.count());
+    limits.min_body_rate = config.server.min_body_rate;
+    limits.body_rate_window_ms = static_cast<std::uint64_t>(config.server.body_rate_window.count());
     limits.shutdown_timeout_ms = static_cast<std::uint64_t>(config.server.shutdown_timeout.count());
     limits.max_connections = config.server.max_connections;
     return limits;

@@ -30,6 +30,10 @@ struct ServerConfig {
     std::chrono::milliseconds idle_timeout{60'000};
     /// Longest pause between body bytes while a request body is arriving.
     std::chrono::milliseconds body_timeout{60'000};
+    /// Slowest request body in bytes per second, averaged over body_rate_window
+    /// (0: no minimum).
+    std::uint64_t min_body_rate = 1024;
+    std::chrono::milliseconds body_rate_window{10'000};
     std::chrono::milliseconds shutdown_timeout{30'000};
     /// Empty: serve the embedded web UI; otherwise serve this directory (development).
     std::filesystem::path static_dir;

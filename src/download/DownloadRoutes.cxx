@@ -15,6 +15,7 @@
 #include "store/Ids.hxx"
 #include "store/Storage.hxx"
 #include "security/SenderAuthenticator.hxx"
+#include "security/TooManyRequests.hxx"
 #include "transfer/ApiContext.hxx"
 #include "transfer/QuickAccess.hxx"
 #include "transfer/Routes.hxx"
@@ -31,19 +32,38 @@ using store::TransferRecord;
 using store::TransferStatus;
 using transfer::ApiContext;
 
+/// Whether the request's sp_access cookie opens the download `id` (its
+/// recipient unlocked it in this browser before).
+bool HoldsAccess(ApiContext& ctx, const Exchange& ex, const std::string& id) {
+    const auto cookie = http::GetCookie(ex.request().headers, store::kAccessCookie);
+    if (!cookie || !store::IsValidId(id))
+        return false;
+    const auto transfer_id = ctx.storage().index().TransferOfDownload(id);
+    return transfer_id &&
+           ctx.storage().grants().Open(*cookie, *transfer_id, id, UnixNow()) != nullptr;
+}
+
 /// The transfer behind a download id, or a response already sent.
 std::optional<TransferRecord> FindTransfer(ApiContext& ctx, Exchange& ex) {
     // Guessing links: an address that named 30 unknown download ids in 10
-    // minutes gets 429 until its bucket refills (known links are not counted).
+    // minutes gets 429 for every download id until its bucket refills, known
+    // or not (known links are not counted; an answer that told them apart
+    // would let it go on guessing). Only a request that proves it holds access
+    // to that very download, by an sp_access cookie opening it, is still
+    // served: a recipient behind the same address (a NAT) as a guesser keeps
+    // the download it unlocked.
     const std::string ip = ctx.ClientIp(ex);
-    if (!ctx.CheckFailures(ex, "unknown_link_ip", ip))
+    const std::string id(ex.request().Param("download_id"));
+    if (const std::uint32_t wait = ctx.FailureWait("unknown_link_ip", ip);
+        wait > 0 && !HoldsAccess(ctx, ex, id)) {
+        ex.Respond(security::TooManyRequests(wait));
         return std::nullopt;
+    }
     const auto unknown = [&] {
         ctx.CountFailure("unknown_link_ip", ip);
         ex.Respond(Response::Problem(404, "no such download"));
         return std::nullopt;
     };
-    const std::string id(ex.request().Param("download_id"));
     if (!store::IsValidId(id))
         return unknown();
     store::Storage& storage = ctx.storage();

@@ -12,7 +12,8 @@ using llhttp::Step;
 Connection::Connection(Server& server, std::unique_ptr<ssl::TlsSession> tls)
     : server_(server), socket_(server.loop(), *this), tls_(std::move(tls)), parser_(*this),
       timer_(server.loop(), [this] { OnTimeout(); }),
-      deferred_(server.loop(), [this] { Progress(); }) {}
+      deferred_(server.loop(), [this] { Progress(); }),
+      rate_timer_(server.loop(), [this] { OnBodyRateTick(); }) {}
 
 Connection::~Connection() = default;
 
@@ -119,43 +120,74 @@ void Connection::DrainTls() {
         SendRaw(std::move(out));
 }
 
-void Connection::Process(std::string_view plain) {
-    if (closing_ || lingering_ || parser_failed_)
-        return;
-    if (parser_paused_) {
-        pending_input_.append(plain);
-        return;
-    }
-    if (!exchange_) {
-        if (const char* reason = ScanHead(plain)) {
+void Connection::Process(std::string_view plain, std::size_t scanned) {
+    // Each pass hands llhttp one piece that the framing checks have seen: a
+    // head up to its end, a chunked body up to its end, or anything else.
+    do {
+        if (closing_ || lingering_ || parser_failed_)
+            return;
+        if (parser_paused_) {
+            pending_input_.append(plain);
+            return;
+        }
+        std::string_view piece = plain;
+        const char* refused = nullptr;
+        const bool chunk_piece = exchange_ && chunk_scanning_;
+        if (!exchange_) {
+            std::size_t end = plain.size();
+            refused = ScanHead(plain, end);
+            piece = plain.substr(0, end);
+        } else if (chunk_piece) {
+            std::size_t used = 0;
+            if (!chunk_scan_.done())
+                refused = chunk_scan_.Scan(plain.substr(scanned), used);
+            piece = plain.substr(0, scanned + used);
+        }
+        // The checks and llhttp disagree on where a head or body ends: refused
+        // rather than parsed either way.
+        if (!refused && piece.empty() && !plain.empty())
+            refused = "framing the parser did not finish";
+        if (refused) {
             parser_failed_ = true;
-            Fail(400, std::string("malformed request: ") + reason);
+            if (!exchange_ || !exchange_->responded_)
+                Fail(400, std::string("malformed request: ") + refused);
             close_after_response_ = true;
             return;
         }
-    }
-    const auto result = parser_.Execute(plain);
-    switch (result.status) {
-    case llhttp::ExecuteResult::Status::ok:
-        break;
-    case llhttp::ExecuteResult::Status::paused:
-        parser_paused_ = true;
-        pending_input_.assign(plain.substr(result.consumed));
-        break;
-    case llhttp::ExecuteResult::Status::error:
-        parser_failed_ = true;
-        if (!exchange_ || !exchange_->responded_)
-            Fail(400, std::string("malformed request: ") + (result.reason ? result.reason : ""));
-        close_after_response_ = true;
-        break;
-    }
+        plain.remove_prefix(piece.size());
+        scanned = scanned > piece.size() ? scanned - piece.size() : 0;
+        const auto result = parser_.Execute(piece);
+        switch (result.status) {
+        case llhttp::ExecuteResult::Status::ok:
+            break;
+        case llhttp::ExecuteResult::Status::paused:
+            parser_paused_ = true;
+            pending_input_.assign(piece.substr(result.consumed));
+            // What llhttp left of a chunked piece was scanned already.
+            pending_scanned_ = chunk_piece ? piece.size() - result.consumed : 0;
+            pending_input_.append(plain);
+            return;
+        case llhttp::ExecuteResult::Status::error:
+            parser_failed_ = true;
+            if (!exchange_ || !exchange_->responded_)
+                Fail(400,
+                     std::string("malformed request: ") + (result.reason ? result.reason : ""));
+            close_after_response_ = true;
+            return;
+        }
+    } while (!plain.empty());
 }
 
-const char* Connection::ScanHead(std::string_view data) noexcept {
+const char* Connection::ScanHead(std::string_view data, std::size_t& end) noexcept {
     auto& scan = head_scan_;
-    for (const char c : data) {
-        if (scan.done)
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        if (scan.done) {
+            end = i;
             return nullptr;
+        }
+        const char c = data[i];
+        if (scan.previous == '\r' && c != '\n')
+            return "a CR without LF in the head (lines end with CRLF)";
         if (c == '\n') {
             if (scan.previous != '\r')
                 return "a bare LF in the head (lines end with CRLF)";
@@ -174,6 +206,7 @@ const char* Connection::ScanHead(std::string_view data) noexcept {
         }
         scan.previous = c;
     }
+    end = data.size();
     return nullptr;
 }
 
@@ -288,6 +321,8 @@ Step Connection::OnHeadersComplete() noexcept {
     keep_alive_ = parser_.ShouldKeepAlive() && !draining_ && !peer_closed_;
     head_started_ = false;
     head_scan_ = {}; // the next head is checked afresh
+    chunk_scan_ = {};
+    chunk_scanning_ = head_.chunked;
 
     exchange_ = std::make_unique<Exchange>(*this, std::move(head_));
     Dispatch();
@@ -325,6 +360,7 @@ Step Connection::OnBody(std::string_view fragment) noexcept {
         return Step::fail;
     using State = Exchange::BodyState;
     ex->body_received_ += fragment.size();
+    body_rate_.bytes += fragment.size();
     switch (ex->body_state_) {
     case State::buffering:
         if (ex->body_received_ > ex->max_body_)
@@ -357,6 +393,7 @@ Step Connection::OnMessageComplete() noexcept {
         return Step::pause;
     using State = Exchange::BodyState;
     ex->message_complete_ = true;
+    chunk_scanning_ = false;
     const State previous = ex->body_state_;
     if (previous != State::aborted)
         ex->body_state_ = State::done;

@@ -7,6 +7,7 @@
 #include "log/Log.hxx"
 
 #include <chrono>
+#include <utility>
 
 namespace sealpost::http {
 namespace {
@@ -83,7 +84,8 @@ void Connection::Progress() {
         parser_paused_ = false;
         std::string input = std::move(pending_input_);
         pending_input_.clear();
-        Process(input);
+        const std::size_t scanned = std::exchange(pending_scanned_, 0);
+        Process(input, scanned);
         if (closing_)
             return;
     }
@@ -166,6 +168,7 @@ void Connection::CloseNow() {
     closing_ = true;
     timer_.Stop();
     deferred_.Stop();
+    rate_timer_.Stop();
     socket_.Close();
 }
 
@@ -192,6 +195,7 @@ void Connection::Abort() {
 
 void Connection::ArmTimer() {
     const ServerLimits& limits = server_.limits();
+    TrackBodyRate();
     TimerKind kind = TimerKind::none;
     std::uint64_t ms = 0;
     if (lingering_) {
@@ -225,6 +229,80 @@ void Connection::ArmTimer() {
     timer_.Start(ms);
 }
 
+void Connection::TrackBodyRate() {
+    const ServerLimits& limits = server_.limits();
+    using State = Exchange::BodyState;
+    const bool body_phase = limits.min_body_rate > 0 && !lingering_ && !closing_ && exchange_ &&
+                            exchange_->request_.has_body && !exchange_->message_complete_ &&
+                            exchange_->body_state_ != State::aborted;
+    if (!body_phase) {
+        if (rate_timer_.IsActive())
+            rate_timer_.Stop();
+        body_rate_.counting = false;
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (!rate_timer_.IsActive() || body_rate_.request != requests_served_) {
+        // A new request body: measure it from here.
+        body_rate_ = {};
+        body_rate_.request = requests_served_;
+        rate_timer_.Start(limits.body_rate_window_ms, limits.body_rate_window_ms);
+    }
+    // Only while sealpost reads the socket for this body does the clock run.
+    const State state = exchange_->body_state_;
+    const bool reading =
+        socket_.IsReading() && !parser_paused_ &&
+        (state == State::buffering || state == State::streaming || state == State::discarding);
+    if (body_rate_.counting && !reading) {
+        body_rate_.reading += now - body_rate_.since;
+        body_rate_.counting = false;
+    } else if (!body_rate_.counting && reading) {
+        body_rate_.since = now;
+        body_rate_.counting = true;
+    }
+}
+
+void Connection::OnBodyRateTick() {
+    const ServerLimits& limits = server_.limits();
+    if (body_rate_.counting) {
+        const auto now = std::chrono::steady_clock::now();
+        body_rate_.reading += now - body_rate_.since;
+        body_rate_.since = now;
+    }
+    using std::chrono::milliseconds;
+    const auto reading_ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<milliseconds>(body_rate_.reading).count());
+    if (body_rate_.grace) {
+        // The first window is grace (the client starting up, TCP slow start).
+        body_rate_.grace = false;
+    } else if (reading_ms < limits.body_rate_window_ms / 2) {
+        // Mostly waiting on sealpost itself: too little to judge, keep adding.
+        return;
+    } else if (body_rate_.bytes * 1000 < limits.min_body_rate * reading_ms) {
+        log::Write(log::Level::warn, "body_too_slow",
+                   {{"ip", client_ip_},
+                    {"route", exchange_ && !exchange_->route_.empty() ? exchange_->route_
+                                                                      : std::string("(none)")},
+                    {"bytes", std::to_string(body_rate_.bytes)},
+                    {"ms", std::to_string(reading_ms)},
+                    {"min_body_rate", std::to_string(limits.min_body_rate)}});
+        rate_timer_.Stop();
+        CutBody("the request body arrived too slowly");
+        return;
+    }
+    body_rate_.bytes = 0;
+    body_rate_.reading = {};
+}
+
+void Connection::CutBody(std::string_view detail) {
+    if (exchange_ && !exchange_->responded_) {
+        Fail(408, detail);
+        Progress();
+        return;
+    }
+    CloseNow();
+}
+
 void Connection::OnTimeout() {
     switch (timer_kind_) {
     case TimerKind::head:
@@ -233,12 +311,7 @@ void Connection::OnTimeout() {
         Progress();
         return;
     case TimerKind::body:
-        if (exchange_ && !exchange_->responded_) {
-            Fail(408, "the request body stalled");
-            Progress();
-            return;
-        }
-        CloseNow();
+        CutBody("the request body stalled");
         return;
     case TimerKind::idle:
     case TimerKind::write:

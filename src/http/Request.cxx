@@ -1,19 +1,11 @@
 #include "http/Request.hxx"
+#include "util/Hex.hxx"
 
 #include <vector>
 
 namespace sealpost::http {
 
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -21,7 +13,7 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
         if (c == '%') {
             if (i + 2 >= text.size())
                 return std::nullopt;
-            const int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+            const int hi = HexDigitValue(text[i + 1]), lo = HexDigitValue(text[i + 2]);
             if (hi < 0 || lo < 0)
                 return std::nullopt;
             out += static_cast<char>(hi << 4 | lo);

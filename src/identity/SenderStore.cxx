@@ -44,7 +44,10 @@ nlohmann::json ToJson(const ClientRecord& r) {
                        {"name", i.name},
                        {"phone", i.phone},
                        {"verified_until", i.verified_until}});
-    return {{"identities", ids}, {"created_at", r.created_at}};
+    nlohmann::json j = {{"identities", ids}, {"created_at", r.created_at}};
+    if (!r.key_check.empty())
+        j["key_check"] = r.key_check;
+    return j;
 }
 
 std::optional<ClientRecord> ParseClient(std::string_view data) {
@@ -52,6 +55,7 @@ std::optional<ClientRecord> ParseClient(std::string_view data) {
         const auto j = nlohmann::json::parse(data);
         ClientRecord r;
         r.created_at = j.at("created_at").get<std::int64_t>();
+        r.key_check = j.value("key_check", std::string());
         for (const auto& i : j.at("identities"))
             r.identities.push_back(
                 {i.at("email").get<std::string>(), i.at("name").get<std::string>(),
@@ -149,6 +153,13 @@ std::optional<ClientCookie> ClientCookie::Parse(std::string_view value) {
     std::copy(bytes->begin(), bytes->begin() + 16, c.client_id.begin());
     c.client_key = crypto::SymmetricKey(std::span<const std::uint8_t, 32>(bytes->data() + 16, 32));
     sodium::Wipe(bytes->data(), bytes->size());
+    // Only the canonical spelling: a value that does not encode back to
+    // itself is no cookie of ours (one cookie, one string).
+    std::string again = c.Encode();
+    const bool canonical = sodium::ConstantTimeEqual(AsBytes(again), AsBytes(value));
+    sodium::Wipe(again.data(), again.size());
+    if (!canonical)
+        return std::nullopt;
     return c;
 }
 
@@ -163,6 +174,14 @@ std::string ClientCookie::Encode() const {
 
 std::string ClientCookie::Handle() const {
     return HashHex({}, client_id);
+}
+
+std::string ClientCookie::KeyCheck() const {
+    constexpr std::string_view kContext = "sealpost sp_client key check";
+    std::array<std::uint8_t, kContext.size() + 16> message{};
+    std::copy(kContext.begin(), kContext.end(), message.begin());
+    std::copy(client_id.begin(), client_id.end(), message.begin() + kContext.size());
+    return HashHex(std::span<const std::uint8_t>(client_key.data(), 32), message);
 }
 
 NewVerification MakeVerification(std::string email, std::string name, std::string phone,
@@ -188,6 +207,16 @@ std::optional<ClientRecord> SenderStore::GetClient(std::string_view handle) {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto value = lmdb::Dbi::Open(txn, kClients).Get(txn, handle);
     return value ? ParseClient(*value) : std::nullopt;
+}
+
+std::optional<ClientRecord> SenderStore::GetClient(const ClientCookie& cookie) {
+    auto record = GetClient(cookie.Handle());
+    if (!record || record->key_check.empty())
+        return std::nullopt;
+    const std::string expected = cookie.KeyCheck();
+    if (!sodium::ConstantTimeEqual(AsBytes(expected), AsBytes(record->key_check)))
+        return std::nullopt;
+    return record;
 }
 
 std::optional<VerificationRecord> SenderStore::GetVerification(std::string_view id) {
@@ -259,14 +288,15 @@ SenderStore::CodeResult SenderStore::ConfirmCode(std::string_view id, std::strin
     return result;
 }
 
-ClientRecord SenderStore::AddIdentity(std::string_view handle, const SenderIdentity& identity,
+ClientRecord SenderStore::AddIdentity(const ClientCookie& cookie, const SenderIdentity& identity,
                                       std::int64_t now) {
     ClientRecord record;
+    const std::string handle = cookie.Handle();
     WriteTxn(env_, [&](lmdb::Txn& txn) {
         const auto dbi = lmdb::Dbi::Open(txn, kClients);
         const auto value = dbi.Get(txn, handle);
         auto existing = value ? ParseClient(*value) : std::nullopt;
-        record = existing ? std::move(*existing) : ClientRecord{{}, now};
+        record = existing ? std::move(*existing) : ClientRecord{{}, now, cookie.KeyCheck()};
         const std::string wanted = LowerAscii(identity.email);
         std::erase_if(record.identities,
                       [&](const SenderIdentity& i) { return LowerAscii(i.email) == wanted; });
@@ -276,17 +306,26 @@ ClientRecord SenderStore::AddIdentity(std::string_view handle, const SenderIdent
     return record;
 }
 
-ClientRecord SenderStore::ReplaceClient(std::string_view old_handle, std::string_view new_handle,
+ClientRecord SenderStore::ReplaceClient(const ClientCookie* old_cookie, const ClientCookie& fresh,
                                         const SenderIdentity& identity, std::int64_t now) {
-    ClientRecord record{{}, now};
+    ClientRecord record{{}, now, {}};
+    const std::string new_handle = fresh.Handle();
+    const std::string old_handle = old_cookie ? old_cookie->Handle() : std::string();
+    const std::string old_check = old_cookie ? old_cookie->KeyCheck() : std::string();
     WriteTxn(env_, [&](lmdb::Txn& txn) {
         const auto dbi = lmdb::Dbi::Open(txn, kClients);
         if (!old_handle.empty() && old_handle != new_handle) {
+            // Only the browser's own record moves: a cookie with its client id
+            // and another key neither takes nor deletes it.
             const auto value = dbi.Get(txn, old_handle);
-            if (auto existing = value ? ParseClient(*value) : std::nullopt)
+            auto existing = value ? ParseClient(*value) : std::nullopt;
+            if (existing && !existing->key_check.empty() &&
+                sodium::ConstantTimeEqual(AsBytes(existing->key_check), AsBytes(old_check))) {
                 record = std::move(*existing);
-            dbi.Del(txn, old_handle);
+                dbi.Del(txn, old_handle);
+            }
         }
+        record.key_check = fresh.KeyCheck();
         const std::string wanted = LowerAscii(identity.email);
         std::erase_if(record.identities,
                       [&](const SenderIdentity& i) { return LowerAscii(i.email) == wanted; });

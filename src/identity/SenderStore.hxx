@@ -5,9 +5,10 @@
 // LmdbIndex::kSenderDatabases).
 //
 // Nothing stored here opens anything: a browser is known by a hash of the
-// client id its sp_client cookie carries (the cookie's client key CK, which
-// QUICK derives personal keys from, is never stored); a code and a token are
-// stored only as keyed/plain BLAKE2b hashes.
+// client id its sp_client cookie carries, and its record accepts only the
+// cookie whose client key CK matches a check stored with it (a hash keyed with
+// CK; CK itself, which QUICK derives personal keys from, is never stored); a
+// code and a token are stored only as keyed/plain BLAKE2b hashes.
 //
 // Threads: reads may run on any thread (the loop thread included); writes
 // wait for the disk and belong on the libuv threadpool.
@@ -39,6 +40,9 @@ struct SenderIdentity {
 struct ClientRecord {
     std::vector<SenderIdentity> identities;
     std::int64_t created_at = 0;
+    /// ClientCookie::KeyCheck() of the cookie this record belongs to; a record
+    /// without one (written before it existed) opens for no cookie.
+    std::string key_check;
 
     /// The identity for `email` (case-insensitive) verified at `now`, if any.
     const SenderIdentity* Find(std::string_view email, std::int64_t now) const;
@@ -55,6 +59,9 @@ struct ClientCookie {
     std::string Encode() const;
     /// How the index knows this browser: hex BLAKE2b-256 of the client id.
     std::string Handle() const;
+    /// What the record keeps to tell the cookie's key from any other: hex
+    /// BLAKE2b-256 of the client id keyed with CK (which it does not reveal).
+    std::string KeyCheck() const;
 };
 
 struct VerificationRecord {
@@ -88,7 +95,12 @@ public:
     explicit SenderStore(lmdb::Env& env) : env_(env) {}
 
     // Reads.
+    /// The record under `handle`, unchecked (for a handle taken from a
+    /// cookie GetClient(cookie) already accepted).
     std::optional<ClientRecord> GetClient(std::string_view handle);
+    /// The browser's record if the cookie's client id AND key match it (the
+    /// key compared in constant time); nullopt otherwise.
+    std::optional<ClientRecord> GetClient(const ClientCookie& cookie);
     std::optional<VerificationRecord> GetVerification(std::string_view id);
     /// The token's record; `token` is the secret as presented.
     std::optional<TokenRecord> GetToken(std::string_view token);
@@ -104,13 +116,13 @@ public:
     /// marks the verification used. `out` receives the record after it.
     CodeResult ConfirmCode(std::string_view id, std::string_view code, std::int64_t now,
                            VerificationRecord& out);
-    /// Adds (or renews) `identity` in the browser `handle`, creating its record.
-    ClientRecord AddIdentity(std::string_view handle, const SenderIdentity& identity,
+    /// Adds (or renews) `identity` in the browser of `cookie`, creating its record.
+    ClientRecord AddIdentity(const ClientCookie& cookie, const SenderIdentity& identity,
                              std::int64_t now);
-    /// In one transaction: moves the client record of `old_handle` (if any) to
-    /// `new_handle`, adds (or renews) `identity` there, and deletes the old one.
-    /// `old_handle` may be empty. See ClientRotation.hxx.
-    ClientRecord ReplaceClient(std::string_view old_handle, std::string_view new_handle,
+    /// In one transaction: moves the client record of `old_cookie` (if any, and
+    /// only if its key matches) to `fresh`, adds (or renews) `identity` there,
+    /// and deletes the old one. See ClientRotation.hxx.
+    ClientRecord ReplaceClient(const ClientCookie* old_cookie, const ClientCookie& fresh,
                                const SenderIdentity& identity, std::int64_t now);
     /// Pushes verified_until of `email` in `handle` to `until` (a use renews it).
     void Renew(std::string_view handle, std::string_view email, std::int64_t until);

@@ -65,7 +65,7 @@ std::optional<SenderAuth> SenderAuthenticator::Authenticate(http::Exchange& ex,
     if (!CheckOrigin(ex, public_url, OriginRule::required))
         return std::nullopt;
     const auto cookie = ClientOf(ex);
-    const auto client = cookie ? senders_.GetClient(cookie->Handle()) : std::nullopt;
+    const auto client = cookie ? senders_.GetClient(*cookie) : std::nullopt;
     const std::int64_t now = UnixNow();
     const identity::SenderIdentity* identity = nullptr;
     if (client) {

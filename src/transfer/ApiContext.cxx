@@ -251,33 +251,27 @@ void ApiContext::Audit(audit::AuditEvent event) {
         audit_hook(std::move(event));
 }
 
-bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+security::RateLimiter& ApiContext::Limiter(std::string_view bucket) {
     auto it = limiters_.find(bucket);
     if (it == limiters_.end())
         throw std::logic_error("unknown rate limit " + std::string(bucket));
-    const std::uint32_t wait = it->second.Take(key);
+    return it->second;
+}
+
+bool ApiContext::CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key) {
+    const std::uint32_t wait = Limiter(bucket).Take(key);
     if (wait == 0)
         return true;
     ex.Respond(security::TooManyRequests(wait));
     return false;
 }
 
-bool ApiContext::CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key) {
-    auto it = limiters_.find(bucket);
-    if (it == limiters_.end())
-        throw std::logic_error("unknown rate limit " + std::string(bucket));
-    const std::uint32_t wait = it->second.RetryAfter(key);
-    if (wait == 0)
-        return true;
-    ex.Respond(security::TooManyRequests(wait));
-    return false;
+std::uint32_t ApiContext::FailureWait(std::string_view bucket, std::string_view key) {
+    return Limiter(bucket).RetryAfter(key);
 }
 
 void ApiContext::CountFailure(std::string_view bucket, std::string_view key) {
-    auto it = limiters_.find(bucket);
-    if (it == limiters_.end())
-        throw std::logic_error("unknown rate limit " + std::string(bucket));
-    (void)it->second.Take(key);
+    (void)Limiter(bucket).Take(key);
 }
 
 std::string ApiContext::ClientIp(const http::Exchange& ex) const {

@@ -125,9 +125,10 @@ public:
     ///   unknown_link_ip     30 unknown download ids per 10 minutes per client IP
     /// (unknown API tokens are limited by the SenderAuthenticator).
     bool CheckRate(http::Exchange& ex, std::string_view bucket, std::string_view key);
-    /// For limits that count failures only: true when `key` still has a token
-    /// in `bucket` (nothing is taken), otherwise 429 with Retry-After was sent.
-    bool CheckFailures(http::Exchange& ex, std::string_view bucket, std::string_view key);
+    /// For limits that count failures only: 0 when `key` still has a token in
+    /// `bucket`, else the seconds until it has one (the Retry-After of a 429);
+    /// takes nothing and answers nothing.
+    std::uint32_t FailureWait(std::string_view bucket, std::string_view key);
     /// Counts one failure against `key` in `bucket`.
     void CountFailure(std::string_view bucket, std::string_view key);
     /// The client's address (X-Forwarded-For only from security.trusted_proxies).
@@ -154,6 +155,8 @@ public:
     static constexpr std::int64_t kAccessSeconds = 8 * 3600;
 
 private:
+    /// The limiter of `bucket` (one of those listed at CheckRate).
+    security::RateLimiter& Limiter(std::string_view bucket);
     const Config& config_;
     store::Storage& storage_;
     Outbox& outbox_;

@@ -35,7 +35,7 @@ std::optional<store::QuickBrowser> QuickBrowserOf(ApiContext& ctx,
     const auto cookie = authn.ClientOf(ex);
     if (!cookie)
         return std::nullopt;
-    const auto client = ctx.senders().GetClient(cookie->Handle());
+    const auto client = ctx.senders().GetClient(*cookie);
     if (!client || !client->Find(email, UnixNow()))
         return std::nullopt;
     return store::QuickBrowser{cookie->Handle(), cookie->client_key.Clone()};
@@ -76,7 +76,7 @@ std::optional<std::pair<nlohmann::json, std::string>> EmailBody(Exchange& ex) {
 void ListConnections(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
     nlohmann::json list = nlohmann::json::array();
     if (const auto cookie = authn.ClientOf(ex)) {
-        const auto client = ctx.senders().GetClient(cookie->Handle());
+        const auto client = ctx.senders().GetClient(*cookie);
         const std::int64_t now = UnixNow();
         // One entry per (address, partner): the oldest holding says since when.
         std::map<std::pair<std::string, std::string>, std::int64_t> pairs;
@@ -230,7 +230,7 @@ void DeleteConnection(ApiContext& ctx, security::SenderAuthenticator& authn, Exc
     const std::string email(ex.request().Param("email"));
     const std::string partner(ex.request().Param("partner"));
     const auto cookie = authn.ClientOf(ex);
-    const auto client = cookie ? ctx.senders().GetClient(cookie->Handle()) : std::nullopt;
+    const auto client = cookie ? ctx.senders().GetClient(*cookie) : std::nullopt;
     if (!client || !client->Find(email, UnixNow())) {
         ex.Respond(QuickIdentityRequired(email));
         return;

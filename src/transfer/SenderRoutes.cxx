@@ -153,10 +153,14 @@ void ConfirmVerification(ApiContext& ctx, security::SenderAuthenticator& authn, 
                 return;
             outcome->identity = {outcome->record.email, outcome->record.name, outcome->record.phone,
                                  until};
-            identity::RotateClient(*store, old_cookie->has_value() ? &**old_cookie : nullptr,
-                                   *cookie, outcome->identity, now);
+            // Only a cookie whose id and key both match its record is the
+            // browser's own: any other starts afresh.
+            const bool genuine =
+                old_cookie->has_value() && store->GetClient(**old_cookie).has_value();
+            identity::RotateClient(*store, genuine ? &**old_cookie : nullptr, *cookie,
+                                   outcome->identity, now);
             // The QUICK keys of the old cookie go under the new one's personal keys.
-            if (old_cookie->has_value())
+            if (genuine)
                 quick->Rewrap({(*old_cookie)->Handle(), (*old_cookie)->client_key.Clone()},
                               {cookie->Handle(), cookie->client_key.Clone()}, now);
         },
@@ -208,7 +212,7 @@ void ConfirmVerification(ApiContext& ctx, security::SenderAuthenticator& authn, 
 void ListSenders(ApiContext& ctx, security::SenderAuthenticator& authn, Exchange& ex) {
     nlohmann::json list = nlohmann::json::array();
     const auto cookie = authn.ClientOf(ex);
-    const auto client = cookie ? ctx.senders().GetClient(cookie->Handle()) : std::nullopt;
+    const auto client = cookie ? ctx.senders().GetClient(*cookie) : std::nullopt;
     const std::int64_t now = UnixNow();
     if (client)
         for (const auto& i : client->identities)

@@ -22,6 +22,8 @@ TEST_CASE("The embedded default equals the README's configuration defaults", "[c
     CHECK(c.server.header_timeout == 10s);
     CHECK(c.server.idle_timeout == 60s);
     CHECK(c.server.body_timeout == 60s);
+    CHECK(c.server.min_body_rate == 1024);
+    CHECK(c.server.body_rate_window == 10s);
     CHECK(c.server.shutdown_timeout == 30s);
     CHECK(c.server.static_dir.empty());
     CHECK(c.server.max_header_size == 16 * 1024);
@@ -83,6 +85,8 @@ max_connections = 4096
 header_timeout = "5s"
 idle_timeout = "2m"
 body_timeout = 45
+min_body_rate = "4KiB"
+body_rate_window = "30s"
 shutdown_timeout = "1m"
 static_dir = "/"
 max_header_size = "32KiB"
@@ -151,6 +155,8 @@ format = "json"
     CHECK(c.server.header_timeout == 5s);
     CHECK(c.server.idle_timeout == 2min);
     CHECK(c.server.body_timeout == 45s);
+    CHECK(c.server.min_body_rate == 4096);
+    CHECK(c.server.body_rate_window == 30s);
     CHECK(c.server.shutdown_timeout == 1min);
     CHECK(c.server.static_dir == "/");
     CHECK(c.server.max_header_size == 32 * 1024);

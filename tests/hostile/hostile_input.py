@@ -4,8 +4,9 @@ sockets and urllib), with mail to the spool folder of the embedded default.
 What is checked, each as a `step`:
 - request smuggling and malformed framing (Content-Length with
   Transfer-Encoding, two Content-Lengths, obs-fold, bare LF, a signed length,
-  an unknown transfer coding): one 400 problem answer, then the connection
-  is closed, so nothing after it is read as a second request;
+  an unknown transfer coding, bare LF or other bytes where chunked framing
+  needs CRLF): one 400 problem answer, then the connection is closed, so
+  nothing after it is read as a second request;
 - file names with path traversal, CR/LF and other control characters in the
   tus Upload-Metadata: the recipient sees them only sanitised — in the ZIP
   entry names, the Content-Disposition header, the checksums file and the
@@ -18,9 +19,12 @@ What is checked, each as a `step`:
   that the body is really read: never a 5xx, every refusal problem+json, the
   server still answering;
 - cookie and Origin tampering: a changed sp_client or sp_access cookie opens
-  nothing, a foreign or null Origin is refused;
+  nothing (an sp_client with the genuine client id and another key is nobody,
+  also 200 at once from 20 addresses), a foreign or null Origin is refused;
 - guessing verification codes, passwords and download ids from one address:
-  the rate limits answer 429 with Retry-After.
+  the rate limits answer 429 with Retry-After; an address out of link guesses
+  still gets the download its sp_access cookie opens, and other addresses are
+  unaffected (each source address in 127.0.0.0/8 is a client of its own).
 Exits non-zero at the first failed check, naming it."""
 import base64
 import email
@@ -139,6 +143,21 @@ def smuggling(port):
         "space before the colon":
             b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nContent-Length : 2\r\n\r\n{}"
             + follow,
+        "bare LF after a chunk size":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\n{}\r\n0\r\n\r\n" + follow,
+        "bare LF after chunk data":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}\n0\r\n\r\n" + follow,
+        "other bytes instead of CRLF after chunk data":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}XX0\r\n\r\n" + follow,
+        "bare LF in the trailer section":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}\r\n0\r\nX-T: 1\n\r\n" + follow,
+        "bare LF ending a chunked body":
+            b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"\r\n2\r\n{}\r\n0\r\n\n" + follow,
         "chunk size overflow":
             b"POST /api/v1/passwords/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
             b"\r\nfffffffffffffffff1\r\n{}\r\n0\r\n\r\n" + follow,
@@ -288,9 +307,14 @@ def tampering(base, anna, rec, download_id, unlocked):
         check(status == 401, f"a changed sp_access cookie opens nothing: {status}")
     client_cookie = anna.cookie("sp_client")
     # sp_client is base64url(client id, 16 bytes | client key, 32 bytes); the
-    # 128-bit random id is what identifies the browser, so change a byte of it.
+    # 128-bit random id is what names the browser's record, so change a byte of
+    # it.
+    # The key part (bytes 16-47, characters 22 on) changed with the id kept is
+    # nobody either.
     for changed in (client_cookie[:5] + ("A" if client_cookie[5] != "A" else "B")
-                    + client_cookie[6:], client_cookie[::-1], client_cookie[:10]):
+                    + client_cookie[6:], client_cookie[::-1], client_cookie[:10],
+                    client_cookie[:40] + ("A" if client_cookie[40] != "A" else "B")
+                    + client_cookie[41:]):
         other = Client(base, {"Cookie": f"sp_client={changed}"})
         status, body = other.call("GET", "/api/v1/senders")
         check(status in (200, 401) and (status == 401 or body["senders"] == []),
@@ -449,6 +473,119 @@ def guessing_links(base):
           f"every 429 carries Retry-After: {limited}")
 
 
+def from_address(port, source, path, cookie=None):
+    """GET `path` from the loopback address `source` (all of 127.0.0.0/8 is
+    this machine, so every source address is a different client to sealpost);
+    returns (status, body, Retry-After)."""
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
+    try:
+        c.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        r = c.getresponse()
+        return r.status, r.read(), r.getheader("Retry-After", "")
+    finally:
+        c.close()
+
+
+def guess_name(i):
+    return "".join("abcdefghijklmnopqrstuvwxyz234567"[(i * 11 + k * 17 + i // 32) % 32]
+                   for k in range(26))
+
+
+def guessing_links_shared(port, rec, download_id, unlocked):
+    step("an address out of link guesses: 429 for every link without access; its recipient's "
+         "unlocked download still served; other addresses unaffected, 600 requests at once")
+    import concurrent.futures
+    access = "sp_access=" + rec.cookie("sp_access")
+    file_path = f"/api/v1/downloads/{download_id}/files/{unlocked['files'][0]['id']}"
+    # Invariant 1: from the exhausted address (127.0.0.1), the known link
+    # without an access cookie answers exactly like an unknown one (429), and
+    # the recipient's cookie does not open other ids: guessing stays limited.
+    for i in range(5):  # use up whatever refilled meanwhile
+        from_address(port, "127.0.0.1", f"/api/v1/downloads/{guess_name(1000 + i)}")
+    status, _, retry = from_address(port, "127.0.0.1", f"/api/v1/downloads/{download_id}")
+    check(status == 429 and retry.isdigit(), f"known link, no cookie, exhausted: 429, got {status}")
+    status, _, _ = from_address(port, "127.0.0.1", f"/api/v1/downloads/{guess_name(2000)}",
+                                access)
+    check(status == 429, f"unknown id with another download's cookie: 429, got {status}")
+    # Invariant 2, under concurrency: 12 other addresses guess 40 ids each at
+    # once and each learns "unknown" for at most 30 (the rest 429); 12 fresh
+    # addresses open the known link (200); and the recipient at the exhausted
+    # address, whose sp_access cookie opens that download, is served every time.
+    jobs = []
+    for a in range(12):
+        jobs += [("guess", f"127.0.0.{50 + a}",
+                  f"/api/v1/downloads/{guess_name(3000 + a * 40 + i)}", None) for i in range(40)]
+        jobs += [("fresh", f"127.0.0.{70 + a}", f"/api/v1/downloads/{download_id}", None)
+                 for _ in range(2)]
+    jobs += [("holder", "127.0.0.1", path, access)
+             for path in [f"/api/v1/downloads/{download_id}", file_path] * 30]
+    jobs.sort(key=lambda j: hash(j[2]))  # interleave the kinds
+
+    def run(job):
+        kind, source, path, cookie = job
+        return kind, source, from_address(port, source, path, cookie)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(run, jobs))
+    unknown = {}
+    for kind, source, (status, _, retry) in results:
+        if kind == "guess":
+            check(status in (404, 429), f"a guess is 404 or 429: {status}")
+            check(status == 404 or retry.isdigit(), "429 carries Retry-After")
+            unknown[source] = unknown.get(source, 0) + (status == 404)
+        else:
+            check(status == 200, f"{kind} from {source}: 200, got {status}")
+    check(all(n <= 30 for n in unknown.values()), f"at most 30 unknown per address: {unknown}")
+    check(sum(unknown.values()) >= 12 * 20, f"the guessers did get answers: {unknown}")
+
+
+def client_cookie_concurrency(port, anna, tid):
+    step("sp_client with the genuine client id and another key, 200 at once from 20 addresses")
+    # Invariant: the 128-bit client id alone authenticates nobody: a cookie
+    # with the genuine id and any other key (random, one bit flipped, another
+    # browser's) or a non-canonical spelling is 401 on a sender route, however
+    # many arrive in parallel, while the genuine cookie, interleaved with them,
+    # is the sender every time.
+    import concurrent.futures
+    genuine = anna.cookie("sp_client")
+    raw = base64.urlsafe_b64decode(genuine + "=" * (-len(genuine) % 4))
+    check(len(raw) == 48, "sp_client is 16 bytes of id and 32 of key")
+
+    def encode(b):
+        return base64.urlsafe_b64encode(b).decode().rstrip("=")
+
+    forged = []
+    for i in range(200):
+        if i % 3 == 0:
+            key = os.urandom(32)
+        elif i % 3 == 1:
+            key = bytearray(raw[16:])
+            key[i % 32] ^= 1 << (i % 8)
+            key = bytes(key)
+        else:
+            key = raw[16:][::-1]
+        forged.append(encode(raw[:16] + key))
+    forged += [genuine + "=", genuine[:-1] + "=", genuine.replace("-", "+").replace("_", "/")]
+    forged = [f for f in forged if f != genuine]
+    path = f"/api/v1/transfers/{tid}"
+    jobs = [(False, f"127.0.0.{100 + i % 20}", f) for i, f in enumerate(forged)]
+    jobs += [(True, f"127.0.0.{100 + i % 20}", genuine) for i in range(20)]
+    jobs.sort(key=lambda j: hash(j[2]))
+
+    def run(job):
+        is_genuine, source, cookie = job
+        return is_genuine, from_address(port, source, path, f"sp_client={cookie}")[0]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(run, jobs))
+    for is_genuine, status in results:
+        if is_genuine:
+            check(status == 200, f"the genuine cookie is the sender: {status}")
+        else:
+            check(status == 401, f"a forged key is nobody: {status}")
+
+
 def notified(work):
     """The download ids of every notification to bo@example.com so far."""
     return {re.search(r"/d/([a-z2-7]{26})", text_of(m)).group(1)
@@ -468,6 +605,8 @@ def main():
         json_everywhere(base, port, anna, rec, tid, download_id, unlocked, created)
         guessing(base, work)
         guessing_links(base)
+        guessing_links_shared(port, rec, download_id, unlocked)
+        client_cookie_concurrency(port, anna, tid)
     finally:
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=60)

@@ -172,6 +172,8 @@ TEST_CASE("request smuggling: ambiguous framing is one 400 and the connection cl
         {"bare LF", "GET /hello/a HTTP/1.1\nHost: x\n\n"},
         {"bare LF in a field", "GET /hello/a HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n"},
         {"bare LF at the end", "GET /hello/a HTTP/1.1\r\nHost: x\r\n\n"},
+        {"bare CR in a field", "GET /hello/a HTTP/1.1\r\nHost: x\rX-A: b\r\n\r\n"},
+        {"CR and another byte at the end", "GET /hello/a HTTP/1.1\r\nHost: x\r\n\rX"},
     };
     for (const auto& [name, request] : cases) {
         INFO(name);
@@ -192,6 +194,104 @@ TEST_CASE("request smuggling: ambiguous framing is one 400 and the connection cl
         for (const char c : head)
             REQUIRE(client.Send(std::string(1, c)));
         CHECK(client.ReadResponse().body == "hello b");
+    }
+    CHECK(ts.Stop() == 0);
+}
+
+namespace {
+
+// Pauses after every fragment and resumes from a timer, so that what llhttp
+// left of a chunked body waits in the connection and is parsed again later.
+class PausingEcho final : public http::BodyConsumer {
+public:
+    explicit PausingEcho(Exchange& ex) : ex_(ex), timer_(ex.loop(), [this] { ex_.ResumeBody(); }) {}
+    bool OnBodyData(std::span<const std::uint8_t> data) noexcept override {
+        body_.append(reinterpret_cast<const char*>(data.data()), data.size());
+        timer_.Start(0);
+        return false;
+    }
+    std::size_t Room() noexcept override { return 3; }
+    void OnBodyEnd() noexcept override { ex_.Respond(Response::Text(200, body_)); }
+    void OnBodyAbort() noexcept override {}
+
+private:
+    Exchange& ex_;
+    uv::Timer timer_;
+    std::string body_;
+};
+
+} // namespace
+
+TEST_CASE("chunked framing: every line end is CRLF, or one 400 and the connection closes") {
+    // Invariant: llhttp 8 accepts any byte where a chunk-size line, chunk data
+    // or the trailer section ends with CRLF; a proxy in front may frame such a
+    // body differently, so each is refused before any of it reaches a handler,
+    // and nothing after it on the connection is read as a request.
+    TestServer ts;
+    AddEcho(ts);
+    ts.router.Add(
+        "PUT", "/paused",
+        [](Exchange& ex) { ex.ReadBody(std::make_unique<PausingEcho>(ex), 1000); },
+        http::BodyMode::stream);
+    ts.Start();
+    const std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string follow = "GET /hello/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::pair<const char*, std::string> cases[] = {
+        {"bare LF after the size", "5\nhello\r\n0\r\n\r\n"},
+        {"bare LF after an extension", "5;a=b\nhello\r\n0\r\n\r\n"},
+        {"bare CR after the size", "5\rhello\r\n0\r\n\r\n"},
+        {"bare LF after the data", "5\r\nhello\n0\r\n\r\n"},
+        {"other bytes after the data", "5\r\nhelloXY0\r\n\r\n"},
+        {"CR and other byte after the data", "5\r\nhello\rX0\r\n\r\n"},
+        {"bare LF after the last chunk", "5\r\nhello\r\n0\n\r\n"},
+        {"bare LF ending the body", "5\r\nhello\r\n0\r\n\n"},
+        {"CR and other byte ending the body", "5\r\nhello\r\n0\r\n\rX"},
+        {"bare LF after a trailer", "5\r\nhello\r\n0\r\nX-T: 1\n\r\n"},
+        {"obs-fold in the trailers", "5\r\nhello\r\n0\r\nX-T: 1\r\n 2\r\n\r\n"},
+        {"no size", "\r\nhello\r\n0\r\n\r\n"},
+        {"17 hex digits", "00000000000000005\r\nhello\r\n0\r\n\r\n"},
+    };
+    for (const auto& [name, body] : cases) {
+        INFO(name);
+        for (const bool bytewise : {false, true}) {
+            RawClient client(ts.port(), 5000);
+            const std::string request = head + body + follow;
+            if (bytewise) {
+                for (const char c : request)
+                    if (!client.Send(std::string(1, c)))
+                        break;
+            } else {
+                REQUIRE(client.Send(request));
+            }
+            auto r = client.ReadResponse();
+            CHECK(r.status == 400);
+            CHECK(r.headers["content-type"].starts_with("application/problem+json"));
+            CHECK(r.body.find("chunk") != std::string::npos);
+            CHECK(client.IsClosed());
+        }
+    }
+    // Well-formed framing is still read, also with extensions, trailers,
+    // pipelining, a consumer pausing on every fragment, and writes cut
+    // anywhere.
+    const std::string good = "5\r\nhello\r\n1;ext=\"q\";x\r\n \r\n6\r\nworld!\r\n0\r\n"
+                             "X-Trailer: 1\r\n\r\n";
+    for (const std::string path : {"POST /echo", "PUT /paused"}) {
+        const std::string request = path +
+                                    " HTTP/1.1\r\nHost: x\r\n"
+                                    "Transfer-Encoding: chunked\r\n\r\n" +
+                                    good + "GET /hello/after HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (const std::size_t cut : {1u, 2u, 7u, 1000u}) {
+            INFO(path << " cut " << cut);
+            RawClient client(ts.port(), 5000);
+            for (std::size_t at = 0; at < request.size(); at += cut)
+                REQUIRE(client.Send(std::string_view(request).substr(at, cut)));
+            auto r = client.ReadResponse();
+            CHECK(r.status == 200);
+            CHECK(r.body == "hello world!");
+            r = client.ReadResponse();
+            CHECK(r.status == 200);
+            CHECK(r.body == "hello after");
+        }
     }
     CHECK(ts.Stop() == 0);
 }
