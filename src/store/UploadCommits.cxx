@@ -26,7 +26,6 @@ void UploadCommits::StartBatch() {
     if (pending_.empty())
         return;
     writing_ = true;
-    ++batches_;
     auto batch = std::make_shared<std::vector<Index::UploadCommit>>(std::move(pending_));
     auto dones = std::make_shared<std::vector<Done>>(std::move(pending_done_));
     pending_.clear();

@@ -41,9 +41,6 @@ public:
     /// batch.
     void Enqueue(Index::UploadCommit commit, std::shared_ptr<UniqueFd> blob, Done done);
 
-    /// Index transactions written so far (each holds one batch).
-    std::uint64_t batches() const noexcept { return batches_; }
-
 private:
     void StartBatch();
 
@@ -51,7 +48,6 @@ private:
     Index& index_;
     const BlobStore& blobs_;
     bool writing_ = false;
-    std::uint64_t batches_ = 0;
     std::vector<Index::UploadCommit> pending_;
     std::vector<Done> pending_done_;
 };
