@@ -26,12 +26,16 @@ static_assert(UploadSession::kSegmentBytes == UploadSession::kSegmentChunks * kC
 // offset committed to the index with the next group commit) as soon as this
 // many bytes are written since the last time...
 constexpr std::uint64_t kSyncEvery = 64u << 20;
-// ...and on a tick of this period when at least kSyncAtLeast are waiting (a
-// slow or stalled client), so that a crash costs at most the bytes of about
-// one period. A request of less than kSyncAtLeast (a burst of small PATCHes)
-// is made durable once, at its end.
+// ...and, for a slow or stalled client (less than kSlowPerPeriod received
+// during the last period, so that kSyncEvery would take many periods to
+// come), on a tick of this period when at least kSyncAtLeast are waiting. A
+// crash costs at most about one period of a slow upload, or kSyncEvery of a
+// fast one (faster uploads are not slowed down by extra syncs); a request
+// of less than kSyncAtLeast (a burst of small PATCHes) is made durable once,
+// at its end.
 constexpr std::uint64_t kSyncPeriodMs = 1000;
 constexpr std::uint64_t kSyncAtLeast = 1u << 20;
+constexpr std::uint64_t kSlowPerPeriod = kSyncEvery / 8;
 
 Outcome OutcomeFor(std::exception_ptr error, std::string& detail) {
     try {
@@ -115,11 +119,14 @@ std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<voi
     written_through_ = record_.offset / kChunk;
     synced_bytes_ = 0;
     if (!checksum_) {
-        // The durable offset advances on this tick too (kSyncPeriodMs). The
+        // The durable offset of a slow upload advances on this tick too. The
         // timer lives only while the request does, and never keeps the loop
         // alive on its own (the request's jobs and socket do).
+        tick_received_ = received_;
         sync_tick_ = std::make_unique<uv::Timer>(context_.loop, [this] {
-            if (synced_bytes_ > 0)
+            const bool slow = received_ - tick_received_ < kSlowPerPeriod;
+            tick_received_ = received_;
+            if (slow && synced_bytes_ > 0)
                 MaybeSync(true);
         });
         sync_tick_->Unref();

@@ -18,8 +18,9 @@
 // the middle of a chunk keeps the bytes up to the last chunk boundary and
 // reports that as the new offset. The offset recorded in the index (and shown
 // as Upload-Offset) is advanced only after fdatasync: at the end of a request,
-// and while it runs every 64 MiB, or every second once 1 MiB is waiting
-// (MaybeSync), so that an upload cut by a crash resumes from there.
+// and while it runs every 64 MiB, or (an upload slower than 8 MiB/s) every
+// second once 1 MiB is waiting (MaybeSync), so that an upload cut by a crash
+// resumes from there.
 //
 // Lives on the loop thread, shared with its in-flight jobs (shared_ptr); a job
 // never touches session state except through its completion on the loop.
@@ -139,7 +140,8 @@ private:
     void StartHash();
     void OnSegmentDone();
     /// Advances the durable offset mid-request: kSyncEvery bytes written
-    /// since the last time, or on a tick at least kSyncAtLeast.
+    /// since the last time, or on a tick of a slow upload at least
+    /// kSyncAtLeast.
     void MaybeSync(bool tick = false);
     void Finish();
     void Fail(Outcome outcome, std::string detail);
@@ -180,6 +182,7 @@ private:
     std::uint64_t written_through_ = 0; ///< chunks written and hashed, contiguous
     std::uint64_t synced_bytes_ = 0;    ///< plaintext bytes written since the last sync
     std::unique_ptr<uv::Timer> sync_tick_; ///< while a request runs (not with a checksum)
+    std::uint64_t tick_received_ = 0;      ///< received_ at the last tick
     /// One past the highest chunk index ever submitted for sealing under key_
     /// (its bytes may be on disk whether or not the write completed).
     std::uint64_t written_end_ = 0;
