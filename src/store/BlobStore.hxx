@@ -15,7 +15,9 @@
 #include "store/UniqueFd.hxx"
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,10 +39,25 @@ public:
     virtual void ReplacePart(std::string_view id) const = 0;
     /// Makes the (synced) part the complete blob, durably.
     virtual void Commit(std::string_view id) const = 0;
+    /// Commit() of several parts at once (a group commit of finished uploads):
+    /// one error slot per id, empty where that blob is in place, durably. A
+    /// backend that can make several renames durable together overrides this.
+    virtual std::vector<std::exception_ptr> CommitAll(std::span<const std::string> ids) const {
+        std::vector<std::exception_ptr> errors(ids.size());
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            try {
+                Commit(ids[i]);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+        return errors;
+    }
     /// Removes every form of the id; missing ones are fine.
     virtual void Remove(std::string_view id) const = 0;
     /// Removes a complete blob's leftover part and any interrupted re-key
-    /// (the start-up sweep).
+    /// (the start-up sweep). A complete blob still under its partial name (a
+    /// crash between the index commit and the rename) is renamed into place.
     virtual void RemoveLeftovers(std::string_view id, bool complete) const = 0;
     /// Ids of every partial and complete blob present (the orphan sweep).
     virtual std::vector<std::string> ListIds() const = 0;

@@ -50,6 +50,14 @@ public:
     // --- reads (any thread) ---------------------------------------------------
     virtual std::optional<TransferRecord> GetTransfer(std::string_view id) const = 0;
     virtual std::optional<FileRecord> GetFile(std::string_view id) const = 0;
+    /// The sender of a transfer that exists (what authenticates its uploads;
+    /// it never changes), without reading the whole record where the index
+    /// can avoid it: a transfer's record lists every file, and a burst of
+    /// uploads into one transfer asks for the sender once per request.
+    virtual std::optional<std::string> TransferSender(std::string_view id) const {
+        auto t = GetTransfer(id);
+        return t ? std::optional<std::string>(std::move(t->sender)) : std::nullopt;
+    }
     virtual std::optional<std::string> TransferOfDownload(std::string_view download_id) const = 0;
     virtual std::optional<ExpiryEntry> EarliestExpiry() const = 0;
     virtual std::vector<ExpiryEntry> DueExpiries(std::int64_t now) const = 0;

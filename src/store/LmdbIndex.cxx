@@ -173,6 +173,27 @@ std::optional<FileRecord> LmdbIndex::GetFile(std::string_view id) const {
     return ReadFile(txn, id);
 }
 
+std::optional<std::string> LmdbIndex::TransferSender(std::string_view id) const {
+    constexpr std::size_t kMaxSenders = 4096;
+    auto txn = lmdb::Txn::BeginRead(env_);
+    const auto value = lmdb::Dbi::Open(txn, kTransfers).Get(txn, id);
+    if (!value)
+        return std::nullopt;
+    {
+        const std::lock_guard lock(senders_mutex_);
+        if (const auto it = senders_.find(id); it != senders_.end())
+            return it->second;
+    }
+    auto record = ParseTransfer(*value);
+    if (!record)
+        return std::nullopt;
+    const std::lock_guard lock(senders_mutex_);
+    if (senders_.size() >= kMaxSenders)
+        senders_.clear();
+    senders_.emplace(record->id, record->sender);
+    return std::move(record->sender);
+}
+
 std::optional<std::string> LmdbIndex::TransferOfDownload(std::string_view download_id) const {
     auto txn = lmdb::Txn::BeginRead(env_);
     const auto value = lmdb::Dbi::Open(txn, kDownloads).Get(txn, download_id);

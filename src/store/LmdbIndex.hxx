@@ -15,6 +15,8 @@
 #include "store/Index.hxx"
 
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 namespace sealpost::store {
 
@@ -37,6 +39,7 @@ public:
 
     std::optional<TransferRecord> GetTransfer(std::string_view id) const override;
     std::optional<FileRecord> GetFile(std::string_view id) const override;
+    std::optional<std::string> TransferSender(std::string_view id) const override;
     std::optional<std::string> TransferOfDownload(std::string_view download_id) const override;
     std::optional<ExpiryEntry> EarliestExpiry() const override;
     std::vector<ExpiryEntry> DueExpiries(std::int64_t now) const override;
@@ -68,6 +71,11 @@ private:
     template <typename F> void Write(F&& body);
 
     mutable lmdb::Env env_;
+    /// Senders of transfers read before (they never change; whether the
+    /// transfer still exists is looked up every time). Bounded: cleared when
+    /// full.
+    mutable std::mutex senders_mutex_;
+    mutable std::map<std::string, std::string, std::less<>> senders_;
 };
 
 } // namespace sealpost::store

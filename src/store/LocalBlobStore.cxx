@@ -80,10 +80,35 @@ void LocalBlobStore::ReplacePart(std::string_view id) const {
 }
 
 void LocalBlobStore::Commit(std::string_view id) const {
-    const auto part = PartPath(id), blob = BlobPath(id);
-    if (::rename(part.c_str(), blob.c_str()) != 0)
-        ThrowErrno("rename " + part.filename().string());
-    SyncDirectory(dir_);
+    const std::string one(id);
+    if (const auto error = CommitAll({&one, 1}).front())
+        std::rethrow_exception(error);
+}
+
+std::vector<std::exception_ptr> LocalBlobStore::CommitAll(std::span<const std::string> ids) const {
+    // The renames, then one sync of the directory for all of them.
+    std::vector<std::exception_ptr> errors(ids.size());
+    bool renamed = false;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        try {
+            const auto part = PartPath(ids[i]), blob = BlobPath(ids[i]);
+            if (::rename(part.c_str(), blob.c_str()) != 0)
+                ThrowErrno("rename " + part.filename().string());
+            renamed = true;
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    }
+    if (!renamed)
+        return errors;
+    try {
+        SyncDirectory(dir_);
+    } catch (...) {
+        for (auto& error : errors)
+            if (!error)
+                error = std::current_exception();
+    }
+    return errors;
 }
 
 void LocalBlobStore::Remove(std::string_view id) const {
@@ -93,8 +118,18 @@ void LocalBlobStore::Remove(std::string_view id) const {
 }
 
 void LocalBlobStore::RemoveLeftovers(std::string_view id, bool complete) const {
-    if (complete)
-        ::unlink(PartPath(id).c_str());
+    if (complete) {
+        const auto part = PartPath(id), blob = BlobPath(id);
+        struct stat st {};
+        if (::stat(blob.c_str(), &st) != 0 && errno == ENOENT) {
+            // The index committed the file complete and the crash came before
+            // the rename: the part holds it (synced before the commit).
+            if (::rename(part.c_str(), blob.c_str()) == 0)
+                SyncDirectory(dir_);
+        } else {
+            ::unlink(part.c_str());
+        }
+    }
     ::unlink(RekeyPath(id).c_str());
 }
 

@@ -2,7 +2,7 @@
 // while an upload is open, `<id>.rekey` while a partial blob is rewritten
 // under a new key (renamed over the `.part` when done), `<id>.age` once
 // complete (renamed into place after fdatasync; the directory is synced after
-// every rename). Owned by Storage; thread-safe (no state besides the path).
+// every rename, or once after the renames of a group commit). Owned by Storage; thread-safe (no state besides the path).
 #pragma once
 
 #include "store/BlobStore.hxx"
@@ -19,6 +19,7 @@ public:
     UniqueFd CreateRekey(std::string_view id) const override;
     void ReplacePart(std::string_view id) const override;
     void Commit(std::string_view id) const override;
+    std::vector<std::exception_ptr> CommitAll(std::span<const std::string> ids) const override;
     void Remove(std::string_view id) const override;
     void RemoveLeftovers(std::string_view id, bool complete) const override;
     std::vector<std::string> ListIds() const override;

@@ -1,14 +1,25 @@
 #include "store/UploadCommits.hxx"
 #include "lib/uv/Work.hxx"
 #include "store/BlobStore.hxx"
+#include "store/FileIo.hxx"
 
 namespace sealpost::store {
 
-void UploadCommits::Enqueue(Index::UploadCommit commit, Done done) {
-    pending_.push_back(std::move(commit));
-    pending_done_.push_back(std::move(done));
-    if (!writing_)
-        StartBatch();
+void UploadCommits::Enqueue(Index::UploadCommit commit, std::shared_ptr<UniqueFd> blob,
+                            Done done) {
+    auto self = shared_from_this();
+    uv::QueueWork(
+        loop_, [blob] { DataSync(blob->get()); },
+        [self, commit = std::move(commit), done = std::move(done)](std::exception_ptr error) {
+            if (error) {
+                done(Index::CommitResult::stored, error);
+                return;
+            }
+            self->pending_.push_back(commit);
+            self->pending_done_.push_back(done);
+            if (!self->writing_)
+                self->StartBatch();
+        });
 }
 
 void UploadCommits::StartBatch() {
@@ -31,15 +42,19 @@ void UploadCommits::StartBatch() {
             // The index decided, in one transaction, whether each transfer
             // still takes its file (a revoke or an expiry may have come
             // first); a complete blob gets its final name only after that.
+            std::vector<std::string> complete;
+            std::vector<std::size_t> at;
             for (std::size_t i = 0; i < batch->size(); ++i) {
                 if ((*results)[i] != Index::CommitResult::stored || !(*batch)[i].file.complete)
                     continue;
-                try {
-                    blobs->Commit((*batch)[i].file.id);
-                } catch (...) {
-                    (*errors)[i] = std::current_exception();
-                }
+                complete.push_back((*batch)[i].file.id);
+                at.push_back(i);
             }
+            if (complete.empty())
+                return;
+            const auto renamed = blobs->CommitAll(complete);
+            for (std::size_t k = 0; k < at.size(); ++k)
+                (*errors)[at[k]] = renamed[k];
         },
         [self, dones, results, errors](std::exception_ptr error) {
             self->writing_ = false;

@@ -1,5 +1,6 @@
 #include "store/UploadSession.hxx"
 #include "age/Chunk.hxx"
+#include "lib/uv/Timer.hxx"
 #include "lib/uv/Work.hxx"
 #include "log/Log.hxx"
 #include "store/BlobStore.hxx"
@@ -21,8 +22,20 @@ namespace {
 
 constexpr std::size_t kChunk = age::kChunkSize;
 static_assert(UploadSession::kSegmentBytes == UploadSession::kSegmentChunks * kChunk);
-// During a long request the durable offset advances every this many bytes.
+// While a request runs its durable offset advances (fdatasync, then the
+// offset committed to the index with the next group commit) as soon as this
+// many bytes are written since the last time...
 constexpr std::uint64_t kSyncEvery = 64u << 20;
+// ...and, for a slow or stalled client (less than kSlowPerPeriod received
+// during the last period, so that kSyncEvery would take many periods to
+// come), on a tick of this period when at least kSyncAtLeast are waiting. A
+// crash costs at most about one period of a slow upload, or kSyncEvery of a
+// fast one (faster uploads are not slowed down by extra syncs); a request
+// of less than kSyncAtLeast (a burst of small PATCHes) is made durable once,
+// at its end.
+constexpr std::uint64_t kSyncPeriodMs = 1000;
+constexpr std::uint64_t kSyncAtLeast = 1u << 20;
+constexpr std::uint64_t kSlowPerPeriod = kSyncEvery / 8;
 
 Outcome OutcomeFor(std::exception_ptr error, std::string& detail) {
     try {
@@ -105,6 +118,20 @@ std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<voi
     received_ = record_.offset;
     written_through_ = record_.offset / kChunk;
     synced_bytes_ = 0;
+    if (!checksum_) {
+        // The durable offset of a slow upload advances on this tick too. The
+        // timer lives only while the request does, and never keeps the loop
+        // alive on its own (the request's jobs and socket do).
+        tick_received_ = received_;
+        sync_tick_ = std::make_unique<uv::Timer>(context_.loop, [this] {
+            const bool slow = received_ - tick_received_ < kSlowPerPeriod;
+            tick_received_ = received_;
+            if (slow && synced_bytes_ > 0)
+                MaybeSync(true);
+        });
+        sync_tick_->Unref();
+        sync_tick_->Start(kSyncPeriodMs, kSyncPeriodMs);
+    }
     return std::make_unique<Consumer>(shared_from_this());
 }
 
@@ -364,32 +391,34 @@ void UploadSession::OnSegmentDone() {
         Finish();
 }
 
-void UploadSession::MaybeSync() {
+void UploadSession::MaybeSync(bool tick) {
     // With a checksum the whole request is kept or dropped, so nothing of it
-    // becomes durable before the end.
-    if (syncing_ || failed_ || checksum_ || synced_bytes_ < kSyncEvery)
+    // becomes durable before the end; a body of unknown length that does not
+    // end is not kept at all; once the body ended, Finish() makes it durable.
+    if (syncing_ || failed_ || checksum_ || open_ended_ || body_ended_ || body_aborted_ ||
+        synced_bytes_ < (tick ? kSyncAtLeast : kSyncEvery))
         return;
     syncing_ = true;
     synced_bytes_ = 0;
     FileRecord updated = record_;
     updated.offset = written_through_ * kChunk;
     auto self = shared_from_this();
-    auto fd = fd_;
-    Index* index = &context_.index;
     const std::int64_t deadline = UnixNow() + context_.upload_expiry_seconds;
-    auto gone = std::make_shared<bool>(false);
-    uv::QueueWork(
-        context_.loop,
-        [fd, updated, index, deadline, gone] {
-            DataSync(fd->get());
-            *gone = index->CommitUpload(updated, false, deadline) != Index::CommitResult::stored;
-        },
-        [self, updated, gone](std::exception_ptr error) {
+    context_.commits->Enqueue(
+        {updated, false, deadline}, fd_,
+        [self, updated](Index::CommitResult commit, std::exception_ptr error) {
             self->syncing_ = false;
-            if (!error && *gone && !self->failed_)
+            if (error && !self->failed_) {
+                // Not retried: a second fdatasync after a failed one may
+                // report success for pages that never reached the disk.
+                std::string detail;
+                const Outcome outcome = OutcomeFor(error, detail);
+                self->Fail(outcome, detail);
+            } else if (commit != Index::CommitResult::stored && !self->failed_) {
                 self->Fail(Outcome::gone, "the transfer is no longer open for uploads");
-            if (!error && !*gone)
+            } else if (!error && commit == Index::CommitResult::stored) {
                 self->record_.offset = std::max(self->record_.offset, updated.offset);
+            }
             if ((self->body_ended_ || self->body_aborted_) && self->in_flight_.empty() &&
                 !self->hashing_)
                 self->Finish();
@@ -428,6 +457,7 @@ void UploadSession::Finish() {
     if (finished_)
         return;
     finished_ = true;
+    sync_tick_.reset();
     CancelWait(); // an idle session holds no segment buffer
     staging_.reset();
     direct_ = std::make_shared<UniqueFd>(); // nor a second descriptor (jobs hold theirs)
@@ -482,44 +512,34 @@ void UploadSession::Finish() {
         updated.upload_expires_at = 0;
     }
     auto self = shared_from_this();
-    auto fd = fd_;
     const std::int64_t deadline = UnixNow() + context_.upload_expiry_seconds;
     syncing_ = true;
-    // The bytes are made durable here, the record with the next batch of
-    // UploadCommits (which also renames a complete blob into place).
-    auto report = [self, updated, done, sha256](Index::CommitResult commit,
-                                                std::exception_ptr error) {
-        self->syncing_ = false;
-        self->busy_ = false;
-        UploadResult result;
-        if (!error && commit != Index::CommitResult::stored) {
-            result.outcome =
-                commit == Index::CommitResult::over_quota ? Outcome::over_quota : Outcome::gone;
-            result.detail = std::string(Describe(result.outcome));
-            result.offset = self->record_.offset;
-        } else if (error) {
-            result.outcome = OutcomeFor(error, result.detail);
-            result.offset = self->record_.offset;
-        } else {
-            result.sha256 = sha256;
-            self->record_ = updated;
-            result.offset = updated.offset;
-            result.complete = updated.complete;
-            if (updated.complete && self->on_complete)
-                self->on_complete(updated);
-        }
-        if (done)
-            done(result);
-    };
-    uv::QueueWork(
-        context_.loop, [fd] { DataSync(fd->get()); },
-        [commits = context_.commits, report, updated, open_ended = open_ended_,
-         deadline](std::exception_ptr error) {
-            if (error) {
-                report(Index::CommitResult::stored, error);
-                return;
+    // The bytes are made durable, then the record is committed with the next
+    // batch of UploadCommits (which also renames a complete blob into place).
+    context_.commits->Enqueue(
+        {updated, open_ended_, deadline}, fd_,
+        [self, updated, done, sha256](Index::CommitResult commit, std::exception_ptr error) {
+            self->syncing_ = false;
+            self->busy_ = false;
+            UploadResult result;
+            if (!error && commit != Index::CommitResult::stored) {
+                result.outcome =
+                    commit == Index::CommitResult::over_quota ? Outcome::over_quota : Outcome::gone;
+                result.detail = std::string(Describe(result.outcome));
+                result.offset = self->record_.offset;
+            } else if (error) {
+                result.outcome = OutcomeFor(error, result.detail);
+                result.offset = self->record_.offset;
+            } else {
+                result.sha256 = sha256;
+                self->record_ = updated;
+                result.offset = updated.offset;
+                result.complete = updated.complete;
+                if (updated.complete && self->on_complete)
+                    self->on_complete(updated);
             }
-            commits->Enqueue({updated, open_ended, deadline}, report);
+            if (done)
+                done(result);
         });
 }
 

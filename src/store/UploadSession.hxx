@@ -17,7 +17,10 @@
 // Only whole chunks are kept until the file is complete: a PATCH that ends in
 // the middle of a chunk keeps the bytes up to the last chunk boundary and
 // reports that as the new offset. The offset recorded in the index (and shown
-// as Upload-Offset) is advanced only after fdatasync.
+// as Upload-Offset) is advanced only after fdatasync: at the end of a request,
+// and while it runs every 64 MiB, or (an upload slower than 8 MiB/s) every
+// second once 1 MiB is waiting (MaybeSync), so that an upload cut by a crash
+// resumes from there.
 //
 // Lives on the loop thread, shared with its in-flight jobs (shared_ptr); a job
 // never touches session state except through its completion on the loop.
@@ -41,6 +44,10 @@
 #include <optional>
 
 struct uv_loop_s;
+
+namespace sealpost::uv {
+class Timer;
+}
 
 namespace sealpost::store {
 
@@ -132,7 +139,10 @@ private:
     void Submit(bool at_body_end);
     void StartHash();
     void OnSegmentDone();
-    void MaybeSync();
+    /// Advances the durable offset mid-request: kSyncEvery bytes written
+    /// since the last time, or on a tick of a slow upload at least
+    /// kSyncAtLeast.
+    void MaybeSync(bool tick = false);
     void Finish();
     void Fail(Outcome outcome, std::string detail);
     std::uint64_t SubmittedChunks() const noexcept;
@@ -171,6 +181,8 @@ private:
     std::uint64_t wait_ticket_ = 0;
     std::uint64_t written_through_ = 0; ///< chunks written and hashed, contiguous
     std::uint64_t synced_bytes_ = 0;    ///< plaintext bytes written since the last sync
+    std::unique_ptr<uv::Timer> sync_tick_; ///< while a request runs (not with a checksum)
+    std::uint64_t tick_received_ = 0;      ///< received_ at the last tick
     /// One past the highest chunk index ever submitted for sealing under key_
     /// (its bytes may be on disk whether or not the write completed).
     std::uint64_t written_end_ = 0;

@@ -340,10 +340,9 @@ void ApiContext::TransferDeleted(const store::TransferRecord& t, store::Deletion
 }
 
 void ApiContext::FileUploaded(const store::FileRecord& file) {
-    const auto t = storage_.index().GetTransfer(file.transfer_id);
     Audit({.event = "file_uploaded",
            .transfer_id = file.transfer_id,
-           .email = t ? t->sender : std::string(),
+           .email = storage_.index().TransferSender(file.transfer_id).value_or(std::string()),
            .detail = {{"file_id", file.id}, {"size", file.size}}});
 }
 

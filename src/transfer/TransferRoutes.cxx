@@ -393,9 +393,9 @@ void GuardUploads(http::Router& router, ApiContext& ctx, security::SenderAuthent
         if (ex.request().method == "OPTIONS")
             return true;
         const std::string_view id = ex.request().Param("id");
-        const auto transfer =
-            store::IsValidId(id) ? ctx.storage().index().GetTransfer(id) : std::nullopt;
-        return !transfer || authn.Authenticate(ex, transfer->sender).has_value();
+        const auto sender =
+            store::IsValidId(id) ? ctx.storage().index().TransferSender(id) : std::nullopt;
+        return !sender || authn.Authenticate(ex, *sender).has_value();
     });
 }
 

@@ -135,13 +135,21 @@ def killed_upload(work, base, base_port, cli, mailbox, robot):
     sends = cli.state().get("sends", {})
     check(len(sends) == 1, f"the killed run left its transfer in the state file: {sends}")
     location = next(iter(sends.values()))["files"]["kill.bin"]
+    # The server records durable progress while the cut PATCH still runs, and
+    # the proxy forwards what it holds after the kill: the offset settles once
+    # the proxy has closed and the server has ended that request (two equal
+    # answers a second apart, the period of its progress commits).
     deadline = time.time() + 30
+    while slow.active and time.time() < deadline:
+        time.sleep(0.05)
+    held, last = 0, -1
     while True:
         status, _, headers = api.call("HEAD", location, raw=True, headers={"Tus-Resumable": "1.0.0"})
-        held = int(headers.get("Upload-Offset", 0))
-        if status == 200 and held > 0 or time.time() > deadline:
+        held = int(headers.get("Upload-Offset", 0)) if status == 200 else 0
+        if held > 0 and held == last or time.time() > deadline:
             break
-        time.sleep(0.2)
+        last = held
+        time.sleep(1.0)
     check(0 < held < size, f"the server holds part of the file: {held}")
     # The same command again (same server URL), now at full speed, counted.
     slow.delay = 0

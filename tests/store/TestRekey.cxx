@@ -11,7 +11,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace sealpost;
 using namespace sealpost::test;
@@ -52,7 +59,7 @@ std::pair<std::string, std::string> Patch(const AppFixture& app, const std::stri
                                           std::uint64_t offset, const std::filesystem::path& bytes,
                                           const std::string& sha1 = "") {
     const std::string out =
-        Curl("-i -X PATCH -H 'Tus-Resumable: 1.0.0' -H 'Content-Type: "
+        Curl("-i -X PATCH -H 'Expect:' -H 'Tus-Resumable: 1.0.0' -H 'Content-Type: "
              "application/offset+octet-stream' -H 'Upload-Offset: " +
              std::to_string(offset) + "' " +
              (sha1.empty() ? "" : "-H 'Upload-Checksum: sha1 " + sha1 + "' ") + "--data-binary @'" +
@@ -103,7 +110,113 @@ std::string BlobStartOf(const std::filesystem::path& blob, std::uint64_t chunks_
     return ReadFile(blob, chunks_offset);
 }
 
+/// Opens a tus PATCH at offset 0 that announces `length` body bytes and sends
+/// only `body`; returns the socket, still open (the request never ends).
+int StallingPatch(const AppFixture& app, const std::string& location, std::uint64_t length,
+                  std::string_view body) {
+    const std::string url = app.Url();
+    const int port = std::stoi(url.substr(url.rfind(':') + 1));
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(s >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    const std::string auth = SenderAuth(); // "-H 'Authorization: …' "
+    const std::string header = auth.substr(4, auth.rfind('\'') - 4);
+    std::string request = "PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header +
+                          "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+                          "Content-Type: application/offset+octet-stream\r\nContent-Length: " +
+                          std::to_string(length) + "\r\n\r\n";
+    request += body;
+    for (std::size_t sent = 0; sent < request.size();) {
+        const ssize_t n = ::send(s, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        REQUIRE(n > 0);
+        sent += static_cast<std::size_t>(n);
+    }
+    return s;
+}
+
 } // namespace
+
+TEST_CASE("a PATCH in progress records durable progress; the upload resumes from it after a "
+          "restart") {
+    TempDir dir;
+    const std::uint64_t size = 9 * 1024 * 1024 + 12345, sent = 6 * 1024 * 1024;
+    const auto source = dir.path / "in";
+    MakeFile(source, size, 41);
+    const std::string original = ReadFile(source);
+    store::TransferRecord t;
+    std::string location, id;
+    {
+        AppFixture app(dir.path / "data");
+        app.Start();
+        t = app.CreateTransfer(kPassword);
+        location = CreateUpload(app, t, size);
+        id = FileIdOf(location);
+        // The body stops after 6 MiB and the request stays open: the index
+        // has the offset of those bytes within about a second (the tick of
+        // the durable progress), long before the request ends.
+        const int s = StallingPatch(app, location, size, std::string_view(original).substr(0, sent));
+        std::uint64_t offset = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < deadline) {
+            offset = app.storage().index().GetFile(id)->offset;
+            if (offset == sent)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        CHECK(offset == sent);
+        CHECK(Curl("-I -H 'Tus-Resumable: 1.0.0' '" + app.Url() + location + "'")
+                  .find("Upload-Offset: " + std::to_string(sent)) != std::string::npos);
+        // The blob holds every byte the index claims.
+        const auto record = app.storage().index().GetFile(id);
+        REQUIRE(record);
+        CHECK(std::filesystem::file_size(app.storage().blobs().PartPath(id)) >=
+              record->chunks_offset + sent / kChunk * age::kSealedChunkSize);
+        ::close(s);
+        CHECK(app.Stop() == 0);
+    }
+    AppFixture app(dir.path / "data");
+    app.Start();
+    CHECK(Curl("-I -H 'Tus-Resumable: 1.0.0' '" + app.Url() + location + "'")
+              .find("Upload-Offset: " + std::to_string(sent)) != std::string::npos);
+    WriteFile(dir.path / "rest", original.substr(sent));
+    const auto resumed = Patch(app, location, sent, dir.path / "rest");
+    CHECK(resumed.first == "204");
+    CHECK(resumed.second == std::to_string(size));
+    CheckBlob(app, dir, t, id, source);
+    CHECK(app.Stop() == 0);
+}
+
+TEST_CASE("a complete file whose rename into place a crash cut off is renamed at start") {
+    TempDir dir;
+    const std::uint64_t size = 3 * kChunk + 5;
+    const auto source = dir.path / "in";
+    MakeFile(source, size, 43);
+    store::TransferRecord t;
+    std::string id;
+    {
+        AppFixture app(dir.path / "data");
+        app.Start();
+        t = app.CreateTransfer(kPassword);
+        const std::string location = CreateUpload(app, t, size);
+        id = FileIdOf(location);
+        CHECK(Patch(app, location, 0, source) ==
+              std::pair<std::string, std::string>{"204", std::to_string(size)});
+        CHECK(app.Stop() == 0);
+    }
+    // What a kill -9 between the index commit (complete) and the rename leaves.
+    const auto blobs = dir.path / "data" / "blobs";
+    std::filesystem::rename(blobs / (id + ".age"), blobs / (id + ".part"));
+    AppFixture app(dir.path / "data");
+    app.Start();
+    CHECK(std::filesystem::exists(blobs / (id + ".age")));
+    CHECK_FALSE(std::filesystem::exists(blobs / (id + ".part")));
+    CheckBlob(app, dir, t, id, source);
+    CHECK(app.Stop() == 0);
+}
 
 TEST_CASE("after a 460 with other bytes, the resent chunks are sealed under a new key") {
     TempDir dir;

@@ -390,6 +390,32 @@ TEST_CASE("a stolen data folder reveals no file name, content or message") {
     CHECK(stored->status == store::TransferStatus::provided);
 }
 
+TEST_CASE("the sender of a transfer, as the upload guard reads it, matches its record") {
+    TempDir dir;
+    AppFixture app(dir.path / "data");
+    app.Start();
+    const auto a = app.CreateTransfer(kPassword), b = app.CreateTransfer(kPassword);
+    const auto& index = app.storage().index();
+    for (int round = 0; round < 2; ++round) { // the second round from what was kept
+        CHECK(index.TransferSender(a.id) == index.GetTransfer(a.id)->sender);
+        CHECK(index.TransferSender(b.id) == std::optional<std::string>(kSender));
+    }
+    CHECK_FALSE(index.TransferSender(std::string(a.id.size(), 'a')));
+    // A known transfer asks for its sender's token (401 without it; with it the
+    // handler answers, 404 for an unknown file); an unknown transfer is left
+    // to the handler.
+    const std::string unknown(a.id.size(), 'c');
+    CHECK(Shell("curl -s -o /dev/null -w '%{http_code}' -I -H 'Tus-Resumable: 1.0.0' '" +
+                app.Url() + "/api/v1/transfers/" + unknown + "/files/" + unknown + "'") == "404");
+    CHECK(Shell("curl -s -o /dev/null -w '%{http_code}' -I -H 'Tus-Resumable: 1.0.0' '" +
+                app.Url() + "/api/v1/transfers/" + a.id + "/files/" + std::string(a.id.size(), 'b') +
+                "'") == "401");
+    CHECK(Curl("-o /dev/null -w '%{http_code}' -I -H 'Tus-Resumable: 1.0.0' '" + app.Url() +
+               "/api/v1/transfers/" + a.id + "/files/" + std::string(a.id.size(), 'b') + "'") ==
+          "404");
+    CHECK(app.Stop() == 0);
+}
+
 TEST_CASE("expiry deletes on time and at start") {
     TempDir dir;
     store::TransferRecord overdue;
