@@ -106,12 +106,12 @@ void ApiContext::Report(std::string transfer_id, std::string event, audit::Audit
     struct State {
         std::size_t waiting = 0;
         bool stored = true;
-        std::function<void()> finish;
+        std::function<void(bool)> finish;
     };
     auto state = std::make_shared<State>();
     state->waiting = notices.size() + 1;
-    state->finish = [this, state, transfer_id, event, done = std::move(done)] {
-        if (!state->stored) {
+    state->finish = [this, transfer_id, event, done = std::move(done)](bool stored) {
+        if (!stored) {
             log::Write(log::Level::error, "report_incomplete",
                        {{"transfer_id", transfer_id}, {"event", event}});
             if (done)
@@ -123,7 +123,7 @@ void ApiContext::Report(std::string transfer_id, std::string event, audit::Audit
     const auto one_stored = [state](bool stored) {
         state->stored = state->stored && stored;
         if (--state->waiting == 0)
-            std::exchange(state->finish, nullptr)();
+            std::exchange(state->finish, nullptr)(state->stored);
     };
     for (std::size_t i = 0; i < notices.size(); ++i)
         Send(std::move(notices[i]), transfer_id,
