@@ -19,6 +19,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -122,13 +123,21 @@ std::string Exchange(std::string_view input, std::size_t cut) {
         (void)client.Send(input);
     client.ShutdownWrite();
     std::string answer;
+    const auto reading = std::chrono::steady_clock::now();
     while (true) {
         std::string piece = client.ReadSome(64 * 1024);
         if (piece.empty())
             break;
         answer += piece;
     }
+    const int read_errno = errno;
     if (!client.IsClosed()) {
+        std::fprintf(stderr, "read %zu bytes, then nothing for %lld ms (errno %d): %.200s\n",
+                     answer.size(),
+                     static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::steady_clock::now() - reading)
+                                                .count()),
+                     read_errno, answer.c_str());
         // Tell a hung connection from a starved process: does a fresh one
         // still get its answer at once?
         const auto start = std::chrono::steady_clock::now();

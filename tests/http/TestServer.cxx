@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <fstream>
 #include <future>
@@ -61,7 +63,7 @@ int TestServer::Stop() {
     return loop_.Close();
 }
 
-RawClient::RawClient(int port, int timeout_ms) {
+RawClient::RawClient(int port, int timeout_ms) : timeout_ms_(timeout_ms) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -79,9 +81,21 @@ RawClient::~RawClient() {
         ::close(fd_);
 }
 
+ssize_t RawClient::Recv(void* into, std::size_t size) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+    while (true) {
+        const ssize_t n = ::recv(fd_, into, size, 0);
+        if (n >= 0 || errno != EINTR || std::chrono::steady_clock::now() >= deadline)
+            return n;
+    }
+}
+
 bool RawClient::Send(std::string_view data) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
     while (!data.empty()) {
         const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR && std::chrono::steady_clock::now() < deadline)
+            continue;
         if (n <= 0)
             return false;
         data.remove_prefix(static_cast<std::size_t>(n));
@@ -91,7 +105,7 @@ bool RawClient::Send(std::string_view data) {
 
 bool RawClient::Fill() {
     char chunk[65536];
-    const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
+    const ssize_t n = Recv(chunk, sizeof(chunk));
     if (n <= 0)
         return false;
     buffer_.append(chunk, static_cast<std::size_t>(n));
@@ -122,7 +136,7 @@ bool RawClient::IsClosed() {
     if (!buffer_.empty())
         return false;
     char c;
-    const ssize_t n = ::recv(fd_, &c, 1, 0);
+    const ssize_t n = Recv(&c, 1);
     if (n == 1) {
         buffer_.push_back(c);
         return false;

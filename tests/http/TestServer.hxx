@@ -128,7 +128,11 @@ public:
 
 private:
     bool Fill();
+    /// recv/send, retried when a signal interrupted it (a fuzzer's timer
+    /// ticks every second) until the client's timeout has passed.
+    ssize_t Recv(void* into, std::size_t size);
     int fd_ = -1;
+    int timeout_ms_ = 0;
     std::string buffer_;
 };
 
