@@ -62,7 +62,7 @@ void Storage::Start() {
         if (t.status == TransferStatus::open)
             open.insert(t.id);
         for (const auto& report : t.unreported)
-            if (report.event == "provided" && IsLive(t.status))
+            if (report.event == kSubmitReport && IsLive(t.status))
                 unreported_submits.insert(t.id); // W_up until the notices are stored
         if (IsLive(t.status)) {
             live.insert(t.id);

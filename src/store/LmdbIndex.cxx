@@ -384,7 +384,7 @@ Index::SubmitResult LmdbIndex::Submit(std::string_view transfer_id, TransferReco
             result = SubmitResult::empty;
             return;
         }
-        transfer->unreported.push_back({"provided", transfer->status});
+        transfer->unreported.push_back({std::string(kSubmitReport), transfer->status});
         transfer->status = TransferStatus::provided;
         transfer->upload_deadline = 0;
         PutTransferIn(txn, *transfer);

@@ -43,6 +43,9 @@ struct RecipientRecord {
 /// A state change whose report (audit record, notices) is not yet durable:
 /// written in the transaction of the change, removed once the audit record and
 /// every notice are stored, so that a restart finishes what a crash cut short.
+/// The pending report of a submit (the deletion reasons name the others).
+inline constexpr std::string_view kSubmitReport = "provided";
+
 struct PendingReport {
     /// "provided" (a submit) or a deletion reason (revoked, expired, abandoned,
     /// attempts, admin).

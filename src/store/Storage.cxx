@@ -235,7 +235,7 @@ Storage::Submitted Storage::SubmitTransferNow(const std::string& transfer_id,
         return result;
     }
     if (!keep_upload_wrap) {
-        index_->Reported(transfer_id, "provided");
+        index_->Reported(transfer_id, kSubmitReport);
         wraps_.Destroy(transfer_id, WrapKind::upload);
     }
     return result;
@@ -243,7 +243,7 @@ Storage::Submitted Storage::SubmitTransferNow(const std::string& transfer_id,
 
 void Storage::ReportedNow(const std::string& transfer_id, std::string_view event) {
     index_->Reported(transfer_id, event);
-    if (event == "provided")
+    if (event == kSubmitReport)
         wraps_.Destroy(transfer_id, WrapKind::upload);
 }
 

@@ -188,13 +188,13 @@ std::vector<Notification> ApiContext::ProvidedNotices(const TransferRecord& t,
 }
 
 void ApiContext::ResumeReport(const TransferRecord& now, const store::PendingReport& report) {
-    if (report.event == "provided") {
+    if (report.event == store::kSubmitReport) {
         // W_up stays until the notices are stored: they can name the files.
         const auto identity = storage_.UploadIdentity(now.id);
         std::vector<Notification> notices;
         if (store::IsLive(now.status))
             notices = ProvidedNotices(now, identity.get());
-        Report(now.id, "provided",
+        Report(now.id, std::string(store::kSubmitReport),
                {.event = "transfer_provided",
                 .transfer_id = now.id,
                 .email = now.sender,

@@ -343,7 +343,7 @@ void SubmitTransfer(ApiContext& ctx, security::SenderAuthenticator& authn, Excha
         // Answered once the report is durable: a crash before it is finished at
         // the next start (the report stays pending in the index), so the 200
         // never precedes what it promises.
-        ctx.Report(done.id, "provided",
+        ctx.Report(done.id, std::string(store::kSubmitReport),
                    ctx.EventOf(e, "transfer_provided", done.id, done.sender, detail),
                    std::move(notices), false,
                    [ref, answer = std::move(answer)](bool reported) mutable {
