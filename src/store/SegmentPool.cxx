@@ -29,7 +29,6 @@ SegmentPool::Buffer SegmentPool::Take() {
     if (!free_.empty()) {
         bytes = std::move(free_.back());
         free_.pop_back();
-        bytes.clear();
     } else {
         // Recycled buffers are kept: a fresh allocation per segment would
         // cost page faults (zeroed pages from the kernel) on every one.

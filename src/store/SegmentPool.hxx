@@ -12,51 +12,41 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <new>
 #include <span>
 #include <vector>
 
 namespace sealpost::store {
 
-/// A byte buffer of fixed capacity that is never zero-filled (neither when
-/// allocated nor when it grows within its capacity), so that a socket read or
-/// a copy can fill it first and its size can follow.
+/// Memory of a fixed capacity, aligned to kSegmentAlign (so that an O_DIRECT
+/// write can come from it) and never zero-filled: a socket read or a copy
+/// fills it first. What its bytes mean is up to the holder.
+inline constexpr std::size_t kSegmentAlign = 4096;
+
 class SegmentBytes {
 public:
     SegmentBytes() = default;
     explicit SegmentBytes(std::size_t capacity)
-        : data_(new std::uint8_t[capacity]), capacity_(capacity) {}
+        : data_(static_cast<std::uint8_t*>(
+              ::operator new[](capacity, std::align_val_t{kSegmentAlign}))),
+          capacity_(capacity) {}
 
     std::uint8_t* data() noexcept { return data_.get(); }
     const std::uint8_t* data() const noexcept { return data_.get(); }
-    std::size_t size() const noexcept { return size_; }
     std::size_t capacity() const noexcept { return capacity_; }
-    bool empty() const noexcept { return size_ == 0; }
-    std::span<std::uint8_t> span() noexcept { return {data_.get(), size_}; }
-    std::span<const std::uint8_t> span() const noexcept { return {data_.get(), size_}; }
-    /// The capacity beyond size(), where the next bytes go.
-    std::span<std::uint8_t> spare() noexcept { return {data_.get() + size_, capacity_ - size_}; }
-
-    void clear() noexcept { size_ = 0; }
-    /// Sets the size (at most capacity()); bytes that come into it keep
-    /// whatever they hold.
-    void resize(std::size_t size) noexcept { size_ = std::min(size, capacity_); }
-    /// Appends `bytes` (at most spare().size()); bytes that already lie at
-    /// spare().data() (a read into the buffer) are not copied.
-    void append(std::span<const std::uint8_t> bytes) noexcept {
-        const std::size_t n = std::min(bytes.size(), capacity_ - size_);
-        if (bytes.data() != data_.get() + size_)
-            std::memmove(data_.get() + size_, bytes.data(), n);
-        size_ += n;
-    }
+    std::span<std::uint8_t> span() noexcept { return {data_.get(), capacity_}; }
 
 private:
-    std::unique_ptr<std::uint8_t[]> data_;
+    struct Delete {
+        void operator()(std::uint8_t* p) const noexcept {
+            ::operator delete[](p, std::align_val_t{kSegmentAlign});
+        }
+    };
+    std::unique_ptr<std::uint8_t[], Delete> data_;
     std::size_t capacity_ = 0;
-    std::size_t size_ = 0;
 };
 
 class SegmentPool : public std::enable_shared_from_this<SegmentPool> {

@@ -120,7 +120,7 @@ Storage::Storage(uv_loop_s* loop, StorageOptions options)
       quick_(index_->env(), wraps_),
       kdf_(loop, options_.max_parallel_kdf, options_.max_queued_kdf),
       segment_pool_(
-          std::make_shared<SegmentPool>(UploadSession::kSegmentBytes, options_.upload_buffers)),
+          std::make_shared<SegmentPool>(UploadSession::kBufferBytes, options_.upload_buffers)),
       upload_commits_(std::make_shared<UploadCommits>(loop, *index_, *blobs_)) {}
 
 Storage::~Storage() = default;

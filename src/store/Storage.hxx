@@ -58,9 +58,10 @@ struct StorageOptions {
     unsigned max_parallel_kdf = 2;
     /// Argon2id runs waiting beyond the running ones; more are refused (busy).
     std::size_t max_queued_kdf = 64;
-    /// Segment buffers (512 KiB each) shared by all uploads in progress: the
-    /// bound on the memory request bodies take, whatever their number.
-    std::size_t upload_buffers = 48;
+    /// Segment buffers (1 MiB of plaintext each) shared by all uploads in
+    /// progress: the bound on the memory request bodies take, whatever their
+    /// number.
+    std::size_t upload_buffers = 24;
     AttemptPolicy attempts;
 };
 

@@ -17,7 +17,7 @@ inline StorageOptions StorageOptionsFrom(const Config& config) {
     options.max_transfer_size = config.limits.max_transfer_size;
     options.min_free_disk = config.limits.min_free_disk;
     options.upload_buffers = std::max<std::size_t>(
-        2, static_cast<std::size_t>(config.limits.upload_memory / UploadSession::kSegmentBytes));
+        2, static_cast<std::size_t>(config.limits.upload_memory / UploadSession::kBufferBytes));
     options.kdf_opslimit = config.kdf.opslimit;
     options.kdf_memlimit = config.kdf.memlimit;
     options.attempts.lock_after = static_cast<std::uint32_t>(config.security.lock_after);

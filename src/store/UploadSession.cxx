@@ -6,15 +6,15 @@
 #include "store/BlobStore.hxx"
 #include "store/FileIo.hxx"
 #include "store/Index.hxx"
-#include "store/ThreadScratch.hxx"
 #include "store/TransferRecipient.hxx"
 #include "util/Hex.hxx"
 #include "util/Time.hxx"
 
 #include "lib/sodium/Compare.hxx"
 
-#include <cstring>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
 #include <system_error>
 
 namespace sealpost::store {
@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::size_t kChunk = age::kChunkSize;
 static_assert(UploadSession::kSegmentBytes == UploadSession::kSegmentChunks * kChunk);
+static_assert(UploadSession::kBufferBytes >= SealSegment::kBufferSize);
 // While a request runs its durable offset advances (fdatasync, then the
 // offset committed to the index with the next group commit) as soon as this
 // many bytes are written since the last time...
@@ -50,24 +51,31 @@ Outcome OutcomeFor(std::exception_ptr error, std::string& detail) {
     return Outcome::failed;
 }
 
-/// This thread's output buffer for one sealed segment: allocated once per
-/// threadpool thread, never zero-filled.
-struct SealWriteTag;
-std::span<std::uint8_t> SealScratch(std::size_t size) {
-    return ThreadScratch<SealWriteTag>(size);
-}
-
 } // namespace
 
+/// The order in which one request's segments feed SHA-256 and CRC-32: the
+/// segment whose first chunk is `next` (each job waits for its turn; the
+/// jobs of one request are queued in order, so the one it waits for has
+/// already started). `broken` once a segment could not be hashed: the
+/// later ones give up instead of waiting.
+struct UploadSession::HashTurn {
+    explicit HashTurn(std::uint64_t first) : next(first) {}
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::uint64_t next;
+    bool broken = false;
+};
+
 struct UploadSession::Segment {
+    Segment(SegmentPool::Buffer memory, std::uint64_t first, std::uint64_t blob_offset)
+        : first_chunk(first), buffer(std::move(memory)), plain(buffer.bytes().span(), blob_offset) {
+    }
     std::uint64_t first_chunk = 0;
-    SegmentPool::Buffer buffer; ///< from the pool, kSegmentChunks * 64 KiB
-    SegmentBytes& plain() noexcept { return buffer.bytes(); }
+    SegmentPool::Buffer buffer; ///< from the pool, kBufferBytes
+    SealSegment plain;          ///< the plaintext in `buffer`, in its sealed layout
     std::size_t keep = 0; ///< bytes of `plain` that are stored (whole chunks, or the final tail)
     bool final = false;   ///< holds the file's last chunk
-    bool written = false;
-    bool hashed = false;
-    bool hashing = false;
+    bool done = false;    ///< hashed, sealed and written (or failed)
     std::exception_ptr error;
 
     std::uint64_t ChunkCount() const {
@@ -117,6 +125,7 @@ std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<voi
         direct_ = std::make_shared<UniqueFd>(OpenDirect(fd_->get()));
     received_ = record_.offset;
     written_through_ = record_.offset / kChunk;
+    hash_turn_ = std::make_shared<HashTurn>(written_through_);
     synced_bytes_ = 0;
     if (!checksum_) {
         // The durable offset of a slow upload advances on this tick too. The
@@ -135,15 +144,19 @@ std::unique_ptr<stream::BodyConsumer> UploadSession::BeginBody(std::function<voi
     return std::make_unique<Consumer>(shared_from_this());
 }
 
+std::shared_ptr<UploadSession::Segment> UploadSession::MakeSegment(SegmentPool::Buffer buffer,
+                                                                   std::uint64_t first_chunk) {
+    return std::make_shared<Segment>(std::move(buffer), first_chunk,
+                                     layout_.ChunkOffset(first_chunk));
+}
+
 bool UploadSession::NewStaging(bool overdraw) {
     SegmentPool::Buffer buffer = context_.pool->TryAcquire();
     if (!buffer && overdraw)
         buffer = context_.pool->Overdraw();
     if (!buffer)
         return false;
-    staging_ = std::make_shared<Segment>();
-    staging_->first_chunk = received_ / kChunk;
-    staging_->buffer = std::move(buffer);
+    staging_ = MakeSegment(std::move(buffer), received_ / kChunk);
     return true;
 }
 
@@ -159,9 +172,7 @@ void UploadSession::WaitForBuffer() {
         self->waiting_ = false;
         if (!self->busy_ || self->finished_ || self->failed_ || self->staging_)
             return;
-        self->staging_ = std::make_shared<Segment>();
-        self->staging_->first_chunk = self->received_ / kChunk;
-        self->staging_->buffer = std::move(buffer);
+        self->staging_ = self->MakeSegment(std::move(buffer), self->received_ / kChunk);
         self->TryResume();
     });
 }
@@ -199,17 +210,17 @@ std::size_t UploadSession::Room() {
         paused_ = true;
         return 0;
     }
-    return context_.pool->buffer_size() - staging_->plain().size();
+    return staging_->plain.room();
 }
 
 std::span<std::uint8_t> UploadSession::ReadBuffer() noexcept {
-    // The free end of the staging segment (which Room() just made sure of),
-    // no further than the file goes: the socket reads into it and Feed then
-    // finds the bytes in place.
+    // The free rest of the staging segment's current chunk (which Room() just
+    // made sure of), no further than the file goes: the socket reads into it
+    // and Feed then finds the bytes in place.
     if (!busy_ || failed_ || !staging_ || received_ >= record_.size ||
         in_flight_.size() >= kMaxInFlight)
         return {};
-    const std::span<std::uint8_t> spare = staging_->plain().spare();
+    const std::span<std::uint8_t> spare = staging_->plain.Spare();
     return spare.first(
         static_cast<std::size_t>(std::min<std::uint64_t>(spare.size(), record_.size - received_)));
 }
@@ -237,14 +248,13 @@ bool UploadSession::Feed(std::span<const std::uint8_t> data) {
         // overdrawn when bytes arrive that were not asked for.
         if (!staging_)
             NewStaging(true);
-        auto& plain = staging_->plain();
-        const std::size_t room = kSegmentBytes - plain.size();
+        SealSegment& plain = staging_->plain;
         const std::size_t take = static_cast<std::size_t>(
-            std::min<std::uint64_t>({room, data.size(), record_.size - received_}));
-        plain.append(data.first(take)); // no copy if the socket read into place
+            std::min<std::uint64_t>({plain.room(), data.size(), record_.size - received_}));
+        plain.Append(data.first(take)); // no copy if the socket read into place
         data = data.subspan(take);
         received_ += take;
-        if (plain.size() == kSegmentBytes || (!open_ended_ && received_ == record_.size))
+        if (plain.full() || (!open_ended_ && received_ == record_.size))
             Submit(false);
         if (failed_)
             return true;
@@ -258,29 +268,28 @@ void UploadSession::Submit(bool at_body_end) {
     staging_.reset();
     if (open_ended_ && at_body_end) {
         // Now the size is known.
-        if (!segment) {
-            segment = std::make_shared<Segment>();
-            segment->first_chunk = received_ / kChunk;
-        }
+        if (!segment) // an empty file: one empty final chunk
+            segment = MakeSegment(context_.pool->Overdraw(), received_ / kChunk);
         record_.size = received_;
         layout_ = age::BlobLayout(record_.chunks_offset, record_.size);
     }
     if (!segment)
         return;
-    if (open_ended_ && !at_body_end && segment->plain().size() >= kChunk) {
+    if (open_ended_ && !at_body_end && segment->plain.full()) {
         // Hold the last chunk back: only more bytes tell it is not the final one.
-        auto& plain = segment->plain();
-        NewStaging(true);
-        staging_->first_chunk = segment->first_chunk + plain.size() / kChunk - 1;
-        staging_->plain().append(plain.span().last(kChunk));
-        plain.resize(plain.size() - kChunk);
-        if (plain.empty())
-            return;
+        SealSegment& plain = segment->plain;
+        const std::size_t last = plain.size() / kChunk - 1;
+        SegmentPool::Buffer buffer = context_.pool->TryAcquire();
+        if (!buffer)
+            buffer = context_.pool->Overdraw();
+        staging_ = MakeSegment(std::move(buffer), segment->first_chunk + last);
+        staging_->plain.Append(plain.Chunk(last));
+        plain.Truncate(plain.size() - kChunk);
     }
     segment->final = open_ended_ ? at_body_end : received_ == record_.size;
     // A tail shorter than a chunk is only kept when it ends the file.
     segment->keep =
-        segment->final ? segment->plain().size() : segment->plain().size() / kChunk * kChunk;
+        segment->final ? segment->plain.size() : segment->plain.size() / kChunk * kChunk;
     (void)at_body_end;
     if (segment->keep == 0 && !segment->final)
         return;
@@ -296,35 +305,49 @@ void UploadSession::Submit(bool at_body_end) {
     in_flight_.push_back(segment);
     written_end_ = segment->first_chunk + segment->ChunkCount();
 
+    // One job per segment: SHA-256 and CRC-32 of its plaintext (in file
+    // order, HashTurn), then the segment is sealed where it lies and written
+    // at its fixed blob offset. Segments of one upload seal on several cores
+    // at once.
     auto self = shared_from_this();
     auto key = key_;
     auto fd = fd_;
     auto direct = direct_;
-    const age::BlobLayout layout = layout_;
+    auto hashes = hashes_;
+    auto turn = hash_turn_;
+    const std::uint64_t offset = layout_.ChunkOffset(segment->first_chunk);
     uv::QueueWork(
         context_.loop,
-        [segment, key, fd, direct, layout] {
-            const std::uint64_t count = segment->ChunkCount();
-            const std::uint64_t offset = layout.ChunkOffset(segment->first_chunk);
-            // The sealed bytes lie in the (aligned) scratch buffer as they will
-            // in the file, so that its whole blocks can be written with O_DIRECT.
-            // (An empty final segment seals one empty chunk.)
-            const std::size_t skew = static_cast<std::size_t>(offset % kDirectAlign);
-            const std::size_t sealed_size = segment->keep + count * age::kChunkTagSize;
-            const auto sealed = SealScratch(skew + sealed_size).subspan(skew);
-            std::size_t in = 0, out = 0;
-            for (std::uint64_t i = 0; i < count; ++i) {
-                const std::size_t n = std::min(kChunk, segment->keep - in);
-                const std::uint64_t index = segment->first_chunk + i;
-                const bool last = segment->final && i + 1 == count;
-                const auto rc =
-                    age::SealChunk(*key, index, last, segment->plain().span().subspan(in, n),
-                                   sealed.subspan(out, n + age::kChunkTagSize));
-                if (rc != age::AgeErrc::ok)
-                    throw std::runtime_error("sealing a chunk failed");
-                in += n;
-                out += n + age::kChunkTagSize;
+        [segment, key, fd, direct, hashes, turn, offset] {
+            {
+                std::unique_lock lock(turn->mutex);
+                turn->changed.wait(
+                    lock, [&] { return turn->next == segment->first_chunk || turn->broken; });
+                if (turn->broken)
+                    throw std::runtime_error("an earlier part of the upload failed");
             }
+            bool hashed = false;
+            try {
+                segment->plain.ForEachPiece(segment->keep,
+                                            [&](std::span<const std::uint8_t> bytes) {
+                                                hashes->sha256.Update(bytes);
+                                                hashes->crc.Update(bytes);
+                                            });
+                hashed = true;
+            } catch (...) {
+            }
+            {
+                std::lock_guard lock(turn->mutex);
+                if (hashed)
+                    turn->next = segment->first_chunk + segment->ChunkCount();
+                else
+                    turn->broken = true;
+            }
+            turn->changed.notify_all();
+            if (!hashed)
+                throw std::runtime_error("hashing the upload failed");
+            const auto sealed =
+                segment->plain.Seal(*key, segment->first_chunk, segment->keep, segment->final);
             // Whole blocks skip the page cache (no copy into it, nothing left
             // for the final fdatasync to write); without O_DIRECT, write-back
             // starts now.
@@ -332,46 +355,14 @@ void UploadSession::Submit(bool at_body_end) {
                 StartWriteback(fd->get(), offset, sealed.size());
         },
         [self, segment](std::exception_ptr error) {
-            segment->written = true;
+            segment->done = true;
             segment->error = error;
-            self->OnSegmentDone();
-        });
-    StartHash();
-}
-
-void UploadSession::StartHash() {
-    if (hashing_)
-        return;
-    std::shared_ptr<Segment> next;
-    for (const auto& s : in_flight_)
-        if (!s->hashed) {
-            next = s;
-            break;
-        }
-    if (!next)
-        return;
-    hashing_ = true;
-    auto self = shared_from_this();
-    auto hashes = hashes_;
-    uv::QueueWork(
-        context_.loop,
-        [next, hashes] {
-            const auto bytes = next->plain().span().first(next->keep);
-            hashes->sha256.Update(bytes);
-            hashes->crc.Update(bytes);
-        },
-        [self, next](std::exception_ptr error) {
-            self->hashing_ = false;
-            next->hashed = true;
-            if (error && !next->error)
-                next->error = error;
-            self->StartHash();
             self->OnSegmentDone();
         });
 }
 
 void UploadSession::OnSegmentDone() {
-    while (!in_flight_.empty() && in_flight_.front()->written && in_flight_.front()->hashed) {
+    while (!in_flight_.empty() && in_flight_.front()->done) {
         auto segment = in_flight_.front();
         in_flight_.pop_front();
         segment->buffer.Reset(); // to the next upload waiting for one
@@ -387,7 +378,7 @@ void UploadSession::OnSegmentDone() {
     }
     TryResume();
     MaybeSync();
-    if ((body_ended_ || body_aborted_) && in_flight_.empty() && !hashing_ && !syncing_)
+    if ((body_ended_ || body_aborted_) && in_flight_.empty() && !syncing_)
         Finish();
 }
 
@@ -419,8 +410,7 @@ void UploadSession::MaybeSync(bool tick) {
             } else if (!error && commit == Index::CommitResult::stored) {
                 self->record_.offset = std::max(self->record_.offset, updated.offset);
             }
-            if ((self->body_ended_ || self->body_aborted_) && self->in_flight_.empty() &&
-                !self->hashing_)
+            if ((self->body_ended_ || self->body_aborted_) && self->in_flight_.empty())
                 self->Finish();
         });
 }
@@ -434,7 +424,7 @@ void UploadSession::EndOfBody() {
     body_ended_ = true;
     if (!failed_)
         Submit(true);
-    if (in_flight_.empty() && !hashing_ && !syncing_)
+    if (in_flight_.empty() && !syncing_)
         Finish();
 }
 
@@ -442,7 +432,7 @@ void UploadSession::AbortBody() {
     body_aborted_ = true;
     CancelWait();
     staging_.reset();
-    if (in_flight_.empty() && !hashing_ && !syncing_)
+    if (in_flight_.empty() && !syncing_)
         Finish();
 }
 

@@ -1,15 +1,18 @@
 // One open file upload: the pipeline socket → chunk buffer → encrypt → write.
 //
-// Body bytes are staged in segments of up to 8 chunks of 64 KiB (the
-// connection reads a plain Content-Length body straight into the segment,
-// ReadBuffer(), and decrypts TLS records into it: no copy in between). A full
-// segment is sealed (age STREAM) and written with pwrite at its fixed blob
-// offset by a threadpool job (its whole 4 KiB blocks with O_DIRECT, past the
-// page cache; the partial blocks it shares with its neighbours through the
-// page cache), so several segments of one upload are encrypted
-// on several cores at once; a second, strictly sequential job per segment feeds
-// SHA-256 and CRC-32 in order. Segment buffers come from the Storage's bounded
-// SegmentPool; at most kMaxInFlight segments of one upload are in flight, and
+// Body bytes are staged in segments of up to 16 chunks of 64 KiB, laid out
+// in memory as their sealed form will lie in the blob (SealSegment: each
+// chunk followed by room for its tag). The connection reads a plain
+// Content-Length body straight into the segment (ReadBuffer()) and decrypts
+// TLS records into it: no copy in between. A full segment goes to one
+// threadpool job, which feeds its plaintext to SHA-256 and CRC-32 (the jobs of
+// one upload take turns there, in file order), seals it in place (age STREAM)
+// and writes it with pwrite at its fixed blob offset (its whole 4 KiB blocks
+// with O_DIRECT, past the page cache; the partial blocks it shares with its
+// neighbours through the page cache), so several segments of one upload are
+// encrypted on several cores at once. Segment buffers come from the Storage's
+// bounded SegmentPool; at most kMaxInFlight segments of one upload are in
+// flight, and
 // when either limit is reached the body consumer pauses the socket
 // (backpressure; Room() tells the connection how much it may read), so memory
 // stays constant whatever the file size and the number of uploads.
@@ -32,6 +35,7 @@
 #include "lib/evp/Digest.hxx"
 #include "store/Outcome.hxx"
 #include "store/Records.hxx"
+#include "store/SealSegment.hxx"
 #include "store/SegmentPool.hxx"
 #include "store/UniqueFd.hxx"
 #include "store/UploadCommits.hxx"
@@ -76,9 +80,12 @@ struct UploadResult {
 
 class UploadSession : public std::enable_shared_from_this<UploadSession> {
 public:
-    static constexpr std::size_t kSegmentChunks = 8;
-    static constexpr std::size_t kMaxInFlight = 6;
-    static constexpr std::size_t kSegmentBytes = kSegmentChunks * 64 * 1024;
+    static constexpr std::size_t kSegmentChunks = SealSegment::kChunks;
+    static constexpr std::size_t kMaxInFlight = 4;
+    /// Plaintext per segment (1 MiB).
+    static constexpr std::size_t kSegmentBytes = SealSegment::kPlainCapacity;
+    /// The size of the pool's buffers: a segment with its tags and skew.
+    static constexpr std::size_t kBufferBytes = SealSegment::kBufferSize;
 
     /// What a session needs from its Storage (which outlives it).
     struct Context {
@@ -87,7 +94,7 @@ public:
         const BlobStore& blobs;
         std::int64_t upload_expiry_seconds;
         age::AgeRecipient recipient;            ///< pk_T, to seal the digests to
-        std::shared_ptr<SegmentPool> pool;      ///< buffers of kSegmentChunks chunks
+        std::shared_ptr<SegmentPool> pool;      ///< buffers of kBufferBytes
         std::shared_ptr<UploadCommits> commits; ///< the index records of finished requests
     };
 
@@ -124,11 +131,13 @@ public:
 private:
     class Consumer;
     struct Segment;
+    struct HashTurn;
     friend class Consumer;
 
     bool Feed(std::span<const std::uint8_t> data);
     std::size_t Room();
     std::span<std::uint8_t> ReadBuffer() noexcept;
+    std::shared_ptr<Segment> MakeSegment(SegmentPool::Buffer buffer, std::uint64_t first_chunk);
     bool NewStaging(bool overdraw);
     bool ReadyForMore();
     void WaitForBuffer();
@@ -137,7 +146,6 @@ private:
     void EndOfBody();
     void AbortBody();
     void Submit(bool at_body_end);
-    void StartHash();
     void OnSegmentDone();
     /// Advances the durable offset mid-request: kSyncEvery bytes written
     /// since the last time, or on a tick of a slow upload at least
@@ -163,7 +171,6 @@ private:
     bool body_ended_ = false;
     bool body_aborted_ = false;
     bool syncing_ = false;
-    bool hashing_ = false;
     bool failed_ = false;
     bool finished_ = false;
     bool open_ended_ = false;
@@ -177,10 +184,11 @@ private:
     std::uint64_t received_ = 0; ///< plaintext offset of the next byte
     std::shared_ptr<Segment> staging_;
     std::deque<std::shared_ptr<Segment>> in_flight_;
-    bool waiting_ = false; ///< in the pool's line for a staging buffer
+    std::shared_ptr<HashTurn> hash_turn_; ///< of the current request
+    bool waiting_ = false;                ///< in the pool's line for a staging buffer
     std::uint64_t wait_ticket_ = 0;
-    std::uint64_t written_through_ = 0; ///< chunks written and hashed, contiguous
-    std::uint64_t synced_bytes_ = 0;    ///< plaintext bytes written since the last sync
+    std::uint64_t written_through_ = 0;    ///< chunks written and hashed, contiguous
+    std::uint64_t synced_bytes_ = 0;       ///< plaintext bytes written since the last sync
     std::unique_ptr<uv::Timer> sync_tick_; ///< while a request runs (not with a checksum)
     std::uint64_t tick_received_ = 0;      ///< received_ at the last tick
     /// One past the highest chunk index ever submitted for sealing under key_
