@@ -69,8 +69,9 @@ struct LimitsConfig {
     std::uint64_t max_transfer_size = std::uint64_t{100} << 30;
     /// Uploads are refused while less than this is free on the data_dir filesystem.
     std::uint64_t min_free_disk = std::uint64_t{1} << 30;
-    /// Memory for request bodies of all uploads together (512 KiB buffers);
-    /// uploads beyond it wait with their sockets unread.
+    /// Memory for request bodies of all uploads together (1 MiB segment
+    /// buffers, at least two); uploads beyond it wait with their sockets
+    /// unread.
     std::uint64_t upload_memory = std::uint64_t{24} << 20;
 
     bool operator==(const LimitsConfig&) const = default;

@@ -204,12 +204,14 @@ private:
             auto batch = std::make_shared<Batch>();
             batch->offset = offset;
             try {
-                batch->data.resize(static_cast<std::size_t>(n));
                 state->batches.push_back(batch);
                 state->next_read += n;
                 uv::QueueWork(
                     state->loop,
-                    [blob = state->blob, batch] {
+                    [blob = state->blob, batch, n] {
+                        // Sized on the worker: std::string zero-fills, which
+                        // is not the event loop's work.
+                        batch->data.resize(static_cast<std::size_t>(n));
                         ReadPlain(*blob, batch->offset,
                                   std::span(reinterpret_cast<std::uint8_t*>(batch->data.data()),
                                             batch->data.size()));

@@ -62,7 +62,7 @@ TEST_CASE("a burst of 24 PUTs and 8 tus PATCHes in parallel through a 2-buffer p
           "exceeded") {
     TempDir dir;
     AppFixture app(dir.path / "data");
-    app.config.limits.upload_memory = 1 << 20; // two 512 KiB buffers
+    app.config.limits.upload_memory = 1 << 20; // the minimum: two segment buffers
     app.Start();
     const std::string kPassword = "Correct-Horse-Battery-92";
     const auto t = app.CreateTransfer(kPassword);
