@@ -204,13 +204,16 @@ private:
             auto batch = std::make_shared<Batch>();
             batch->offset = offset;
             try {
+                // Allocated here, from the event loop's heap, where the
+                // connection frees it again (allocated on the workers, the
+                // batches would be spread over their malloc arenas and the
+                // peak RSS would grow); sized, which zero-fills, on the worker.
+                batch->data.reserve(static_cast<std::size_t>(n));
                 state->batches.push_back(batch);
                 state->next_read += n;
                 uv::QueueWork(
                     state->loop,
                     [blob = state->blob, batch, n] {
-                        // Sized on the worker: std::string zero-fills, which
-                        // is not the event loop's work.
                         batch->data.resize(static_cast<std::size_t>(n));
                         ReadPlain(*blob, batch->offset,
                                   std::span(reinterpret_cast<std::uint8_t*>(batch->data.data()),
