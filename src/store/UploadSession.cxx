@@ -150,13 +150,13 @@ std::shared_ptr<UploadSession::Segment> UploadSession::MakeSegment(SegmentPool::
                                      layout_.ChunkOffset(first_chunk));
 }
 
-bool UploadSession::NewStaging(bool overdraw) {
+bool UploadSession::NewStaging(bool overdraw, std::uint64_t first_chunk) {
     SegmentPool::Buffer buffer = context_.pool->TryAcquire();
     if (!buffer && overdraw)
         buffer = context_.pool->Overdraw();
     if (!buffer)
         return false;
-    staging_ = MakeSegment(std::move(buffer), received_ / kChunk);
+    staging_ = MakeSegment(std::move(buffer), first_chunk);
     return true;
 }
 
@@ -189,7 +189,7 @@ bool UploadSession::ReadyForMore() {
         return true; // draining, or nothing more is taken
     if (in_flight_.size() >= kMaxInFlight)
         return false;
-    if (staging_ || NewStaging(false))
+    if (staging_ || NewStaging(false, received_ / kChunk))
         return true;
     WaitForBuffer();
     return false;
@@ -247,7 +247,7 @@ bool UploadSession::Feed(std::span<const std::uint8_t> data) {
         // The connection reads no more than Room(), so the pool is only
         // overdrawn when bytes arrive that were not asked for.
         if (!staging_)
-            NewStaging(true);
+            NewStaging(true, received_ / kChunk);
         SealSegment& plain = staging_->plain;
         const std::size_t take = static_cast<std::size_t>(
             std::min<std::uint64_t>({plain.room(), data.size(), record_.size - received_}));
@@ -279,10 +279,7 @@ void UploadSession::Submit(bool at_body_end) {
         // Hold the last chunk back: only more bytes tell it is not the final one.
         SealSegment& plain = segment->plain;
         const std::size_t last = plain.size() / kChunk - 1;
-        SegmentPool::Buffer buffer = context_.pool->TryAcquire();
-        if (!buffer)
-            buffer = context_.pool->Overdraw();
-        staging_ = MakeSegment(std::move(buffer), segment->first_chunk + last);
+        NewStaging(true, segment->first_chunk + last);
         staging_->plain.Append(plain.Chunk(last));
         plain.Truncate(plain.size() - kChunk);
     }

@@ -138,7 +138,9 @@ private:
     std::size_t Room();
     std::span<std::uint8_t> ReadBuffer() noexcept;
     std::shared_ptr<Segment> MakeSegment(SegmentPool::Buffer buffer, std::uint64_t first_chunk);
-    bool NewStaging(bool overdraw);
+    /// A staging segment from the pool (overdrawn if `overdraw` and the pool
+    /// is empty) whose first chunk is `first_chunk`; false if none.
+    bool NewStaging(bool overdraw, std::uint64_t first_chunk);
     bool ReadyForMore();
     void WaitForBuffer();
     void CancelWait() noexcept;
