@@ -7,10 +7,20 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <system_error>
 
 namespace sealpost::store {
+
+void DirectMemoryDelete::operator()(std::uint8_t* p) const noexcept {
+    ::operator delete[](p, std::align_val_t{kDirectAlign});
+}
+
+DirectMemory AllocateDirectMemory(std::size_t size) {
+    return DirectMemory(
+        static_cast<std::uint8_t*>(::operator new[](size, std::align_val_t{kDirectAlign})));
+}
 
 namespace {
 

@@ -6,8 +6,10 @@
 
 #include "store/UniqueFd.hxx"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -19,6 +21,13 @@ void WriteAt(int fd, std::span<const std::uint8_t> data, std::uint64_t offset);
 /// O_DIRECT writes start and end on multiples of this (file offset, length and
 /// memory address), which suits every block device up to 4 KiB sectors.
 inline constexpr std::uint64_t kDirectAlign = 4096;
+/// Memory aligned to kDirectAlign, so that an O_DIRECT write can come from
+/// it; never zero-filled.
+struct DirectMemoryDelete {
+    void operator()(std::uint8_t* p) const noexcept;
+};
+using DirectMemory = std::unique_ptr<std::uint8_t[], DirectMemoryDelete>;
+DirectMemory AllocateDirectMemory(std::size_t size);
 /// A second descriptor for writing the file behind `fd` with O_DIRECT (its
 /// writes skip the page cache: no copy into it, no write-back later), or an
 /// invalid one where the file system refuses O_DIRECT (then callers write

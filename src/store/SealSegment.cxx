@@ -6,7 +6,7 @@
 namespace sealpost::store {
 
 SealSegment::SealSegment(std::span<std::uint8_t> memory, std::uint64_t blob_offset) noexcept
-    : base_(memory.data() + blob_offset % kAlign) {}
+    : base_(memory.data() + blob_offset % kDirectAlign) {}
 
 std::span<std::uint8_t> SealSegment::Spare() noexcept {
     if (sealed_ || full() || base_ == nullptr)

@@ -17,6 +17,7 @@
 
 #include "age/Chunk.hxx"
 #include "age/PayloadKey.hxx"
+#include "store/FileIo.hxx"
 
 #include <algorithm>
 #include <cstddef>
@@ -27,16 +28,15 @@ namespace sealpost::store {
 
 class SealSegment {
 public:
-    static constexpr std::size_t kAlign = 4096;
     static constexpr std::size_t kChunks = 16;
     /// The plaintext a segment holds: 1 MiB.
     static constexpr std::size_t kPlainCapacity = kChunks * age::kChunkSize;
     /// The memory a segment needs: its chunks with their tags, after a skew
-    /// of less than kAlign.
-    static constexpr std::size_t kBufferSize = kAlign + kChunks * age::kSealedChunkSize;
+    /// of less than kDirectAlign.
+    static constexpr std::size_t kBufferSize = kDirectAlign + kChunks * age::kSealedChunkSize;
 
     SealSegment() = default;
-    /// `memory`: at least kBufferSize bytes, aligned to kAlign, contents
+    /// `memory`: at least kBufferSize bytes, aligned to kDirectAlign, contents
     /// ignored. `blob_offset`: where the segment's first sealed chunk lies in
     /// the blob file.
     SealSegment(std::span<std::uint8_t> memory, std::uint64_t blob_offset) noexcept;

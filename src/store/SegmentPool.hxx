@@ -9,30 +9,27 @@
 // acquired, released and destroyed on the loop thread.
 #pragma once
 
+#include "store/FileIo.hxx"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <new>
 #include <span>
 #include <vector>
 
 namespace sealpost::store {
 
-/// Memory of a fixed capacity, aligned to kSegmentAlign (so that an O_DIRECT
+/// Memory of a fixed capacity, aligned to kDirectAlign (so that an O_DIRECT
 /// write can come from it) and never zero-filled: a socket read or a copy
 /// fills it first. What its bytes mean is up to the holder.
-inline constexpr std::size_t kSegmentAlign = 4096;
-
 class SegmentBytes {
 public:
     SegmentBytes() = default;
     explicit SegmentBytes(std::size_t capacity)
-        : data_(static_cast<std::uint8_t*>(
-              ::operator new[](capacity, std::align_val_t{kSegmentAlign}))),
-          capacity_(capacity) {}
+        : data_(AllocateDirectMemory(capacity)), capacity_(capacity) {}
 
     std::uint8_t* data() noexcept { return data_.get(); }
     const std::uint8_t* data() const noexcept { return data_.get(); }
@@ -40,12 +37,7 @@ public:
     std::span<std::uint8_t> span() noexcept { return {data_.get(), capacity_}; }
 
 private:
-    struct Delete {
-        void operator()(std::uint8_t* p) const noexcept {
-            ::operator delete[](p, std::align_val_t{kSegmentAlign});
-        }
-    };
-    std::unique_ptr<std::uint8_t[], Delete> data_;
+    DirectMemory data_;
     std::size_t capacity_ = 0;
 };
 

@@ -6,7 +6,6 @@
 // file holds exactly the bytes written, and the whole blocks went through
 // O_DIRECT wherever the file system takes it.
 #include "store/FileIo.hxx"
-#include "store/ThreadScratch.hxx"
 #include "support/TempDir.hxx"
 
 #include <catch2/catch.hpp>
@@ -17,7 +16,6 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
-#include <new>
 #include <numeric>
 #include <random>
 #include <thread>
@@ -38,15 +36,14 @@ std::vector<std::uint8_t> RandomBytes(std::size_t size, std::uint32_t seed) {
 
 /// An aligned buffer holding `data` at the skew its file offset has.
 struct Laid {
-    std::unique_ptr<std::uint8_t[], store::AlignedDelete> memory;
+    store::DirectMemory memory;
     std::span<const std::uint8_t> span;
 };
 
 Laid LayOut(std::span<const std::uint8_t> data, std::uint64_t offset, std::size_t extra_skew = 0) {
     const std::size_t skew = static_cast<std::size_t>(offset % store::kDirectAlign) + extra_skew;
     Laid laid;
-    laid.memory.reset(static_cast<std::uint8_t*>(
-        ::operator new[](skew + data.size() + 1, std::align_val_t{store::kScratchAlign})));
+    laid.memory = store::AllocateDirectMemory(skew + data.size() + 1);
     std::copy(data.begin(), data.end(), laid.memory.get() + skew);
     laid.span = {laid.memory.get() + skew, data.size()};
     return laid;

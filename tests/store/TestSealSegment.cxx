@@ -82,8 +82,8 @@ TEST_CASE("seal segment: in place equals chunk by chunk, whatever the arrival") 
             REQUIRE(sealed.size() == expected.size());
             CHECK(std::equal(sealed.begin(), sealed.end(), expected.begin()));
             // Aligned in memory as in the file: whole blocks can go out with O_DIRECT.
-            CHECK(reinterpret_cast<std::uintptr_t>(sealed.data()) % SealSegment::kAlign ==
-                  blob_offset % SealSegment::kAlign);
+            CHECK(reinterpret_cast<std::uintptr_t>(sealed.data()) % store::kDirectAlign ==
+                  blob_offset % store::kDirectAlign);
         }
     }
 }

@@ -21,7 +21,7 @@ TEST_CASE("segment pool: bounded, first come first served, cancel, overdraw") {
     REQUIRE(b);
     CHECK(a.bytes().capacity() >= 1024);
     // Aligned so that an O_DIRECT write can come from it.
-    CHECK(reinterpret_cast<std::uintptr_t>(a.bytes().data()) % store::kSegmentAlign == 0);
+    CHECK(reinterpret_cast<std::uintptr_t>(a.bytes().data()) % store::kDirectAlign == 0);
     CHECK_FALSE(pool->TryAcquire());
     CHECK(pool->outstanding() == 2);
 
