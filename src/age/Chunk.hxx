@@ -5,7 +5,7 @@
 //
 // Stateless, I/O-free and re-entrant: each call may run on a different thread
 // (each thread uses its own cipher context), so the storage layer can seal and
-// open chunks from libuv threadpool workers. Errors are return values, never
+// open chunks from threadpool workers. Errors are return values, never
 // exceptions; a failed open leaves `out` zeroed, never partial plaintext.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Typed errors of the age layer. Chunk and header functions return an AgeErrc
-// (no exceptions, so they can run inside libuv threadpool callbacks); the
+// (no exceptions, so they can run inside threadpool jobs); the
 // blocking conveniences (AgeFileReader/Writer, key parsing helpers that throw)
 // throw AgeError carrying the same code. Any thread.
 #pragma once

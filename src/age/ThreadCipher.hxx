@@ -1,6 +1,6 @@
 // The calling thread's ChaCha20-Poly1305 context, created on first use and kept
 // until the thread ends, so that sealing and opening chunks from any number of
-// libuv threadpool workers needs neither locks nor per-chunk allocation.
+// threadpool workers needs neither locks nor per-chunk allocation.
 // Internal to the age layer.
 #pragma once
 

@@ -110,9 +110,6 @@ void ConfigureLogging(const Config& config) {
 
 int Serve(const Config& config) {
     ConfigureLogging(config);
-    // Blob encryption, file I/O, LMDB writes and Argon2id share the libuv
-    // threadpool; size it before the loop first uses it.
-    ::setenv("UV_THREADPOOL_SIZE", "8", 0);
     uv::Loop loop;
     try {
         app::App app(loop, config);

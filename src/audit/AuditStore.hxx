@@ -19,7 +19,7 @@
 // by the server itself, it proves order and completeness against edits, and an
 // external copy of a head hash (export, verify output) pins the history before it.
 //
-// Blocking: every method waits on the disk. Call it from the libuv threadpool (the
+// Blocking: every method waits on the disk. Call it from the threadpool (the
 // AuditLog does), the command line or tests — never on the loop thread. Any thread;
 // LMDB serialises writers, also across processes, so the CLI may append and verify
 // while the server runs: Append() reads the head inside its write transaction.

@@ -1,6 +1,6 @@
 // Password-based key derivation: KEK = Argon2id(password, 16-byte salt, cost).
 // Blocking and deliberately expensive (default 2 passes over 64 MiB): call it
-// from libuv threadpool workers with bounded concurrency, never on the loop
+// from threadpool workers with bounded concurrency, never on the loop
 // thread. Any thread.
 #pragma once
 

@@ -11,7 +11,7 @@
 // code and a token are stored only as keyed/plain BLAKE2b hashes.
 //
 // Threads: reads may run on any thread (the loop thread included); writes
-// wait for the disk and belong on the libuv threadpool.
+// wait for the disk and belong on the threadpool.
 #pragma once
 
 #include "crypto/SymmetricKey.hxx"

@@ -11,7 +11,7 @@
 //
 // Threads: the Outbox lives on the event loop thread, which calls every
 // method and receives every hook and callback. All LMDB writes and every
-// delivery run on the libuv threadpool, one sender pass at a time; a uv::Timer
+// delivery run on the threadpool, one sender pass at a time; a uv::Timer
 // on the loop wakes the sender when the next message is due.
 //
 // Lifetime: owned by the application. Call Stop() and let the loop run until

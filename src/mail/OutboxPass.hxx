@@ -5,7 +5,7 @@
 // once too old). Stops early when the transport reports itself down, so a dead
 // relay costs one connection attempt per run rather than one per message.
 //
-// Runs on a worker thread (the libuv threadpool), never on the event loop;
+// Runs on a worker thread (the threadpool), never on the event loop;
 // the Outbox runs at most one pass at a time, so the transport is never used
 // concurrently. Outcomes are returned for the loop thread to report.
 #pragma once

@@ -8,7 +8,7 @@
 // time), so two requests racing each other cannot undo one another. Reads
 // open a short read transaction and may run on any thread (the loop thread
 // included: they never wait on I/O beyond the page cache). Writes wait for
-// the disk and must run off the loop thread (libuv threadpool). Owned by
+// the disk and must run off the loop thread (threadpool). Owned by
 // Storage; the routes see it only as `const Index&` (reads).
 #pragma once
 

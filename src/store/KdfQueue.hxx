@@ -1,4 +1,4 @@
-// The Argon2id queue: password-key derivations run on the libuv threadpool,
+// The Argon2id queue: password-key derivations run on the threadpool,
 // at most `parallel` at a time (each takes the configured memlimit, 64 MiB by
 // default), at most `queued` more waiting; beyond that a request is refused
 // rather than buffered, so a burst of password attempts can neither exhaust

@@ -12,7 +12,7 @@
 // map to statuses.
 //
 // Lives on the loop thread and is owned by the App. Every disk write, LMDB
-// write and Argon2id run happens on the libuv threadpool; completions come
+// write and Argon2id run happens on the threadpool; completions come
 // back on the loop thread through callbacks. Blocking methods are marked and
 // are for start-up, the command line, tests and the bench tools.
 #pragma once

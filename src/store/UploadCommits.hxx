@@ -11,7 +11,7 @@
 // after its record is committed; `done` runs only after all of that.
 //
 // Owned by Storage (shared with the upload sessions); loop thread only, the
-// syncs and writes run on the libuv threadpool.
+// syncs and writes run on the threadpool.
 #pragma once
 
 #include "store/Index.hxx"

@@ -55,9 +55,11 @@ Outcome OutcomeFor(std::exception_ptr error, std::string& detail) {
 
 /// The order in which one request's segments feed SHA-256 and CRC-32: the
 /// segment whose first chunk is `next` (each job waits for its turn; the
-/// jobs of one request are queued in order, so the one it waits for has
-/// already started). `broken` once a segment could not be hashed: the
-/// later ones give up instead of waiting.
+/// jobs of one request are queued in order and uv::QueueWork starts jobs in
+/// the order queued, never cancelling one, so the one it waits for has
+/// already started; tests/uv/TestWorkPool.cxx holds the pool to that).
+/// `broken` once a segment could not be hashed: the later ones give up
+/// instead of waiting.
 struct UploadSession::HashTurn {
     explicit HashTurn(std::uint64_t first) : next(first) {}
     std::mutex mutex;

@@ -1,6 +1,6 @@
 // Argon2id password hashing (crypto_pwhash, ALG_ARGON2ID13) as a key derivation
 // function. Deliberately slow and memory-hungry: call it only off the event-loop
-// thread (libuv threadpool), with bounded concurrency. Safe from any thread.
+// thread (threadpool), with bounded concurrency. Safe from any thread.
 #pragma once
 
 #include <cstddef>

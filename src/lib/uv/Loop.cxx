@@ -1,5 +1,6 @@
 #include "lib/uv/Loop.hxx"
 #include "lib/uv/Error.hxx"
+#include "lib/uv/WorkPool.hxx"
 
 #include <uv.h>
 
@@ -11,6 +12,7 @@ Loop::Loop() : loop_(new uv_loop_t) {
         delete loop_;
         throw Error("uv_loop_init", rc);
     }
+    loop_->data = this;
 }
 
 Loop::~Loop() {
@@ -28,8 +30,12 @@ bool Loop::RunOnce() {
 }
 
 int Loop::Close() {
-    // Let pending close callbacks run so handle memory is released.
+    // Let pending work and close callbacks run so handle memory is released.
     uv_run(loop_, UV_RUN_DEFAULT);
+    if (workers_) {
+        workers_->Close();
+        uv_run(loop_, UV_RUN_DEFAULT);
+    }
     const int rc = uv_loop_close(loop_);
     closed_ = rc == 0;
     return rc;
@@ -37,6 +43,16 @@ int Loop::Close() {
 
 std::uint64_t Loop::Now() const noexcept {
     return uv_now(loop_);
+}
+
+Loop& Loop::Of(uv_loop_s* loop) noexcept {
+    return *static_cast<Loop*>(loop->data);
+}
+
+WorkPool& Loop::Workers() {
+    if (!workers_)
+        workers_ = std::make_unique<WorkPool>(loop_, kWorkerThreads);
+    return *workers_;
 }
 
 } // namespace sealpost::uv

@@ -1,12 +1,20 @@
-// Owns the process's single libuv event loop. Everything that touches the loop
-// (handles, timers, callbacks) runs on the thread that calls Run().
+// Owns the process's single libuv event loop and the worker threads behind
+// uv::QueueWork (WorkPool). Everything that touches the loop (handles, timers,
+// callbacks) runs on the thread that calls Run().
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 struct uv_loop_s;
 
 namespace sealpost::uv {
+
+class WorkPool;
+
+/// Worker threads of a loop: blob encryption and decryption, file I/O, LMDB
+/// writes, Argon2id (bounded by its own queue) and SMTP share them.
+inline constexpr unsigned kWorkerThreads = 8;
 
 class Loop {
 public:
@@ -28,8 +36,14 @@ public:
     /// Milliseconds of the loop's cached clock.
     std::uint64_t Now() const noexcept;
 
+    /// The Loop that owns a libuv loop (every loop here is made by Loop).
+    static Loop& Of(uv_loop_s* loop) noexcept;
+    /// The worker threads (started at the first job).
+    WorkPool& Workers();
+
 private:
     uv_loop_s* loop_;
+    std::unique_ptr<WorkPool> workers_;
     bool closed_ = false;
 };
 
