@@ -49,7 +49,9 @@ public:
         }
         ZipContent& c = *state.content;
         const std::uint64_t n = std::min(c.length, kPiece);
-        auto buffer = std::make_shared<std::string>(n, '\0');
+        // Not zero-filled: the job writes every byte.
+        auto buffer = std::make_shared<stream::Bytes>(
+            stream::Bytes::ForOverwrite(static_cast<std::size_t>(n)));
         auto blob = state.blobs[c.entry];
         const std::uint64_t offset = c.offset;
         c.offset += n;
@@ -58,12 +60,7 @@ public:
             state.content.reset();
         auto shared = state_;
         uv::QueueWork(
-            loop_,
-            [blob, buffer, offset] {
-                store::ReadPlain(
-                    *blob, offset,
-                    std::span(reinterpret_cast<std::uint8_t*>(buffer->data()), buffer->size()));
-            },
+            loop_, [blob, buffer, offset] { store::ReadPlain(*blob, offset, buffer->span()); },
             [shared, buffer](std::exception_ptr error) {
                 http::ResponseSink* out = shared->sink;
                 if (!out)
@@ -109,7 +106,8 @@ void SendZip(store::Storage& storage, http::Metrics& metrics, http::Exchange& ex
             store::ReadPlain(*blob, 0,
                              std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
         } catch (const std::exception& e) {
-            log::Write(log::Level::error, "message_read_failed", {{"transfer_id", transfer.id}, {"error", e.what()}});
+            log::Write(log::Level::error, "message_read_failed",
+                       {{"transfer_id", transfer.id}, {"error", e.what()}});
             ex.Respond(http::Response::Problem(500, "the message cannot be read"));
             return;
         }

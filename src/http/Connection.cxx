@@ -106,18 +106,14 @@ void Connection::DrainTls() {
         if (result.status == ssl::TlsSession::ReadStatus::error) {
             log::Write(log::Level::debug, "tls_error",
                        {{"ip", client_ip_}, {"reason", tls_->LastError()}});
-            std::string alert;
-            tls_->TakeOutput(alert);
-            SendRaw(std::move(alert));
+            SendRaw(tls_->TakeOutput());
             CloseNow();
             return;
         }
         break;
     }
     // Handshake messages and alerts produced while reading.
-    std::string out;
-    if (tls_->TakeOutput(out) > 0)
-        SendRaw(std::move(out));
+    SendRaw(tls_->TakeOutput());
 }
 
 void Connection::Process(std::string_view plain, std::size_t scanned) {

@@ -82,8 +82,8 @@ private:
     const char* ScanHead(std::string_view data, std::size_t& end) noexcept;
 
     // Output side and state machine (ConnectionWrite.cxx).
-    void Send(std::string data);
-    void SendRaw(std::string data);
+    void Send(stream::Bytes data);
+    void SendRaw(stream::Bytes data);
     std::size_t QueuedBytes() const noexcept;
     /// Runs after every libuv callback and deferred step: finishes the exchange,
     /// resumes parsing, closes, re-arms the timer.

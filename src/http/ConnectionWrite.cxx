@@ -20,23 +20,21 @@ constexpr std::size_t kMaxPendingInput = 64 * 1024;
 
 } // namespace
 
-void Connection::Send(std::string data) {
+void Connection::Send(stream::Bytes data) {
     if (closing_)
         return;
     if (!tls_) {
         SendRaw(std::move(data));
         return;
     }
-    if (!tls_->Write(data)) {
+    if (!tls_->Write(data.view())) {
         CloseNow();
         return;
     }
-    std::string out;
-    tls_->TakeOutput(out);
-    SendRaw(std::move(out));
+    SendRaw(tls_->TakeOutput());
 }
 
-void Connection::SendRaw(std::string data) {
+void Connection::SendRaw(stream::Bytes data) {
     server_.metrics().bytes_out.fetch_add(data.size(), std::memory_order_relaxed);
     socket_.Write(std::move(data));
 }
@@ -143,9 +141,7 @@ void Connection::BeginClose() {
     }
     if (tls_) {
         tls_->Shutdown();
-        std::string out;
-        tls_->TakeOutput(out);
-        SendRaw(std::move(out));
+        SendRaw(tls_->TakeOutput());
     }
     if (peer_closed_) {
         CloseNow();

@@ -282,7 +282,7 @@ void Exchange::PumpSource() {
     in_pump_ = false;
 }
 
-void Exchange::Push(std::string data, bool last) noexcept {
+void Exchange::Push(stream::Bytes data, bool last) noexcept {
     if (!source_ || response_done_ || connection_.closing_)
         return;
     pulling_ = false;
@@ -295,7 +295,7 @@ void Exchange::Push(std::string data, bool last) noexcept {
         body_bytes_sent_ += data.size();
         if (chunked_) {
             std::string framed = fmt::format("{:x}\r\n", data.size());
-            framed += data;
+            framed += data.view();
             framed += "\r\n";
             connection_.Send(std::move(framed));
         } else {

@@ -81,7 +81,7 @@ public:
     const std::string& route() const noexcept { return route_; }
 
     // ResponseSink
-    void Push(std::string data, bool last) noexcept override;
+    void Push(stream::Bytes data, bool last) noexcept override;
     void Fail() noexcept override;
 
 private:

@@ -53,11 +53,10 @@ void OpenBlob(uv_loop_s* loop, const BlobStore& blobs, const FileRecord& file,
 
 namespace {
 
-/// This thread's buffer for sealed chunks read from a blob (no zero-filling,
-/// no allocation per batch).
+/// This thread's buffer for one sealed chunk that cannot be read in place.
 struct SealedReadTag;
-std::span<std::uint8_t> SealedScratch(std::size_t size) {
-    return ThreadScratch<SealedReadTag>(size);
+std::span<std::uint8_t> SealedScratch() {
+    return ThreadScratch<SealedReadTag>(age::kSealedChunkSize);
 }
 
 } // namespace
@@ -69,44 +68,42 @@ void ReadPlain(const OpenBlobFile& blob, std::uint64_t offset, std::span<std::ui
     const std::uint64_t end = offset + out.size();
     if (end > layout.PlainSize() || end < offset)
         throw std::runtime_error("read beyond the end of the blob");
-    // The sealed chunks that cover [offset, end) are read with one pread per
-    // batch of up to kBatchChunks; whole chunks are decrypted straight into
-    // `out`, a partial first or last chunk through a 64 KiB scratch buffer.
-    constexpr std::uint64_t kBatchChunks = 16;
+    // Chunk by chunk, each read with one pread and decrypted while it is
+    // still in the CPU's cache. A whole chunk is read straight to where its
+    // plaintext goes and decrypted in place: its 16-byte tag lands on the
+    // start of the next chunk's place, which is read afterwards. The last
+    // whole chunk of `out` (its tag has no room there) and a partial first or
+    // last chunk go through a one-chunk scratch buffer.
     std::uint64_t index = offset / age::kChunkSize;
     const std::uint64_t last_index = (end - 1) / age::kChunkSize;
     std::uint8_t* dest = out.data();
-    while (index <= last_index) {
-        const std::uint64_t count = std::min(kBatchChunks, last_index - index + 1);
-        const std::uint64_t first_offset = layout.ChunkOffset(index);
-        const std::uint64_t batch_end =
-            layout.ChunkOffset(index + count - 1) + layout.ChunkSealedSize(index + count - 1);
-        const auto sealed = SealedScratch(static_cast<std::size_t>(batch_end - first_offset));
-        if (ReadAt(blob.fd.get(), sealed, first_offset) != sealed.size())
+    for (; index <= last_index; ++index) {
+        const std::size_t plain_size = layout.ChunkPlainSize(index);
+        const std::size_t sealed_size = plain_size + age::kChunkTagSize;
+        const std::uint64_t chunk_start = index * age::kChunkSize;
+        const std::uint64_t from = std::max(offset, chunk_start);
+        const std::uint64_t to = std::min(end, chunk_start + plain_size);
+        const bool whole = from == chunk_start && to == chunk_start + plain_size;
+        const bool in_place =
+            whole && static_cast<std::size_t>(dest - out.data()) + sealed_size <= out.size();
+        const std::span<std::uint8_t> sealed =
+            in_place ? std::span(dest, sealed_size) : SealedScratch().first(sealed_size);
+        if (ReadAt(blob.fd.get(), sealed, layout.ChunkOffset(index)) != sealed_size)
             throw std::runtime_error("blob truncated");
-        for (std::uint64_t i = 0; i < count; ++i, ++index) {
-            const std::size_t plain_size = layout.ChunkPlainSize(index);
-            const auto chunk = sealed.subspan(static_cast<std::size_t>(i) * age::kSealedChunkSize,
-                                              plain_size + age::kChunkTagSize);
-            const std::uint64_t chunk_start = index * age::kChunkSize;
-            const std::uint64_t from = std::max(offset, chunk_start);
-            const std::uint64_t to = std::min(end, chunk_start + plain_size);
-            const bool whole = from == chunk_start && to == chunk_start + plain_size;
-            age::AgeErrc rc;
-            if (whole) {
-                rc = age::OpenChunk(blob.key, index, layout.IsLast(index), chunk,
-                                    std::span(dest, plain_size));
-            } else {
-                // Decrypt in place inside the scratch batch, then copy the slice.
-                rc = age::OpenChunk(blob.key, index, layout.IsLast(index), chunk,
-                                    chunk.first(plain_size));
-                if (rc == age::AgeErrc::ok)
-                    std::copy_n(chunk.data() + (from - chunk_start), to - from, dest);
-            }
-            if (rc != age::AgeErrc::ok)
-                throw std::runtime_error(std::string("blob chunk rejected: ") + age::Describe(rc));
-            dest += to - from;
+        age::AgeErrc rc;
+        if (whole) {
+            rc = age::OpenChunk(blob.key, index, layout.IsLast(index), sealed,
+                                std::span(dest, plain_size));
+        } else {
+            // Decrypt in place inside the scratch chunk, then copy the slice.
+            rc = age::OpenChunk(blob.key, index, layout.IsLast(index), sealed,
+                                sealed.first(plain_size));
+            if (rc == age::AgeErrc::ok)
+                std::copy_n(sealed.data() + (from - chunk_start), to - from, dest);
         }
+        if (rc != age::AgeErrc::ok)
+            throw std::runtime_error(std::string("blob chunk rejected: ") + age::Describe(rc));
+        dest += to - from;
     }
 }
 
@@ -137,7 +134,7 @@ public:
         const std::shared_ptr<State> state = state_;
         state->sink = &sink;
         if (state->batches.empty() && state->next_read == state->end) {
-            sink.Push(std::string(), true); // an empty range
+            sink.Push({}, true); // an empty range
             return;
         }
         state->waiting = true;
@@ -155,7 +152,7 @@ public:
 private:
     struct Batch {
         std::uint64_t offset = 0;
-        std::string data;
+        stream::Bytes data;
         bool ready = false;
         std::exception_ptr error;
     };
@@ -207,17 +204,15 @@ private:
                 // Allocated here, from the event loop's heap, where the
                 // connection frees it again (allocated on the workers, the
                 // batches would be spread over their malloc arenas and the
-                // peak RSS would grow); sized, which zero-fills, on the worker.
-                batch->data.reserve(static_cast<std::size_t>(n));
+                // peak RSS would grow); not zero-filled, since the worker
+                // writes every byte.
+                batch->data = stream::Bytes::ForOverwrite(static_cast<std::size_t>(n));
                 state->batches.push_back(batch);
                 state->next_read += n;
                 uv::QueueWork(
                     state->loop,
-                    [blob = state->blob, batch, n] {
-                        batch->data.resize(static_cast<std::size_t>(n));
-                        ReadPlain(*blob, batch->offset,
-                                  std::span(reinterpret_cast<std::uint8_t*>(batch->data.data()),
-                                            batch->data.size()));
+                    [blob = state->blob, batch] {
+                        ReadPlain(*blob, batch->offset, batch->data.span());
                     },
                     [state, batch](std::exception_ptr error) {
                         batch->ready = true;

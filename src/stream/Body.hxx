@@ -12,6 +12,8 @@
 // therefore never makes the server buffer more than a few pieces.
 #pragma once
 
+#include "stream/Bytes.hxx"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -46,7 +48,7 @@ public:
 class ResponseSink {
 public:
     /// Hands the next piece of the body to the connection; `last` ends it.
-    virtual void Push(std::string data, bool last) noexcept = 0;
+    virtual void Push(Bytes data, bool last) noexcept = 0;
     /// The body cannot be completed: the connection is closed.
     virtual void Fail() noexcept = 0;
 

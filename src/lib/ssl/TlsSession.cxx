@@ -73,16 +73,15 @@ void TlsSession::Shutdown() {
     ERR_clear_error();
 }
 
-std::size_t TlsSession::TakeOutput(std::string& out) {
+stream::Bytes TlsSession::TakeOutput() {
     BIO* wbio = SSL_get_wbio(ssl_);
     const std::size_t pending = BIO_ctrl_pending(wbio);
     if (pending == 0)
-        return 0;
-    const std::size_t old = out.size();
-    out.resize(old + pending);
-    const int n = BIO_read(wbio, out.data() + old, static_cast<int>(pending));
-    out.resize(old + static_cast<std::size_t>(n > 0 ? n : 0));
-    return n > 0 ? static_cast<std::size_t>(n) : 0;
+        return {};
+    auto out = stream::Bytes::ForOverwrite(pending);
+    const int n = BIO_read(wbio, out.data(), static_cast<int>(pending));
+    out.Truncate(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return out;
 }
 
 bool TlsSession::HandshakeDone() const {

@@ -4,6 +4,8 @@
 // the loop thread) does all I/O. Not thread-safe.
 #pragma once
 
+#include "stream/Bytes.hxx"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -38,8 +40,9 @@ public:
     bool Write(std::span<const char> plaintext);
     /// Sends close_notify.
     void Shutdown();
-    /// Moves all pending ciphertext to `out` (appending); returns bytes moved.
-    std::size_t TakeOutput(std::string& out);
+    /// Takes all pending ciphertext (handshake messages, records, alerts;
+    /// empty if there is none), in memory that was not zero-filled first.
+    stream::Bytes TakeOutput();
 
     bool HandshakeDone() const;
     std::string LastError() const { return last_error_; }

@@ -24,7 +24,7 @@ thread_local char g_read_buffer[kReadBufferSize];
 
 struct WriteRequest {
     uv_write_t req;
-    std::string data;
+    stream::Bytes data;
     uv_buf_t buf;
 };
 
@@ -118,7 +118,7 @@ void Socket::StopReading() {
     reading_ = false;
 }
 
-void Socket::Write(std::string data) {
+void Socket::Write(stream::Bytes data) {
     if (closing_ || data.empty())
         return;
     auto* write = new WriteRequest{};

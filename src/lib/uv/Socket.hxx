@@ -8,6 +8,8 @@
 // the handler names (ReadBuffer: a request body into its upload buffer).
 #pragma once
 
+#include "stream/Bytes.hxx"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -55,7 +57,7 @@ public:
     bool IsReading() const noexcept { return reading_; }
 
     /// Queues bytes for sending; ownership of the buffer moves to the socket.
-    void Write(std::string data);
+    void Write(stream::Bytes data);
     std::size_t QueuedBytes() const noexcept { return queued_; }
 
     /// Sends FIN after the queued writes.
