@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -145,6 +146,39 @@ TEST_CASE("a chain of jobs stays on the threads idle last", "[uv][work]") {
     INFO("threads used: " << counts.size() << ", jobs on the busiest two: " << on_two);
     CHECK(on_two * 4 >= kChain * 3);
     CHECK(loop.Close() == 0);
+}
+
+TEST_CASE("UV_THREADPOOL_SIZE sets the number of worker threads", "[uv][work]") {
+    // Eight jobs that all block at once: with two threads at most two run.
+    ::setenv("UV_THREADPOOL_SIZE", "2", 1);
+    std::set<std::thread::id> threads;
+    std::mutex mutex;
+    int running = 0, most_at_once = 0;
+    {
+        uv::Loop loop;
+        for (int i = 0; i < 8; ++i)
+            uv::QueueWork(
+                loop.get(),
+                [&] {
+                    {
+                        std::lock_guard lock(mutex);
+                        threads.insert(std::this_thread::get_id());
+                        most_at_once = std::max(most_at_once, ++running);
+                    }
+                    std::this_thread::sleep_for(20ms);
+                    std::lock_guard lock(mutex);
+                    --running;
+                },
+                [](std::exception_ptr error) { CHECK(error == nullptr); });
+        loop.Run();
+        CHECK(loop.Close() == 0);
+    }
+    ::unsetenv("UV_THREADPOOL_SIZE");
+    // Never more than two (both are normally used; a loaded machine may
+    // leave one asleep throughout, which is not what this checks).
+    CHECK(threads.size() <= 2);
+    CHECK(most_at_once <= 2);
+    CHECK(most_at_once >= 1);
 }
 
 TEST_CASE("closing the loop finishes queued jobs and runs their completions", "[uv][work]") {

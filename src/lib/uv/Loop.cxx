@@ -4,7 +4,26 @@
 
 #include <uv.h>
 
+#include <cstdlib>
+
 namespace sealpost::uv {
+namespace {
+
+/// UV_THREADPOOL_SIZE read as libuv reads it for its own pool (the variable
+/// operators already know): a number, 0 taken as 1, at most 1024; unset or
+/// not a number: kWorkerThreads.
+unsigned WorkerThreads() {
+    const char* value = std::getenv("UV_THREADPOOL_SIZE");
+    if (value == nullptr || *value == '\0')
+        return kWorkerThreads;
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(value, &end, 10);
+    if (*end != '\0')
+        return kWorkerThreads;
+    return n == 0 ? 1 : n > 1024 ? 1024 : static_cast<unsigned>(n);
+}
+
+} // namespace
 
 Loop::Loop() : loop_(new uv_loop_t) {
     const int rc = uv_loop_init(loop_);
@@ -51,7 +70,7 @@ Loop& Loop::Of(uv_loop_s* loop) noexcept {
 
 WorkPool& Loop::Workers() {
     if (!workers_)
-        workers_ = std::make_unique<WorkPool>(loop_, kWorkerThreads);
+        workers_ = std::make_unique<WorkPool>(loop_, WorkerThreads());
     return *workers_;
 }
 

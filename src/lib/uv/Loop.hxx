@@ -13,7 +13,8 @@ namespace sealpost::uv {
 class WorkPool;
 
 /// Worker threads of a loop: blob encryption and decryption, file I/O, LMDB
-/// writes, Argon2id (bounded by its own queue) and SMTP share them.
+/// writes, Argon2id (bounded by its own queue) and SMTP share them. The
+/// environment variable UV_THREADPOOL_SIZE sets another number (1..1024).
 inline constexpr unsigned kWorkerThreads = 8;
 
 class Loop {
@@ -38,7 +39,8 @@ public:
 
     /// The Loop that owns a libuv loop (every loop here is made by Loop).
     static Loop& Of(uv_loop_s* loop) noexcept;
-    /// The worker threads (started at the first job).
+    /// The worker threads (started at the first job; how many is read from
+    /// the environment then).
     WorkPool& Workers();
 
 private:
