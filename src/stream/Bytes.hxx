@@ -33,17 +33,10 @@ public:
         return bytes;
     }
 
-    Bytes(Bytes&& other) noexcept
-        : text_(std::move(other.text_)), raw_(std::move(other.raw_)),
-          raw_size_(std::exchange(other.raw_size_, 0)) {}
-    Bytes& operator=(Bytes&& other) noexcept {
-        text_ = std::move(other.text_);
-        raw_ = std::move(other.raw_);
-        raw_size_ = std::exchange(other.raw_size_, 0);
-        return *this;
-    }
-    Bytes(const Bytes&) = delete;
-    Bytes& operator=(const Bytes&) = delete;
+    // Moves only (a moved-from Bytes has no memory of its own; size() reads
+    // raw_size_ only while raw_ holds memory).
+    Bytes(Bytes&&) noexcept = default;
+    Bytes& operator=(Bytes&&) noexcept = default;
 
     char* data() noexcept { return raw_ ? raw_.get() : text_.data(); }
     const char* data() const noexcept { return raw_ ? raw_.get() : text_.data(); }

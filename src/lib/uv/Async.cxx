@@ -28,8 +28,16 @@ void Async::Send() noexcept {
     uv_async_send(block_->get());
 }
 
+void Async::Ref() noexcept {
+    block_->Ref();
+}
+
 void Async::Unref() {
     block_->Unref();
+}
+
+void Async::Close() noexcept {
+    block_->Close();
 }
 
 } // namespace sealpost::uv

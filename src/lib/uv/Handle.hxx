@@ -92,6 +92,7 @@ public:
         });
     }
 
+    void Ref() noexcept { uv_ref(base()); }
     void Unref() noexcept { uv_unref(base()); }
     bool IsActive() const noexcept {
         return block_ && !closing_ &&

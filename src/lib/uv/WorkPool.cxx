@@ -1,4 +1,6 @@
 #include "lib/uv/WorkPool.hxx"
+#include "lib/uv/Error.hxx"
+#include "lib/uv/Handle.hxx"
 
 #include <pthread.h>
 #include <signal.h>
@@ -7,17 +9,8 @@
 
 namespace sealpost::uv {
 
-WorkPool::WorkPool(uv_loop_t* loop, unsigned threads)
-    : size_(threads ? threads : 1),
-      async_(
-          loop,
-          [](uv_loop_t* l, uv_async_t* h) {
-              return uv_async_init(l, h, [](uv_async_t* async) {
-                  if (WorkPool* pool = Handle<uv_async_t, WorkPool*>::StateOf(async))
-                      pool->Complete();
-              });
-          },
-          this, "uv_async_init") {
+WorkPool::WorkPool(uv_loop_s* loop, unsigned threads)
+    : size_(threads ? threads : 1), async_(loop, [this] { Complete(); }) {
     // Idle, the handle must not keep the loop running; Submit refs it while
     // jobs are pending.
     async_.Unref();
@@ -71,7 +64,7 @@ void WorkPool::Submit(std::function<void()> work, std::function<void(std::except
     if (wake)
         wake->wake.notify_one();
     if (pending_++ == 0)
-        uv_ref(async_.base());
+        async_.Ref();
 }
 
 void WorkPool::Run(Worker& self) noexcept {
@@ -93,7 +86,7 @@ void WorkPool::Run(Worker& self) noexcept {
             const bool first = finished_.empty();
             finished_.push_back(std::move(job));
             if (first)
-                uv_async_send(async_.get());
+                async_.Send();
             continue;
         }
         if (stopping_)
@@ -114,8 +107,10 @@ void WorkPool::Complete() noexcept {
         if (job->done)
             Trampoline("work completion", [&job] { job->done(job->error); });
         job.reset();
-        if (--pending_ == 0 && !async_.gone() && !async_.closing())
-            uv_unref(async_.base());
+        // Complete() runs from the async callback or from Close() before the
+        // handle is closed: the handle is open here.
+        if (--pending_ == 0)
+            async_.Unref();
     }
 }
 

@@ -15,7 +15,7 @@
 // jobs are pending (as libuv's work requests do).
 #pragma once
 
-#include "lib/uv/Handle.hxx"
+#include "lib/uv/Async.hxx"
 
 #include <condition_variable>
 #include <cstddef>
@@ -27,11 +27,13 @@
 #include <thread>
 #include <vector>
 
+struct uv_loop_s;
+
 namespace sealpost::uv {
 
 class WorkPool {
 public:
-    WorkPool(uv_loop_t* loop, unsigned threads);
+    WorkPool(uv_loop_s* loop, unsigned threads);
     /// Close() if not done yet.
     ~WorkPool();
     WorkPool(const WorkPool&) = delete;
@@ -46,8 +48,6 @@ public:
     /// completions still owed and closes the async handle (its memory goes
     /// with the loop's next iteration).
     void Close() noexcept;
-
-    unsigned Threads() const noexcept { return size_; }
 
 private:
     struct Job {
@@ -66,7 +66,7 @@ private:
     void Complete() noexcept;
 
     unsigned size_;
-    Handle<uv_async_t, WorkPool*> async_;
+    Async async_;             ///< wakes the loop for the completions
     std::size_t pending_ = 0; ///< loop thread: submitted, completion not yet run
     bool closed_ = false;
 
